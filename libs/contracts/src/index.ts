@@ -1,0 +1,7 @@
+export * from './topics';
+export * from './events';
+export * from './canonical-json';
+export * from './countries';
+export * from './validate';
+export * from './schemas';
+export * from './schemas/common.schema';

@@ -1,0 +1,64 @@
+// Building blocks shared by the v1 event schemas. Patterns are anchored; limits carry their units in the names.
+export const EVENT_ID_PATTERN = '^[A-Za-z0-9._:-]{1,128}$';
+export const PUBLISHER_PATTERN = '^[a-z0-9-]{1,64}$';
+// RFC 3339 date-time with a zone (Z or +hh:mm). Calendar validity is checked after the pattern.
+export const OCCURRED_AT_PATTERN =
+  '^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$';
+// Shape only: whether the code is assigned is checked separately (INVALID_COUNTRY).
+export const COUNTRY_PATTERN = '^[A-Z]{2}$';
+// Identifiers of consignees, VEUs and data centres: they become parts of account ids.
+export const ENTITY_ID_PATTERN = '^[A-Za-z0-9._-]{1,128}$';
+// A well-formed chip model id; whether the catalogue knows it is checked separately (UNKNOWN_CHIP).
+export const CHIP_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$';
+
+export const QUANTITY_MAX = 10_000_000;
+export const TPP_PER_UNIT_MAX = 10_000_000;
+export const ITEMS_MAX = 1000;
+export const LABEL_CHARS_MAX = 200;
+export const DIE_AREA_MM2_MAX = 100_000;
+export const REF_CHARS_MAX = 128;
+
+export const countrySchema = { type: 'string', pattern: COUNTRY_PATTERN } as const;
+export const entityIdSchema = { type: 'string', pattern: ENTITY_ID_PATTERN } as const;
+
+export const catalogueItemSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['chip', 'quantity'],
+  properties: {
+    chip: { type: 'string', pattern: CHIP_ID_PATTERN },
+    quantity: { type: 'integer', minimum: 1, maximum: QUANTITY_MAX },
+    label: { type: 'string', maxLength: LABEL_CHARS_MAX },
+  },
+} as const;
+
+export const customItemSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['tppPerUnit', 'quantity'],
+  properties: {
+    tppPerUnit: { type: 'integer', minimum: 1, maximum: TPP_PER_UNIT_MAX },
+    quantity: { type: 'integer', minimum: 1, maximum: QUANTITY_MAX },
+    label: { type: 'string', maxLength: LABEL_CHARS_MAX },
+    dieAreaMm2: { type: 'number', exclusiveMinimum: 0, maximum: DIE_AREA_MM2_MAX },
+  },
+} as const;
+
+export const itemsSchema = {
+  type: 'array',
+  minItems: 1,
+  maxItems: ITEMS_MAX,
+  items: { oneOf: [catalogueItemSchema, customItemSchema] },
+} as const;
+
+export function commonProperties<T extends string>(type: T) {
+  return {
+    type: { const: type },
+    version: { const: 1 },
+    eventId: { type: 'string', pattern: EVENT_ID_PATTERN },
+    publisher: { type: 'string', pattern: PUBLISHER_PATTERN },
+    occurredAt: { type: 'string', pattern: OCCURRED_AT_PATTERN },
+  } as const;
+}
+
+export const COMMON_REQUIRED = ['type', 'version', 'eventId', 'publisher', 'occurredAt'] as const;

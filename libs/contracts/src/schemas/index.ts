@@ -1,0 +1,18 @@
+import { complianceAlertV1Schema } from './alert.v1.schema';
+import { deploymentV1Schema } from './deployment.v1.schema';
+import { g2gArrangementV1Schema, veuGrantedV1Schema, veuRevokedV1Schema } from './policy.v1.schema';
+import { shipmentV1Schema } from './shipment.v1.schema';
+
+export { complianceAlertV1Schema, deploymentV1Schema, g2gArrangementV1Schema, shipmentV1Schema, veuGrantedV1Schema, veuRevokedV1Schema };
+
+// Input schemas by event `type`. The published JSON files (libs/contracts/schemas/*.json) are written from these
+// objects by `npm run -s ledger -- schemas` and a test checks they are identical.
+export const INPUT_SCHEMAS = {
+  'chip.shipment': shipmentV1Schema,
+  'dc.deployment': deploymentV1Schema,
+  'policy.veu-granted': veuGrantedV1Schema,
+  'policy.veu-revoked': veuRevokedV1Schema,
+  'policy.g2g-arrangement': g2gArrangementV1Schema,
+} as const;
+
+export const ALL_SCHEMAS = { ...INPUT_SCHEMAS, 'compliance.alert': complianceAlertV1Schema } as const;

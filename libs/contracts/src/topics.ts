@@ -1,0 +1,42 @@
+// Topic names and partition counts of the wire contract (shared/spec/CONTRACTS.md). Every script, manifest and
+// service reads them from here (or is checked against them by a test), so they cannot drift apart.
+export const TOPICS = {
+  shipments: 'chips.shipments.v1',
+  deployments: 'dc.deployments.v1',
+  policy: 'policy.changes.v1',
+  alerts: 'compliance.alerts.v1',
+} as const;
+
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+export const INPUT_TOPICS: readonly TopicName[] = [TOPICS.shipments, TOPICS.deployments, TOPICS.policy];
+
+export function dlqTopic(inputTopic: string): string {
+  return `${inputTopic}.dlq`;
+}
+
+// Explicit partition counts. The policy topic has one partition: grants and revocations are a single
+// ordered stream that every other judgement depends on.
+export const TOPIC_PARTITIONS: Readonly<Record<string, number>> = {
+  [TOPICS.shipments]: 6,
+  [TOPICS.deployments]: 6,
+  [TOPICS.policy]: 1,
+  [TOPICS.alerts]: 6,
+  [dlqTopic(TOPICS.shipments)]: 1,
+  [dlqTopic(TOPICS.deployments)]: 1,
+  [dlqTopic(TOPICS.policy)]: 1,
+};
+
+export const ALL_TOPICS: readonly string[] = Object.keys(TOPIC_PARTITIONS);
+
+// Headers that the ledger puts on every DLQ record.
+export const DLQ_HEADERS = {
+  code: 'x-rejection-code',
+  message: 'x-rejection-message',
+  sourceTopic: 'x-source-topic',
+  sourcePartition: 'x-source-partition',
+  sourceOffset: 'x-source-offset',
+} as const;
+
+// Events larger than this are rejected as MALFORMED without being parsed.
+export const EVENT_BYTES_MAX = 1024 * 1024;

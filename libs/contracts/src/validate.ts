@@ -1,0 +1,57 @@
+// Compiled validation of the v1 schemas. Every violation is returned with its JSON path, so a producer learns
+// all that is wrong with an event at once.
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { ALL_SCHEMAS } from './schemas';
+
+export interface Violation {
+  path: string;
+  message: string;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators = new Map<string, ValidateFunction>();
+for (const [type, schema] of Object.entries(ALL_SCHEMAS)) validators.set(type, ajv.compile(schema));
+
+function describe(error: ErrorObject): Violation {
+  const path = error.instancePath === '' ? '/' : error.instancePath;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return { path, message: `unknown field "${(error.params as { additionalProperty: string }).additionalProperty}"` };
+    case 'required':
+      return { path, message: `missing field "${(error.params as { missingProperty: string }).missingProperty}"` };
+    case 'const':
+      return { path, message: `must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}` };
+    case 'enum':
+      return { path, message: `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` };
+    default:
+      return { path, message: error.message ?? error.keyword };
+  }
+}
+
+export function hasSchema(type: string): boolean {
+  return validators.has(type);
+}
+
+// Returns [] when `value` is a valid document of `type`.
+export function validateAgainstSchema(type: string, value: unknown): Violation[] {
+  const validate = validators.get(type);
+  if (validate === undefined) return [{ path: '/type', message: `no schema for type "${type}"` }];
+  if (validate(value)) return [];
+  const seen = new Set<string>();
+  const out: Violation[] = [];
+  for (const error of validate.errors ?? []) {
+    // oneOf failures repeat the branch errors; the branch errors are the useful ones.
+    if (error.keyword === 'oneOf' || error.keyword === 'if') continue;
+    const v = describe(error);
+    const key = `${v.path} ${v.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(v);
+    }
+  }
+  return out.length > 0 ? out : [{ path: '/', message: 'does not match the schema' }];
+}
+
+export function formatViolations(violations: readonly Violation[]): string {
+  return violations.map((v) => `${v.path}: ${v.message}`).join('; ');
+}

@@ -1,0 +1,135 @@
+// Stateless checks of one raw event, in the order the contract fixes: size, JSON and a string `type`
+// (MALFORMED); a known type (UNKNOWN_TYPE); the rest of the shape (MALFORMED); the publisher's right to send it
+// (FORBIDDEN_PUBLISHER); country codes (INVALID_COUNTRY); chip ids (UNKNOWN_CHIP). Idempotency and ledger-state
+// checks come after, in judge().
+import { createHash } from 'node:crypto';
+import {
+  canonicalJson,
+  EVENT_BYTES_MAX,
+  formatViolations,
+  INPUT_SCHEMAS,
+  isAssignedCountry,
+  validateAgainstSchema,
+  type InputEventV1,
+  type Item,
+  type RejectionCode,
+} from '@app/contracts';
+import { tierOf, type PolicyPack } from './policy-pack';
+
+export interface DecodedEvent {
+  ok: true;
+  event: InputEventV1;
+  digest: string;
+  occurredAtMs: number;
+}
+
+export interface DecodeRejection {
+  ok: false;
+  code: RejectionCode;
+  message: string;
+  publisher: string | null;
+  eventId: string | null;
+}
+
+export type DecodeResult = DecodedEvent | DecodeRejection;
+
+export const REGULATOR_PUBLISHER = 'regulator';
+
+function reject(code: RejectionCode, message: string, doc?: Record<string, unknown>): DecodeRejection {
+  const publisher = typeof doc?.['publisher'] === 'string' ? (doc['publisher'] as string) : null;
+  const eventId = typeof doc?.['eventId'] === 'string' ? (doc['eventId'] as string) : null;
+  return { ok: false, code, message, publisher, eventId };
+}
+
+// Date.parse accepts 2026-02-30 and rolls it over; a legal record must not.
+function parseOccurredAt(text: string): number {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return NaN;
+  const y = Number(text.slice(0, 4));
+  const mo = Number(text.slice(5, 7));
+  const d = Number(text.slice(8, 10));
+  const h = Number(text.slice(11, 13));
+  const mi = Number(text.slice(14, 16));
+  const s = Number(text.slice(17, 19));
+  if (mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59) return NaN;
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (d < 1 || d > daysInMonth) return NaN;
+  return ms;
+}
+
+export function payloadDigest(event: InputEventV1): string {
+  return createHash('sha256').update(canonicalJson(event)).digest('hex').slice(0, 32);
+}
+
+export function decodeEvent(pack: PolicyPack, raw: Buffer | string | null): DecodeResult {
+  if (raw === null) return reject('MALFORMED', 'empty message');
+  const bytes = typeof raw === 'string' ? (raw.length * 3 <= EVENT_BYTES_MAX ? raw.length : Buffer.byteLength(raw)) : raw.length;
+  if (bytes > EVENT_BYTES_MAX) return reject('MALFORMED', `event is larger than ${EVENT_BYTES_MAX} bytes; not parsed`);
+
+  let doc: unknown;
+  try {
+    doc = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+  } catch (e) {
+    return reject('MALFORMED', `not JSON: ${(e as Error).message}`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return reject('MALFORMED', 'event must be a JSON object');
+  const record = doc as Record<string, unknown>;
+  const type = record['type'];
+  if (typeof type !== 'string') return reject('MALFORMED', 'missing string field "type"', record);
+  if (!Object.prototype.hasOwnProperty.call(INPUT_SCHEMAS, type)) return reject('UNKNOWN_TYPE', `unknown event type "${type}"`, record);
+
+  const violations = validateAgainstSchema(type, record);
+  if (violations.length > 0) return reject('MALFORMED', formatViolations(violations), record);
+  const event = record as unknown as InputEventV1;
+  const occurredAtMs = parseOccurredAt(event.occurredAt);
+  if (Number.isNaN(occurredAtMs)) return reject('MALFORMED', '/occurredAt: not a valid RFC 3339 date-time', record);
+
+  if (type.startsWith('policy.') && event.publisher !== REGULATOR_PUBLISHER) {
+    return reject('FORBIDDEN_PUBLISHER', `only "${REGULATOR_PUBLISHER}" may send ${type} (got "${event.publisher}")`, record);
+  }
+
+  for (const [path, code] of countryFields(event)) {
+    if (!isAssignedCountry(code)) return reject('INVALID_COUNTRY', `${path}: "${code}" is not an assigned ISO 3166-1 alpha-2 code`, record);
+  }
+  if (event.type === 'policy.veu-granted') {
+    // Eligibility of a grant is a property of its values, so it is reported as a shape violation.
+    const v = event.veu;
+    if (v.kind === 'UVEU' && tierOf(pack, v.headquarters, occurredAtMs) !== 1) {
+      return reject('MALFORMED', `/veu/headquarters: a UVEU must be headquartered in a Tier 1 country ("${v.headquarters}" is not)`, record);
+    }
+    if (v.kind === 'NVEU' && tierOf(pack, v.country, occurredAtMs) === 3) {
+      return reject('MALFORMED', `/veu/country: an NVEU cannot be granted in a Tier 3 country ("${v.country}")`, record);
+    }
+  }
+
+  if (event.type === 'chip.shipment' || event.type === 'dc.deployment') {
+    const items: Item[] = event.items;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      if ('chip' in item && !pack.catalogue.has(item.chip)) {
+        return reject('UNKNOWN_CHIP', `/items/${i}/chip: "${item.chip}" is not in the chip catalogue`, record);
+      }
+    }
+  }
+
+  return { ok: true, event, digest: payloadDigest(event), occurredAtMs };
+}
+
+function countryFields(event: InputEventV1): Array<[string, string]> {
+  switch (event.type) {
+    case 'chip.shipment':
+      return [['/consignee/country', event.consignee.country]];
+    case 'dc.deployment':
+      return [['/dataCenter/country', event.dataCenter.country]];
+    case 'policy.veu-granted': {
+      const out: Array<[string, string]> = [];
+      if (event.veu.headquarters !== undefined) out.push(['/veu/headquarters', event.veu.headquarters]);
+      if (event.veu.kind === 'NVEU') out.push(['/veu/country', event.veu.country]);
+      return out;
+    }
+    case 'policy.g2g-arrangement':
+      return [['/country', event.country]];
+    default:
+      return [];
+  }
+}

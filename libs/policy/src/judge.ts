@@ -1,0 +1,495 @@
+// The judgement: given the ledger so far and one decoded event, which accounts move by how much and which alerts
+// fire. Pure: it reads the state through LedgerReadState and returns an Outcome; applyOutcome() writes it.
+// The services, the offline replay and the pre-clearance API all call these functions.
+import { createHash } from 'node:crypto';
+import type {
+  AlertKind,
+  AlertSeverity,
+  ComplianceAlertV1,
+  DeploymentV1,
+  InputEventV1,
+  Item,
+  RejectionCode,
+  ShipmentV1,
+} from '@app/contracts';
+import { accountIds, countryCap, isRatioKind, parseAccountId, plainCap, ratioCap, type AccountKind } from './accounts';
+import type { DecodeResult } from './decode-event';
+import type { LedgerReadState, Movement, StateEffect } from './ledger-state';
+import type { MemoryLedgerState } from './memory-ledger-state';
+import { tierOf, type PolicyPack, type Threshold } from './policy-pack';
+import { floorOf, fromNumber, ratioAtLeast, ratioBelow, utilizationOf, type Rational } from './rational';
+
+export type Outcome =
+  | { status: 'rejected'; code: RejectionCode; message: string; publisher: string | null; eventId: string | null }
+  | { status: 'duplicate'; publisher: string; eventId: string }
+  | {
+      status: 'recorded';
+      event: InputEventV1;
+      digest: string;
+      occurredAtMs: number;
+      movements: Movement[];
+      alerts: ComplianceAlertV1[];
+      effects: StateEffect[];
+      policy: { id: string; version: string };
+    };
+
+export type RecordedOutcome = Extract<Outcome, { status: 'recorded' }>;
+
+// ---- TPP ------------------------------------------------------------------------------------------------------
+
+export interface ItemTpp {
+  tppPerUnit: bigint;
+  quantity: bigint;
+  totalTpp: bigint;
+  controlled: boolean;
+}
+
+// ECCN 3A090.a: TPP >= tppMin, or TPP >= densityTppMin with TPP / die area >= densityMin. Without a known die area
+// an item at or above densityTppMin counts as controlled (the cautious reading the contract prescribes).
+export function isControlled(pack: PolicyPack, tppPerUnit: bigint, dieAreaMm2: Rational | null): boolean {
+  const c = pack.controlled;
+  if (tppPerUnit >= c.tppMin) return true;
+  if (tppPerUnit < c.densityTppMin) return false;
+  if (dieAreaMm2 === null) return true;
+  // tpp / die >= d  <=>  tpp * die.den * d.den >= d.num * die.num
+  return tppPerUnit * dieAreaMm2.den * c.densityMin.den >= c.densityMin.num * dieAreaMm2.num;
+}
+
+export function itemTpp(pack: PolicyPack, item: Item): ItemTpp {
+  let tppPerUnit: bigint;
+  let die: Rational | null;
+  if ('chip' in item) {
+    const spec = pack.catalogue.get(item.chip);
+    if (spec === undefined) throw new Error(`invariant: chip "${item.chip}" passed decodeEvent but is not in the catalogue`);
+    tppPerUnit = spec.tppPerUnit;
+    die = spec.dieAreaMm2;
+  } else {
+    tppPerUnit = BigInt(item.tppPerUnit);
+    die = item.dieAreaMm2 === undefined ? null : fromNumber(item.dieAreaMm2);
+  }
+  const quantity = BigInt(item.quantity);
+  return { tppPerUnit, quantity, totalTpp: tppPerUnit * quantity, controlled: isControlled(pack, tppPerUnit, die) };
+}
+
+// The TPP that draws on accounts: the sum over controlled items of quantity x TPP per unit.
+export function controlledTpp(pack: PolicyPack, items: readonly Item[]): { tpp: bigint; maxPerUnit: bigint } {
+  let tpp = 0n;
+  let maxPerUnit = 0n;
+  for (const item of items) {
+    const t = itemTpp(pack, item);
+    if (!t.controlled) continue;
+    tpp += t.totalTpp;
+    if (t.tppPerUnit > maxPerUnit) maxPerUnit = t.tppPerUnit;
+  }
+  return { tpp, maxPerUnit };
+}
+
+// ---- alerts ---------------------------------------------------------------------------------------------------
+
+export function alertId(account: string, kind: AlertKind, threshold: number | null, publisher: string, eventId: string): string {
+  return createHash('sha256')
+    .update(`${account}\u0000${kind}\u0000${threshold === null ? '' : String(threshold)}\u0000${publisher}\u0000${eventId}`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+function severityOf(kind: AlertKind, threshold: Threshold | null): AlertSeverity {
+  if (kind !== 'THRESHOLD_CROSSED') return 'critical';
+  const t = threshold!.value;
+  // info below 0.75, warning for [0.75, 1), critical at 1.0 and above.
+  if (t.num * 4n < 3n * t.den) return 'info';
+  if (t.num < t.den) return 'warning';
+  return 'critical';
+}
+
+interface AlertContext {
+  pack: PolicyPack;
+  event: InputEventV1;
+  out: ComplianceAlertV1[];
+}
+
+function raise(
+  ctx: AlertContext,
+  kind: AlertKind,
+  account: string,
+  usedTpp: bigint,
+  cap: Rational | null,
+  threshold: Threshold | null,
+  reason: string,
+): void {
+  const label = threshold === null ? null : threshold.label;
+  ctx.out.push({
+    type: 'compliance.alert',
+    version: 1,
+    alertId: alertId(account, kind, label, ctx.event.publisher, ctx.event.eventId),
+    kind,
+    severity: severityOf(kind, threshold),
+    account,
+    threshold: label,
+    usedTpp,
+    capTpp: cap === null ? null : floorOf(cap),
+    utilization: cap === null || cap.num === 0n ? null : utilizationOf(usedTpp, cap),
+    causedBy: { publisher: ctx.event.publisher, eventId: ctx.event.eventId },
+    policy: { id: ctx.pack.id, version: ctx.pack.version },
+    at: ctx.event.occurredAt,
+    reason,
+  });
+}
+
+// Edge-triggered thresholds with hysteresis, then CAP_EXCEEDED, exactly as CONTRACTS.md lists the steps.
+// Uncapped and cap-0 accounts raise nothing here. Returns the disarmed mask after the event.
+export function evaluateThresholds(
+  ctx: AlertContext,
+  account: string,
+  usedBefore: bigint,
+  usedAfter: bigint,
+  cap: Rational | null,
+  disarmedMask: number,
+): number {
+  if (cap === null || cap.num === 0n) return disarmedMask;
+  let mask = disarmedMask;
+  for (const t of ctx.pack.thresholds) {
+    const bit = 1 << t.index;
+    let armed = (mask & bit) === 0;
+    if (!armed && ratioBelow(usedBefore, cap, t.armBelow)) armed = true;
+    if (armed && ratioAtLeast(usedAfter, cap, t.value)) {
+      raise(ctx, 'THRESHOLD_CROSSED', account, usedAfter, cap, t, `${account} reached ${t.label * 100}% of its cap`);
+      armed = false;
+    }
+    if (!armed && ratioBelow(usedAfter, cap, t.armBelow)) armed = true;
+    mask = armed ? mask & ~bit : mask | bit;
+  }
+  const over = (used: bigint) => used * cap.den > cap.num;
+  if (over(usedAfter) && !over(usedBefore)) {
+    raise(ctx, 'CAP_EXCEEDED', account, usedAfter, cap, null, `${account} exceeded its cap`);
+  }
+  return mask;
+}
+
+// ---- judging --------------------------------------------------------------------------------------------------
+
+interface Draft {
+  movements: Movement[];
+  alerts: ComplianceAlertV1[];
+  effects: StateEffect[];
+}
+
+function asCap(cap: bigint | null): Rational | null {
+  return cap === null ? null : { num: cap, den: 1n };
+}
+
+// Moves one plain (non-ratio) account and evaluates its thresholds.
+function move(ctx: AlertContext, state: LedgerReadState, draft: Draft, account: string, delta: bigint, cap: bigint | null): void {
+  const before = state.account(account);
+  const usedBefore = before?.usedTpp ?? 0n;
+  const usedAfter = usedBefore + delta;
+  const disarmedMaskAfter = evaluateThresholds(ctx, account, usedBefore, usedAfter, asCap(cap), before?.disarmedMask ?? 0);
+  draft.movements.push({ account, deltaTpp: delta, usedBeforeTpp: usedBefore, usedAfterTpp: usedAfter, capTpp: cap, disarmedMaskAfter });
+}
+
+export function judge(pack: PolicyPack, state: LedgerReadState, decoded: DecodeResult): Outcome {
+  if (!decoded.ok) {
+    return { status: 'rejected', code: decoded.code, message: decoded.message, publisher: decoded.publisher, eventId: decoded.eventId };
+  }
+  const { event, digest, occurredAtMs } = decoded;
+  const seen = state.seen(event.publisher, event.eventId);
+  if (seen !== undefined) {
+    if (seen === digest) return { status: 'duplicate', publisher: event.publisher, eventId: event.eventId };
+    return {
+      status: 'rejected',
+      code: 'DUPLICATE_CONFLICT',
+      message: `(${event.publisher}, ${event.eventId}) was already recorded with a different payload`,
+      publisher: event.publisher,
+      eventId: event.eventId,
+    };
+  }
+
+  const draft: Draft = { movements: [], alerts: [], effects: [] };
+  const ctx: AlertContext = { pack, event, out: draft.alerts };
+  switch (event.type) {
+    case 'chip.shipment':
+      judgeShipment(pack, state, event, occurredAtMs, ctx, draft);
+      break;
+    case 'dc.deployment': {
+      const rejection = judgeDeployment(pack, state, event, occurredAtMs, ctx, draft);
+      if (rejection !== null) return rejection;
+      break;
+    }
+    case 'policy.veu-granted': {
+      const v = event.veu;
+      draft.effects.push({
+        kind: 'veu-granted',
+        grant: {
+          id: v.id,
+          kind: v.kind,
+          headquarters: v.headquarters ?? null,
+          country: v.kind === 'NVEU' ? v.country : null,
+          active: true,
+        },
+      });
+      break;
+    }
+    case 'policy.veu-revoked':
+      draft.effects.push({ kind: 'veu-revoked', veuId: event.veu.id });
+      break;
+    case 'policy.g2g-arrangement':
+      draft.effects.push({ kind: 'g2g-arranged', country: event.country });
+      break;
+  }
+  return { status: 'recorded', event, digest, occurredAtMs, ...draft, policy: { id: pack.id, version: pack.version } };
+}
+
+// A destination is prohibited for this shipment when it is Tier 3, or when the pack restricts the country to chips
+// below a per-unit TPP and a controlled item is above it.
+function prohibited(pack: PolicyPack, country: string, atMs: number, maxPerUnit: bigint): boolean {
+  if (tierOf(pack, country, atMs) === 3) return true;
+  const limit = pack.restrictedPerUnitTppMax.get(country);
+  return limit !== undefined && maxPerUnit > limit;
+}
+
+function judgeShipment(pack: PolicyPack, state: LedgerReadState, event: ShipmentV1, atMs: number, ctx: AlertContext, draft: Draft): void {
+  const cc = event.consignee.country;
+  const { tpp, maxPerUnit } = controlledTpp(pack, event.items);
+  const countryAccount = accountIds.country(cc);
+  const capOfCountry = () => countryCap(pack, cc, atMs, state.hasG2g(cc));
+
+  // Tier 3 first: whatever the authorization, the shipment is recorded on the country account (cap 0).
+  if (prohibited(pack, cc, atMs, maxPerUnit)) {
+    const cap = capOfCountry();
+    const used = (state.account(countryAccount)?.usedTpp ?? 0n) + tpp;
+    // Only controlled chips are prohibited; a shipment of uncontrolled chips alone is recorded without an alert.
+    if (tpp > 0n) {
+      raise(ctx, 'PROHIBITED_DESTINATION', countryAccount, used, asCap(cap), null, `controlled chips shipped to prohibited destination ${cc}`);
+    }
+    move(ctx, state, draft, countryAccount, tpp, cap);
+    return;
+  }
+
+  const tier = tierOf(pack, cc, atMs);
+  const auth = event.authorization;
+  let account = countryAccount;
+  let unauthorized: string | null = null;
+  switch (auth.kind) {
+    case 'LICENSE':
+      break;
+    case 'NONE':
+      if (tier === 2) unauthorized = `no authorization for controlled chips to Tier 2 country ${cc}: a licence or exception was required`;
+      break;
+    case 'LPP':
+      if (tier === 1) unauthorized = `the LPP exception does not apply to Tier 1 country ${cc}`;
+      else account = accountIds.lpp(event.consignee.id, new Date(atMs).getUTCFullYear());
+      break;
+    case 'NVEU': {
+      const veu = state.veu(auth.ref!);
+      if (veu === undefined || !veu.active) unauthorized = `NVEU "${auth.ref}" is not granted`;
+      else if (veu.kind !== 'NVEU') unauthorized = `"${auth.ref}" is a ${veu.kind}, not an NVEU`;
+      else if (veu.country !== cc) unauthorized = `NVEU "${auth.ref}" is authorized in ${veu.country}, not ${cc}`;
+      else account = accountIds.nveu(veu.id);
+      break;
+    }
+    case 'UVEU': {
+      const veu = state.veu(auth.ref!);
+      if (veu === undefined || !veu.active) unauthorized = `UVEU "${auth.ref}" is not granted`;
+      else if (veu.kind !== 'UVEU') unauthorized = `"${auth.ref}" is a ${veu.kind}, not a UVEU`;
+      else account = accountIds.uveuShipped(veu.id);
+      break;
+    }
+  }
+  if (unauthorized !== null) account = countryAccount;
+  const parsed = parseAccountId(account)!;
+  const cap = plainCap(pack, parsed, atMs, (c) => state.hasG2g(c));
+  // No authorization is needed for uncontrolled chips, so a claim that does not hold matters only when tpp > 0.
+  if (unauthorized !== null && tpp > 0n) {
+    const used = (state.account(account)?.usedTpp ?? 0n) + tpp;
+    raise(ctx, 'UNAUTHORIZED', account, used, asCap(cap), null, unauthorized);
+  }
+  move(ctx, state, draft, account, tpp, cap);
+}
+
+function judgeDeployment(
+  pack: PolicyPack,
+  state: LedgerReadState,
+  event: DeploymentV1,
+  atMs: number,
+  ctx: AlertContext,
+  draft: Draft,
+): Outcome | null {
+  const veuId = event.veu.id;
+  const dc = event.dataCenter;
+  const { tpp, maxPerUnit } = controlledTpp(pack, event.items);
+  const installedBefore = state.installed(veuId, dc.id, dc.country);
+  const delta = event.action === 'INSTALL' ? tpp : -tpp;
+  if (installedBefore + delta < 0n) {
+    return {
+      status: 'rejected',
+      code: 'NEGATIVE_INSTALLED_BASE',
+      message: `removing ${tpp} TPP would take data center ${dc.id} of ${veuId} in ${dc.country} below 0 (installed ${installedBefore})`,
+      publisher: event.publisher,
+      eventId: event.eventId,
+    };
+  }
+
+  const account = accountIds.installed(veuId, dc.country);
+  const usedAfter = (state.account(account)?.usedTpp ?? 0n) + delta;
+  const grant = state.veu(veuId);
+  // Alerts concern chips going in; a REMOVE only ever reduces what is there.
+  if (event.action === 'INSTALL' && tpp > 0n) {
+    if (prohibited(pack, dc.country, atMs, maxPerUnit)) {
+      raise(ctx, 'PROHIBITED_DESTINATION', account, usedAfter, null, null, `${veuId} installed controlled chips in prohibited destination ${dc.country}`);
+    } else {
+      let unauthorized: string | null = null;
+      if (grant === undefined || !grant.active) unauthorized = `${event.veu.kind} "${veuId}" is not granted`;
+      else if (grant.kind !== event.veu.kind) unauthorized = `"${veuId}" is a ${grant.kind}, not a ${event.veu.kind}`;
+      else if (grant.kind === 'NVEU' && grant.country !== dc.country) {
+        unauthorized = `NVEU "${veuId}" is authorized in ${grant.country}, not ${dc.country}`;
+      }
+      if (unauthorized !== null) raise(ctx, 'UNAUTHORIZED', account, usedAfter, null, null, unauthorized);
+    }
+  }
+  move(ctx, state, draft, account, delta, null);
+  draft.effects.push({ kind: 'installed-set', veuId, dataCenterId: dc.id, country: dc.country, installedTpp: installedBefore + delta });
+
+  if (grant !== undefined && grant.active && grant.kind === 'UVEU') {
+    evaluateUveuRatios(pack, state, ctx, draft, grant.id, grant.headquarters, dc.country, delta, atMs);
+  }
+  return null;
+}
+
+// UVEU ratio accounts are shares of the UVEU's worldwide installed TPP (Tier 3 included). They are recomputed
+// from its installed:ID:* accounts at each of its deployments, and their thresholds are evaluated against the cap
+// from the worldwide total after the event, unless that total is below the pack's evaluation floor.
+function evaluateUveuRatios(
+  pack: PolicyPack,
+  state: LedgerReadState,
+  ctx: AlertContext,
+  draft: Draft,
+  veuId: string,
+  headquarters: string | null,
+  changedCountry: string,
+  delta: bigint,
+  atMs: number,
+): void {
+  const byCountry = new Map(state.installedByCountry(veuId));
+  byCountry.set(changedCountry, (byCountry.get(changedCountry) ?? 0n) + delta);
+  let worldwide = 0n;
+  let outsideTier1 = 0n;
+  for (const [cc, tpp] of byCountry) {
+    worldwide += tpp;
+    if (tierOf(pack, cc, atMs) !== 1) outsideTier1 += tpp;
+  }
+  const evaluate = worldwide >= pack.uveu.evaluationFloorTpp;
+
+  const targets: Array<{ id: string; kind: AccountKind; used: bigint }> = [
+    { id: accountIds.uveuOutsideTier1(veuId), kind: 'uveu-outside-tier1', used: outsideTier1 },
+  ];
+  const countries = [...byCountry.keys()].filter((cc) => tierOf(pack, cc, atMs) !== 1).sort();
+  for (const cc of countries) targets.push({ id: accountIds.uveuCountry(veuId, cc), kind: 'uveu-country', used: byCountry.get(cc)! });
+  if (headquarters === 'US') {
+    targets.push({ id: accountIds.uveuOutsideUs(veuId), kind: 'uveu-outside-us', used: worldwide - (byCountry.get('US') ?? 0n) });
+  }
+
+  for (const target of targets) {
+    const before = state.account(target.id);
+    const usedBefore = before?.usedTpp ?? 0n;
+    const cap = ratioCap(pack, target.kind, worldwide);
+    const mask = before?.disarmedMask ?? 0;
+    const disarmedMaskAfter = evaluate ? evaluateThresholds(ctx, target.id, usedBefore, target.used, cap, mask) : mask;
+    draft.movements.push({
+      account: target.id,
+      deltaTpp: target.used - usedBefore,
+      usedBeforeTpp: usedBefore,
+      usedAfterTpp: target.used,
+      capTpp: floorOf(cap),
+      disarmedMaskAfter,
+    });
+  }
+}
+
+// ---- applying and viewing -------------------------------------------------------------------------------------
+
+export function applyOutcome(state: MemoryLedgerState, outcome: Outcome): void {
+  if (outcome.status !== 'recorded') return;
+  state.markSeen(outcome.event.publisher, outcome.event.eventId, outcome.digest);
+  for (const m of outcome.movements) state.setAccount(m.account, { usedTpp: m.usedAfterTpp, disarmedMask: m.disarmedMaskAfter });
+  for (const effect of outcome.effects) {
+    switch (effect.kind) {
+      case 'veu-granted':
+        state.setVeu(effect.grant);
+        break;
+      case 'veu-revoked': {
+        const grant = state.veu(effect.veuId);
+        if (grant !== undefined) state.setVeu({ ...grant, active: false });
+        break;
+      }
+      case 'g2g-arranged':
+        state.setG2g(effect.country);
+        break;
+      case 'installed-set':
+        state.setInstalled(effect.veuId, effect.dataCenterId, effect.country, effect.installedTpp);
+        break;
+    }
+  }
+}
+
+export interface AccountView {
+  account: string;
+  usedTpp: bigint;
+  capTpp: bigint | null;
+  utilization: number | null;
+}
+
+// An account's balance with the cap in force at `atMs` (for ratio accounts: from the current worldwide total).
+export function accountView(pack: PolicyPack, state: LedgerReadState, accountId: string, atMs: number): AccountView {
+  const usedTpp = state.account(accountId)?.usedTpp ?? 0n;
+  const parsed = parseAccountId(accountId);
+  let cap: Rational | null = null;
+  if (parsed !== null && isRatioKind(parsed.kind)) {
+    let worldwide = 0n;
+    for (const tpp of state.installedByCountry(parsed.veuId!).values()) worldwide += tpp;
+    cap = ratioCap(pack, parsed.kind, worldwide);
+  } else if (parsed !== null) {
+    cap = asCap(plainCap(pack, parsed, atMs, (c) => state.hasG2g(c)));
+  }
+  return {
+    account: accountId,
+    usedTpp,
+    capTpp: cap === null ? null : floorOf(cap),
+    utilization: cap === null || cap.num === 0n ? null : utilizationOf(usedTpp, cap),
+  };
+}
+
+// What a batch must load from the database before judging `event` (see LedgerReadState).
+export interface Requirements {
+  accounts: string[];
+  veuIds: string[];
+  dataCenters: Array<{ veuId: string; dataCenterId: string; country: string }>;
+}
+
+export function requirementsOf(pack: PolicyPack, event: InputEventV1): Requirements {
+  switch (event.type) {
+    case 'chip.shipment': {
+      const cc = event.consignee.country;
+      const year = new Date(Date.parse(event.occurredAt)).getUTCFullYear();
+      const accounts = [accountIds.country(cc), accountIds.lpp(event.consignee.id, year)];
+      const ref = event.authorization.ref;
+      const veuIds: string[] = [];
+      if (event.authorization.kind === 'NVEU' && ref !== undefined) {
+        accounts.push(accountIds.nveu(ref));
+        veuIds.push(ref);
+      }
+      if (event.authorization.kind === 'UVEU' && ref !== undefined) {
+        accounts.push(accountIds.uveuShipped(ref));
+        veuIds.push(ref);
+      }
+      return { accounts, veuIds, dataCenters: [] };
+    }
+    case 'dc.deployment':
+      return {
+        accounts: [accountIds.installed(event.veu.id, event.dataCenter.country)],
+        veuIds: [event.veu.id],
+        dataCenters: [{ veuId: event.veu.id, dataCenterId: event.dataCenter.id, country: event.dataCenter.country }],
+      };
+    default:
+      return { accounts: [], veuIds: [], dataCenters: [] };
+  }
+}

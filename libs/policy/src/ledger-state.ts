@@ -1,0 +1,49 @@
+// What the judge reads from and writes to: the ledger's state, as plain data. The offline replay keeps all of it
+// in memory (MemoryLedgerState); the ledger service loads the part a batch needs from PostgreSQL into the same
+// class (see requirementsOf in judge.ts), judges, and writes the outcomes back in one transaction.
+import type { InputEventV1, VeuKind } from '@app/contracts';
+
+export interface AccountState {
+  usedTpp: bigint;
+  // Bit i set = threshold i of the pack is disarmed (it fired and has not re-armed). 0 = all armed.
+  disarmedMask: number;
+}
+
+export interface VeuGrant {
+  id: string;
+  kind: VeuKind;
+  headquarters: string | null;
+  country: string | null;
+  // true while granted; a revoked VEU keeps its record so that its history stays explainable.
+  active: boolean;
+}
+
+export interface LedgerReadState {
+  account(id: string): AccountState | undefined;
+  // Installed TPP of one data center of one VEU (keyed by VEU id, data-center id and country).
+  installed(veuId: string, dataCenterId: string, country: string): bigint;
+  // installed:ID:CC balances of one VEU, country -> TPP (the source of the UVEU ratio accounts).
+  installedByCountry(veuId: string): ReadonlyMap<string, bigint>;
+  veu(id: string): VeuGrant | undefined;
+  hasG2g(country: string): boolean;
+  // Digest of the payload recorded under (publisher, eventId), or undefined when the key is new.
+  seen(publisher: string, eventId: string): string | undefined;
+}
+
+export interface Movement {
+  account: string;
+  deltaTpp: bigint;
+  usedBeforeTpp: bigint;
+  usedAfterTpp: bigint;
+  // The cap in force for this event (null = uncapped), as shown: floor(limit x worldwide) for ratio accounts.
+  capTpp: bigint | null;
+  disarmedMaskAfter: number;
+}
+
+export type StateEffect =
+  | { kind: 'veu-granted'; grant: VeuGrant }
+  | { kind: 'veu-revoked'; veuId: string }
+  | { kind: 'g2g-arranged'; country: string }
+  | { kind: 'installed-set'; veuId: string; dataCenterId: string; country: string; installedTpp: bigint };
+
+export type { InputEventV1 };

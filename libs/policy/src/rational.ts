@@ -1,0 +1,68 @@
+// Exact fractions over bigint, for thresholds, hysteresis and ratio caps: a crossing must not depend on how a
+// float rounds 0.07 x worldwide.
+export interface Rational {
+  num: bigint;
+  den: bigint; // > 0
+}
+
+export const ONE: Rational = { num: 1n, den: 1n };
+
+export function rational(num: bigint, den: bigint = 1n): Rational {
+  if (den <= 0n) throw new RangeError('denominator must be positive');
+  return { num, den };
+}
+
+// Parses a plain decimal such as "0.05", "5.92", "1", "814.5" exactly.
+export function parseDecimal(text: string): Rational {
+  const m = /^(-?)([0-9]+)(?:\.([0-9]+))?$/.exec(text);
+  if (m === null) throw new RangeError(`not a plain decimal: "${text}"`);
+  const fraction = m[3] ?? '';
+  const den = 10n ** BigInt(fraction.length);
+  const num = BigInt(m[2] + fraction) * (m[1] === '-' ? -1n : 1n);
+  return { num, den };
+}
+
+// Exact value of a finite JS number written in decimal (e.g. a JSON dieAreaMm2 of 814.5).
+export function fromNumber(value: number): Rational {
+  if (!Number.isFinite(value)) throw new RangeError(`not finite: ${value}`);
+  if (Number.isInteger(value)) return { num: BigInt(value), den: 1n };
+  const text = String(value);
+  if (/e/i.test(text)) {
+    const [mantissa, exp] = text.split(/e/i);
+    const base = parseDecimal(mantissa!);
+    const e = Number(exp);
+    return e >= 0 ? { num: base.num * 10n ** BigInt(e), den: base.den } : { num: base.num, den: base.den * 10n ** BigInt(-e) };
+  }
+  return parseDecimal(text);
+}
+
+export function sub(a: Rational, b: Rational): Rational {
+  return { num: a.num * b.den - b.num * a.den, den: a.den * b.den };
+}
+
+export function mulInt(a: Rational, n: bigint): Rational {
+  return { num: a.num * n, den: a.den };
+}
+
+// used / cap compared with t, all exact: used * cap.den * t.den  <op>  t.num * cap.num
+export function ratioAtLeast(used: bigint, cap: Rational, t: Rational): boolean {
+  return used * cap.den * t.den >= t.num * cap.num;
+}
+
+export function ratioBelow(used: bigint, cap: Rational, t: Rational): boolean {
+  return used * cap.den * t.den < t.num * cap.num;
+}
+
+export function floorOf(r: Rational): bigint {
+  // bigint division truncates toward zero; amounts here are never negative.
+  return r.num / r.den;
+}
+
+export function toNumber(r: Rational): number {
+  return Number(r.num) / Number(r.den);
+}
+
+// used / cap as a float for display; exact comparisons use ratioAtLeast/ratioBelow.
+export function utilizationOf(used: bigint, cap: Rational): number {
+  return Number(used * cap.den) / Number(cap.num);
+}

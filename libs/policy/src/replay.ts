@@ -1,0 +1,73 @@
+// The offline replay: events applied in order with exactly the code the services run, no Kafka, no database.
+// Fed line by line so that memory does not grow with the file (only the idempotency record does).
+import type { ComplianceAlertV1, RejectionCode } from '@app/contracts';
+import { decodeEvent } from './decode-event';
+import { accountView, applyOutcome, judge, type AccountView, type Outcome } from './judge';
+import { MemoryLedgerState } from './memory-ledger-state';
+import type { PolicyPack } from './policy-pack';
+
+export interface ReplayRejection {
+  line: number;
+  publisher: string | null;
+  eventId: string | null;
+  code: RejectionCode;
+  message: string;
+}
+
+export interface ReplayResult {
+  policy: { id: string; version: string };
+  accounts: AccountView[];
+  alerts: ComplianceAlertV1[];
+  rejected: ReplayRejection[];
+  counts: { read: number; recorded: number; duplicates: number; rejected: number };
+}
+
+export class Replayer {
+  readonly state = new MemoryLedgerState();
+  private readonly alerts: ComplianceAlertV1[] = [];
+  private readonly rejected: ReplayRejection[] = [];
+  private readonly counts = { read: 0, recorded: 0, duplicates: 0, rejected: 0 };
+  private latestOccurredAtMs = -Infinity;
+
+  constructor(readonly pack: PolicyPack) {}
+
+  // Blank lines are not events and are not counted.
+  push(line: string, lineNumber: number): Outcome | null {
+    if (line.trim() === '') return null;
+    this.counts.read++;
+    const outcome = judge(this.pack, this.state, decodeEvent(this.pack, line));
+    switch (outcome.status) {
+      case 'recorded':
+        applyOutcome(this.state, outcome);
+        this.counts.recorded++;
+        for (const alert of outcome.alerts) this.alerts.push(alert);
+        if (outcome.occurredAtMs > this.latestOccurredAtMs) this.latestOccurredAtMs = outcome.occurredAtMs;
+        break;
+      case 'duplicate':
+        this.counts.duplicates++;
+        break;
+      case 'rejected':
+        this.counts.rejected++;
+        this.rejected.push({ line: lineNumber, publisher: outcome.publisher, eventId: outcome.eventId, code: outcome.code, message: outcome.message });
+        break;
+    }
+    return outcome;
+  }
+
+  result(): ReplayResult {
+    // Caps are those in force at the latest occurredAt among recorded events, not the wall clock, so a replay
+    // prints the same document on any day.
+    const at = Number.isFinite(this.latestOccurredAtMs) ? this.latestOccurredAtMs : 0;
+    const accounts = this.state
+      .accountIds()
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .map((id) => accountView(this.pack, this.state, id, at));
+    return {
+      policy: { id: this.pack.id, version: this.pack.version },
+      accounts,
+      alerts: this.alerts,
+      rejected: this.rejected,
+      counts: { ...this.counts },
+    };
+  }
+}
