@@ -1,0 +1,133 @@
+import type { DataSource } from 'typeorm';
+import { entryHash, GENESIS_HASH, utcMillisIso } from './entry-hash';
+
+export interface VerifyReport {
+  ok: boolean;
+  entries: number;
+  accounts: number;
+  firstBrokenSeq?: string;
+  problems: string[];
+}
+
+export interface VerifyOptions {
+  // Entries read per round trip; the chain is streamed, never loaded whole.
+  pageSizeRows?: number;
+  // Problems listed in the report; the count of the rest is still given.
+  problemsMax?: number;
+}
+
+interface EntryRow {
+  seq: string;
+  account_id: string;
+  delta_tpp: string;
+  balance_tpp: string;
+  cap_tpp: string | null;
+  event_publisher: string;
+  event_id: string;
+  event_type: string;
+  occurred_at: Date;
+  source_topic: string | null;
+  source_partition: number | null;
+  source_offset: string | null;
+  policy_id: string;
+  policy_version: string;
+  prev_hash: Buffer;
+  hash: Buffer;
+}
+
+// Recomputes the hash chain and every account balance from the entries alone, and compares them with the head
+// row and the accounts table. It reads in one REPEATABLE READ snapshot, so a ledger that keeps writing meanwhile
+// is checked as of one instant.
+export async function verifyLedger(dataSource: DataSource, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  const pageSizeRows = opts.pageSizeRows ?? 10_000;
+  const problemsMax = opts.problemsMax ?? 100;
+  const problems: string[] = [];
+  let problemCount = 0;
+  let firstBrokenSeq: bigint | undefined;
+  const problem = (seq: bigint | null, text: string): void => {
+    problemCount++;
+    if (seq !== null && (firstBrokenSeq === undefined || seq < firstBrokenSeq)) firstBrokenSeq = seq;
+    if (problems.length < problemsMax) problems.push(text);
+  };
+
+  const qr = dataSource.createQueryRunner();
+  await qr.connect();
+  let entries = 0;
+  let accountCount = 0;
+  try {
+    await qr.startTransaction('REPEATABLE READ');
+    await qr.query('SET TRANSACTION READ ONLY');
+    const balances = new Map<string, bigint>();
+    let prevHash = GENESIS_HASH;
+    let expectedSeq = 1n;
+    let after = '0';
+    for (;;) {
+      const rows = (await qr.query(
+        `SELECT seq, account_id, delta_tpp, balance_tpp, cap_tpp, event_publisher, event_id, event_type, occurred_at,
+                source_topic, source_partition, source_offset, policy_id, policy_version, prev_hash, hash
+           FROM ledger_entries WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        [after, pageSizeRows],
+      )) as EntryRow[];
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const seq = BigInt(row.seq);
+        entries++;
+        if (seq !== expectedSeq) problem(seq, `seq ${seq}: expected seq ${expectedSeq} (a gap or a reordering)`);
+        expectedSeq = seq + 1n;
+        if (!row.prev_hash.equals(prevHash)) problem(seq, `seq ${seq}: prev_hash does not match the hash of the entry before it`);
+        const delta = BigInt(row.delta_tpp);
+        const balance = (balances.get(row.account_id) ?? 0n) + delta;
+        balances.set(row.account_id, balance);
+        if (BigInt(row.balance_tpp) !== balance) {
+          problem(seq, `seq ${seq}: balance_tpp of ${row.account_id} is ${row.balance_tpp}, the entries sum to ${balance}`);
+        }
+        const hash = entryHash(row.prev_hash, {
+          seq,
+          accountId: row.account_id,
+          deltaTpp: delta,
+          balanceTpp: BigInt(row.balance_tpp),
+          capTpp: row.cap_tpp === null ? null : BigInt(row.cap_tpp),
+          eventPublisher: row.event_publisher,
+          eventId: row.event_id,
+          eventType: row.event_type,
+          occurredAt: utcMillisIso(row.occurred_at),
+          sourceTopic: row.source_topic,
+          sourcePartition: row.source_partition,
+          sourceOffset: row.source_offset === null ? null : BigInt(row.source_offset),
+          policyId: row.policy_id,
+          policyVersion: row.policy_version,
+        });
+        if (!hash.equals(row.hash)) problem(seq, `seq ${seq}: hash does not match the entry's contents`);
+        prevHash = row.hash;
+      }
+      after = rows[rows.length - 1]!.seq;
+    }
+
+    const [head] = (await qr.query(`SELECT seq, hash FROM ledger_head WHERE id = 1`)) as Array<{ seq: string; hash: Buffer }>;
+    if (head === undefined) problem(null, 'ledger_head has no row');
+    else {
+      if (BigInt(head.seq) !== expectedSeq - 1n) problem(null, `ledger_head.seq is ${head.seq}, the last entry is ${expectedSeq - 1n}`);
+      if (!head.hash.equals(prevHash)) problem(null, 'ledger_head.hash is not the hash of the last entry');
+    }
+
+    const accounts = (await qr.query(`SELECT id, used_tpp FROM accounts ORDER BY id`)) as Array<{ id: string; used_tpp: string }>;
+    accountCount = accounts.length;
+    const listed = new Set<string>();
+    for (const a of accounts) {
+      listed.add(a.id);
+      const sum = balances.get(a.id) ?? 0n;
+      if (BigInt(a.used_tpp) !== sum) problem(null, `account ${a.id}: used_tpp is ${a.used_tpp}, its entries sum to ${sum}`);
+    }
+    for (const id of balances.keys()) if (!listed.has(id)) problem(null, `account ${id} has entries but no row in accounts`);
+    await qr.commitTransaction();
+  } catch (err) {
+    if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+    throw err;
+  } finally {
+    await qr.release();
+  }
+  if (problemCount > problems.length) problems.push(`... and ${problemCount - problems.length} more problems`);
+  const report: VerifyReport = { ok: problemCount === 0, entries, accounts: accountCount, problems };
+  if (firstBrokenSeq !== undefined) report.firstBrokenSeq = firstBrokenSeq.toString();
+  return report;
+}

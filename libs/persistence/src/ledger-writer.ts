@@ -1,0 +1,556 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import { stringifyJson, type ComplianceAlertV1, type RejectionCode } from '@app/contracts';
+import {
+  accountView,
+  applyOutcome,
+  decodeEvent,
+  judge,
+  MemoryLedgerState,
+  requirementsOf,
+  type DecodeResult,
+  type Movement,
+  type PolicyPack,
+  type StateEffect,
+  type VeuGrant,
+} from '@app/policy';
+import { accountColumns } from './account-id';
+import { entryHash, utcMillisIso, type HashedEntry } from './entry-hash';
+
+// One consumed record. topic/partition/offset are null when the record does not come from Kafka (tests, tools);
+// such records are judged the same way but leave no consumer offset behind.
+export interface SourceRecord {
+  topic: string | null;
+  partition: number | null;
+  offset: string | null;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: Record<string, unknown>;
+}
+
+export type RecordResult =
+  | { status: 'recorded'; publisher: string; eventId: string; recordedSeq: bigint; entries: number; alerts: ComplianceAlertV1[] }
+  | { status: 'duplicate'; publisher: string; eventId: string }
+  | { status: 'rejected'; code: RejectionCode; message: string; publisher: string | null; eventId: string | null }
+  // The record's offset is below the consumer offset stored in Postgres: an earlier batch applied it already.
+  | { status: 'skipped' };
+
+export interface BatchResult {
+  // results[i] belongs to records[i].
+  results: RecordResult[];
+  recorded: number;
+  duplicates: number;
+  rejected: number;
+  skipped: number;
+  entries: number;
+  alerts: ComplianceAlertV1[];
+  headSeq: bigint;
+}
+
+export interface BatchHooks {
+  // Runs inside the transaction after every write and before COMMIT. The ledger uses it to put rejections on the
+  // DLQ: if the process dies before COMMIT, the batch is judged again and the DLQ gets the record again (a
+  // duplicate, which is acceptable); if it dies after COMMIT, the DLQ already has it. Never lost.
+  beforeCommit?: (result: BatchResult) => Promise<void>;
+}
+
+export interface LedgerWriterOptions {
+  // Consumer offsets are stored per Kafka consumer group.
+  groupId: string;
+}
+
+// Postgres raises NOTIFY on this channel when a batch added alerts; the relay listens.
+export const ALERTS_CHANNEL = 'ledger_alerts';
+
+interface PendingEntry extends HashedEntry {
+  prevHash: Buffer;
+  hash: Buffer;
+}
+
+interface TouchedAccount {
+  movement: Movement;
+  lastSeq: bigint | null;
+  lastOccurredAt: string | null;
+  atMs: number;
+}
+
+// Judges batches of raw events and appends their outcome to Postgres, one transaction per batch.
+export class LedgerWriter {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pack: PolicyPack,
+    private readonly options: LedgerWriterOptions,
+  ) {}
+
+  async processBatch(records: readonly SourceRecord[], hooks: BatchHooks = {}): Promise<BatchResult> {
+    const qr = this.dataSource.createQueryRunner();
+    await qr.connect();
+    try {
+      // READ COMMITTED, not REPEATABLE READ: every statement after the head lock must see what the previous
+      // lock holder committed, and a snapshot taken before the lock wait would not.
+      await qr.startTransaction('READ COMMITTED');
+      const result = await this.judgeAndWrite(qr, records);
+      if (hooks.beforeCommit) await hooks.beforeCommit(result);
+      await qr.commitTransaction();
+      return result;
+    } catch (err) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await qr.release();
+    }
+  }
+
+  private async judgeAndWrite(qr: QueryRunner, records: readonly SourceRecord[]): Promise<BatchResult> {
+    const pack = this.pack;
+    const [head] = (await qr.query(
+      `SELECT seq, encode(hash, 'hex') AS hash, event_seq FROM ledger_head WHERE id = 1 FOR UPDATE`,
+    )) as Array<{ seq: string; hash: string; event_seq: string }>;
+    if (head === undefined) throw new Error('ledger_head has no row: run `cli migrate` first');
+    let seq = BigInt(head.seq);
+    let prevHash: Buffer = Buffer.from(head.hash, 'hex');
+    let eventSeq = BigInt(head.event_seq);
+
+    const stored = await this.loadOffsets(qr, records);
+    const results: RecordResult[] = new Array(records.length);
+    const decoded: Array<DecodeResult | null> = new Array(records.length).fill(null);
+    const accountIds = new Set<string>();
+    const veuIds = new Set<string>();
+    const dcs = new Map<string, { veuId: string; dataCenterId: string; country: string }>();
+    const inboxKeys = new Map<string, { publisher: string; eventId: string }>();
+
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      const next = r.topic !== null && r.partition !== null ? stored.get(`${r.topic}\u0000${r.partition}`) : undefined;
+      if (next !== undefined && r.offset !== null && BigInt(r.offset) < next) {
+        results[i] = { status: 'skipped' };
+        continue;
+      }
+      const d = decodeEvent(pack, r.value);
+      decoded[i] = d;
+      if (!d.ok) continue;
+      const need = requirementsOf(pack, d.event);
+      for (const a of need.accounts) accountIds.add(a);
+      for (const v of need.veuIds) veuIds.add(v);
+      for (const dc of need.dataCenters) dcs.set(`${dc.veuId}\u0000${dc.dataCenterId}\u0000${dc.country}`, dc);
+      // A g2g arrangement changes the cap of an account it does not move; load it to refresh its cap below.
+      if (d.event.type === 'policy.g2g-arrangement') accountIds.add(`country:${d.event.country}`);
+      inboxKeys.set(`${d.event.publisher}\u0000${d.event.eventId}`, { publisher: d.event.publisher, eventId: d.event.eventId });
+    }
+
+    const state = await this.loadState(qr, accountIds, veuIds, [...dcs.values()], [...inboxKeys.values()]);
+
+    const entries: PendingEntry[] = [];
+    const touched = new Map<string, TouchedAccount>();
+    const alerts: ComplianceAlertV1[] = [];
+    const inboxRows: Array<{ r: SourceRecord; publisher: string; eventId: string; digest: string; type: string; occurredAt: string; recordedSeq: bigint }> = [];
+    const effects: Array<{ effect: StateEffect; recordedSeq: bigint; occurredAt: string }> = [];
+    let recorded = 0;
+    let duplicates = 0;
+    let rejected = 0;
+    let skipped = 0;
+
+    for (let i = 0; i < records.length; i++) {
+      if (results[i] !== undefined) {
+        skipped++;
+        continue;
+      }
+      const r = records[i]!;
+      const d = decoded[i]!;
+      if (!d.ok) {
+        results[i] = { status: 'rejected', code: d.code, message: d.message, publisher: d.publisher, eventId: d.eventId };
+        rejected++;
+        continue;
+      }
+      let outcome;
+      try {
+        outcome = judge(pack, state, d);
+      } catch (err) {
+        // judge() is pure, so the state is untouched; a fault in it must not stall the partition behind one
+        // record. The record goes to the DLQ as unjudgeable, with the fault in its message.
+        results[i] = {
+          status: 'rejected',
+          code: 'MALFORMED',
+          message: `the event could not be judged: ${(err as Error).message}`,
+          publisher: d.event.publisher,
+          eventId: d.event.eventId,
+        };
+        rejected++;
+        continue;
+      }
+      if (outcome.status === 'rejected') {
+        results[i] = outcome;
+        rejected++;
+        continue;
+      }
+      if (outcome.status === 'duplicate') {
+        results[i] = { status: 'duplicate', publisher: outcome.publisher, eventId: outcome.eventId };
+        duplicates++;
+        continue;
+      }
+      applyOutcome(state, outcome);
+      const ev = outcome.event;
+      if (state.seen(ev.publisher, ev.eventId) === undefined) state.markSeen(ev.publisher, ev.eventId, outcome.digest);
+      eventSeq += 1n;
+      recorded++;
+      const occurredAt = utcMillisIso(ev.occurredAt);
+      inboxRows.push({ r, publisher: ev.publisher, eventId: ev.eventId, digest: outcome.digest, type: ev.type, occurredAt, recordedSeq: eventSeq });
+      for (const m of outcome.movements) {
+        if (m.usedBeforeTpp + m.deltaTpp !== m.usedAfterTpp) {
+          throw new Error(`policy engine fault: movement on ${m.account} does not add up (${m.usedBeforeTpp} + ${m.deltaTpp} != ${m.usedAfterTpp})`);
+        }
+        seq += 1n;
+        const entry: HashedEntry = {
+          seq,
+          accountId: m.account,
+          deltaTpp: m.deltaTpp,
+          balanceTpp: m.usedAfterTpp,
+          capTpp: m.capTpp,
+          eventPublisher: ev.publisher,
+          eventId: ev.eventId,
+          eventType: ev.type,
+          occurredAt,
+          sourceTopic: r.topic,
+          sourcePartition: r.partition,
+          sourceOffset: r.offset === null ? null : BigInt(r.offset),
+          policyId: outcome.policy.id,
+          policyVersion: outcome.policy.version,
+        };
+        const hash = entryHash(prevHash, entry);
+        entries.push({ ...entry, prevHash, hash });
+        prevHash = hash;
+        touched.set(m.account, { movement: m, lastSeq: seq, lastOccurredAt: occurredAt, atMs: d.occurredAtMs });
+      }
+      for (const effect of outcome.effects) effects.push({ effect, recordedSeq: eventSeq, occurredAt });
+      for (const a of outcome.alerts) alerts.push(a);
+      results[i] = { status: 'recorded', publisher: ev.publisher, eventId: ev.eventId, recordedSeq: eventSeq, entries: outcome.movements.length, alerts: outcome.alerts };
+    }
+
+    await this.writeInbox(qr, inboxRows);
+    await this.writeEntries(qr, entries);
+    await this.writeAccounts(qr, state, touched, effects);
+    await this.writeAlerts(qr, alerts);
+    await this.writeEffects(qr, state, effects);
+    await this.writeOffsets(qr, records);
+    if (entries.length > 0 || inboxRows.length > 0) {
+      await qr.query(`UPDATE ledger_head SET seq = $1, hash = decode($2, 'hex'), event_seq = $3 WHERE id = 1`, [
+        seq.toString(),
+        prevHash.toString('hex'),
+        eventSeq.toString(),
+      ]);
+    }
+    return { results, recorded, duplicates, rejected, skipped, entries: entries.length, alerts, headSeq: seq };
+  }
+
+  private async loadOffsets(qr: QueryRunner, records: readonly SourceRecord[]): Promise<Map<string, bigint>> {
+    const topics: string[] = [];
+    const partitions: number[] = [];
+    const seen = new Set<string>();
+    for (const r of records) {
+      if (r.topic === null || r.partition === null) continue;
+      const k = `${r.topic}\u0000${r.partition}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      topics.push(r.topic);
+      partitions.push(r.partition);
+    }
+    const out = new Map<string, bigint>();
+    if (topics.length === 0) return out;
+    const rows = (await qr.query(
+      `SELECT o.topic, o.partition, o.next_offset FROM consumer_offsets o
+         JOIN unnest($2::text[], $3::int[]) AS k(topic, partition) ON k.topic = o.topic AND k.partition = o.partition
+        WHERE o.group_id = $1`,
+      [this.options.groupId, topics, partitions],
+    )) as Array<{ topic: string; partition: number; next_offset: string }>;
+    for (const row of rows) out.set(`${row.topic}\u0000${row.partition}`, BigInt(row.next_offset));
+    return out;
+  }
+
+  private async loadState(
+    qr: QueryRunner,
+    accountIds: Set<string>,
+    veuIds: Set<string>,
+    dcs: Array<{ veuId: string; dataCenterId: string; country: string }>,
+    inboxKeys: Array<{ publisher: string; eventId: string }>,
+  ): Promise<MemoryLedgerState> {
+    const state = new MemoryLedgerState();
+    if (accountIds.size > 0 || veuIds.size > 0) {
+      // veu_id is set on every installed:ID:* and uveu:ID:* account, so this is the prefix load requirementsOf asks for.
+      const rows = (await qr.query(
+        `SELECT id, used_tpp, disarmed_mask FROM accounts WHERE id = ANY($1::text[]) OR veu_id = ANY($2::text[])`,
+        [[...accountIds], [...veuIds]],
+      )) as Array<{ id: string; used_tpp: string; disarmed_mask: number }>;
+      for (const row of rows) state.setAccount(row.id, { usedTpp: BigInt(row.used_tpp), disarmedMask: row.disarmed_mask });
+    }
+    if (dcs.length > 0) {
+      const rows = (await qr.query(
+        `SELECT d.veu_id, d.data_center_id, d.country, d.installed_tpp FROM dc_installed d
+           JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(veu_id, data_center_id, country)
+             ON k.veu_id = d.veu_id AND k.data_center_id = d.data_center_id AND k.country = d.country`,
+        [dcs.map((d) => d.veuId), dcs.map((d) => d.dataCenterId), dcs.map((d) => d.country)],
+      )) as Array<{ veu_id: string; data_center_id: string; country: string; installed_tpp: string }>;
+      for (const row of rows) state.setInstalled(row.veu_id, row.data_center_id, row.country, BigInt(row.installed_tpp));
+    }
+    if (inboxKeys.length > 0) {
+      const rows = (await qr.query(
+        `SELECT i.publisher, i.event_id, i.digest FROM inbox i
+           JOIN unnest($1::text[], $2::text[]) AS k(publisher, event_id) ON k.publisher = i.publisher AND k.event_id = i.event_id`,
+        [inboxKeys.map((k) => k.publisher), inboxKeys.map((k) => k.eventId)],
+      )) as Array<{ publisher: string; event_id: string; digest: string }>;
+      for (const row of rows) state.markSeen(row.publisher, row.event_id, row.digest);
+    }
+    // Grants and g2g arrangements are few (one row per VEU or country) and any event may depend on them.
+    const grants = (await qr.query(`SELECT id, kind, headquarters, country, active FROM veu_grants`)) as Array<{
+      id: string;
+      kind: VeuGrant['kind'];
+      headquarters: string | null;
+      country: string | null;
+      active: boolean;
+    }>;
+    for (const g of grants) state.setVeu({ id: g.id, kind: g.kind, headquarters: g.headquarters, country: g.country, active: g.active });
+    const g2g = (await qr.query(`SELECT country FROM g2g_arrangements`)) as Array<{ country: string }>;
+    for (const row of g2g) state.setG2g(row.country);
+    return state;
+  }
+
+  private async writeInbox(
+    qr: QueryRunner,
+    rows: Array<{ r: SourceRecord; publisher: string; eventId: string; digest: string; type: string; occurredAt: string; recordedSeq: bigint }>,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await qr.query(
+      `INSERT INTO inbox (publisher, event_id, digest, event_type, status, payload, occurred_at,
+                          source_topic, source_partition, source_offset, recorded_seq)
+       SELECT u.publisher, u.event_id, u.digest, u.event_type, 'recorded', u.payload::jsonb, u.occurred_at,
+              u.source_topic, u.source_partition, u.source_offset, u.recorded_seq
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                     $7::text[], $8::int[], $9::bigint[], $10::bigint[])
+           AS u(publisher, event_id, digest, event_type, payload, occurred_at, source_topic, source_partition, source_offset, recorded_seq)`,
+      [
+        rows.map((x) => x.publisher),
+        rows.map((x) => x.eventId),
+        rows.map((x) => x.digest),
+        rows.map((x) => x.type),
+        rows.map((x) => x.r.value!.toString('utf8')),
+        rows.map((x) => x.occurredAt),
+        rows.map((x) => x.r.topic),
+        rows.map((x) => x.r.partition),
+        rows.map((x) => x.r.offset),
+        rows.map((x) => x.recordedSeq.toString()),
+      ],
+    );
+  }
+
+  private async writeEntries(qr: QueryRunner, entries: PendingEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await qr.query(
+      `INSERT INTO ledger_entries (seq, account_id, delta_tpp, balance_tpp, cap_tpp, event_publisher, event_id, event_type,
+                                   occurred_at, source_topic, source_partition, source_offset, policy_id, policy_version,
+                                   prev_hash, hash)
+       SELECT u.seq, u.account_id, u.delta_tpp, u.balance_tpp, u.cap_tpp, u.event_publisher, u.event_id, u.event_type,
+              u.occurred_at, u.source_topic, u.source_partition, u.source_offset, u.policy_id, u.policy_version,
+              decode(u.prev_hash, 'hex'), decode(u.hash, 'hex')
+         FROM unnest($1::bigint[], $2::text[], $3::numeric[], $4::numeric[], $5::numeric[], $6::text[], $7::text[], $8::text[],
+                     $9::timestamptz[], $10::text[], $11::int[], $12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[])
+           AS u(seq, account_id, delta_tpp, balance_tpp, cap_tpp, event_publisher, event_id, event_type, occurred_at,
+                source_topic, source_partition, source_offset, policy_id, policy_version, prev_hash, hash)`,
+      [
+        entries.map((e) => e.seq.toString()),
+        entries.map((e) => e.accountId),
+        entries.map((e) => e.deltaTpp.toString()),
+        entries.map((e) => e.balanceTpp.toString()),
+        entries.map((e) => (e.capTpp === null ? null : e.capTpp.toString())),
+        entries.map((e) => e.eventPublisher),
+        entries.map((e) => e.eventId),
+        entries.map((e) => e.eventType),
+        entries.map((e) => e.occurredAt),
+        entries.map((e) => e.sourceTopic),
+        entries.map((e) => e.sourcePartition),
+        entries.map((e) => (e.sourceOffset === null ? null : e.sourceOffset.toString())),
+        entries.map((e) => e.policyId),
+        entries.map((e) => e.policyVersion),
+        entries.map((e) => e.prevHash.toString('hex')),
+        entries.map((e) => e.hash.toString('hex')),
+      ],
+    );
+  }
+
+  private async writeAccounts(
+    qr: QueryRunner,
+    state: MemoryLedgerState,
+    touched: Map<string, TouchedAccount>,
+    effects: Array<{ effect: StateEffect; recordedSeq: bigint; occurredAt: string }>,
+  ): Promise<void> {
+    const rows = new Map<string, { used: bigint; mask: number; lastSeq: bigint | null; lastOccurredAt: string | null; atMs: number }>();
+    for (const [id, t] of touched) {
+      const s = state.account(id);
+      rows.set(id, {
+        used: s?.usedTpp ?? t.movement.usedAfterTpp,
+        mask: s?.disarmedMask ?? t.movement.disarmedMaskAfter,
+        lastSeq: t.lastSeq,
+        lastOccurredAt: t.lastOccurredAt,
+        atMs: t.atMs,
+      });
+    }
+    // A country account that a g2g arrangement doubled keeps its balance but shows the new cap from now on.
+    for (const { effect, occurredAt } of effects) {
+      if (effect.kind !== 'g2g-arranged') continue;
+      const id = `country:${effect.country}`;
+      const s = state.account(id);
+      if (s === undefined || rows.has(id)) continue;
+      rows.set(id, { used: s.usedTpp, mask: s.disarmedMask, lastSeq: null, lastOccurredAt: null, atMs: Date.parse(occurredAt) });
+    }
+    if (rows.size === 0) return;
+    const ids: string[] = [];
+    const kinds: string[] = [];
+    const countries: Array<string | null> = [];
+    const veus: Array<string | null> = [];
+    const used: string[] = [];
+    const caps: Array<string | null> = [];
+    const utils: Array<number | null> = [];
+    const masks: number[] = [];
+    const lastSeqs: Array<string | null> = [];
+    const lastOccurred: Array<string | null> = [];
+    for (const [id, row] of rows) {
+      const cols = accountColumns(id);
+      const view = accountView(this.pack, state, id, row.atMs);
+      ids.push(id);
+      kinds.push(cols.kind);
+      countries.push(cols.country);
+      veus.push(cols.veuId);
+      used.push(row.used.toString());
+      caps.push(view.capTpp === null ? null : view.capTpp.toString());
+      utils.push(view.utilization);
+      masks.push(row.mask);
+      lastSeqs.push(row.lastSeq === null ? null : row.lastSeq.toString());
+      lastOccurred.push(row.lastOccurredAt);
+    }
+    await qr.query(
+      `INSERT INTO accounts (id, kind, country, veu_id, used_tpp, cap_tpp, utilization, disarmed_mask, last_seq, last_occurred_at, updated_at)
+       SELECT u.id, u.kind, u.country, u.veu_id, u.used_tpp, u.cap_tpp, u.utilization, u.disarmed_mask, u.last_seq, u.last_occurred_at, now()
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], $7::float8[], $8::int[],
+                     $9::bigint[], $10::timestamptz[])
+           AS u(id, kind, country, veu_id, used_tpp, cap_tpp, utilization, disarmed_mask, last_seq, last_occurred_at)
+       ON CONFLICT (id) DO UPDATE SET
+         used_tpp = EXCLUDED.used_tpp,
+         cap_tpp = EXCLUDED.cap_tpp,
+         utilization = EXCLUDED.utilization,
+         disarmed_mask = EXCLUDED.disarmed_mask,
+         last_seq = COALESCE(EXCLUDED.last_seq, accounts.last_seq),
+         last_occurred_at = COALESCE(EXCLUDED.last_occurred_at, accounts.last_occurred_at),
+         updated_at = now()`,
+      [ids, kinds, countries, veus, used, caps, utils, masks, lastSeqs, lastOccurred],
+    );
+  }
+
+  private async writeAlerts(qr: QueryRunner, alerts: ComplianceAlertV1[]): Promise<void> {
+    if (alerts.length === 0) return;
+    // ORDER BY ord: the outbox seq (bigserial) must follow the order in which the alerts were raised.
+    await qr.query(
+      `INSERT INTO alerts (alert_id, account_id, kind, severity, threshold, payload, occurred_at)
+       SELECT u.alert_id, u.account_id, u.kind, u.severity, u.threshold, u.payload::jsonb, u.occurred_at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::timestamptz[])
+           WITH ORDINALITY AS u(alert_id, account_id, kind, severity, threshold, payload, occurred_at, ord)
+        ORDER BY u.ord`,
+      [
+        alerts.map((a) => a.alertId),
+        alerts.map((a) => a.account),
+        alerts.map((a) => a.kind),
+        alerts.map((a) => a.severity),
+        alerts.map((a) => a.threshold),
+        alerts.map((a) => stringifyJson(a)),
+        alerts.map((a) => a.at),
+      ],
+    );
+    // Delivered at COMMIT, and only if the batch commits.
+    await qr.query(`SELECT pg_notify($1, $2)`, [ALERTS_CHANNEL, String(alerts.length)]);
+  }
+
+  private async writeEffects(
+    qr: QueryRunner,
+    state: MemoryLedgerState,
+    effects: Array<{ effect: StateEffect; recordedSeq: bigint; occurredAt: string }>,
+  ): Promise<void> {
+    if (effects.length === 0) return;
+    // Only the final value of each key matters to the tables; the state already holds it.
+    const veuSeq = new Map<string, bigint>();
+    const g2g = new Map<string, string>();
+    const installed = new Map<string, { veuId: string; dataCenterId: string; country: string }>();
+    for (const { effect, recordedSeq, occurredAt } of effects) {
+      switch (effect.kind) {
+        case 'veu-granted':
+          veuSeq.set(effect.grant.id, recordedSeq);
+          break;
+        case 'veu-revoked':
+          veuSeq.set(effect.veuId, recordedSeq);
+          break;
+        case 'g2g-arranged':
+          if (!g2g.has(effect.country)) g2g.set(effect.country, occurredAt);
+          break;
+        case 'installed-set':
+          installed.set(`${effect.veuId}\u0000${effect.dataCenterId}\u0000${effect.country}`, effect);
+          break;
+      }
+    }
+    const grants = [...veuSeq].flatMap(([id, s]) => {
+      const g = state.veu(id);
+      return g === undefined ? [] : [{ g, s }];
+    });
+    if (grants.length > 0) {
+      await qr.query(
+        `INSERT INTO veu_grants (id, kind, headquarters, country, active, updated_seq)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::bigint[])
+         ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, headquarters = EXCLUDED.headquarters,
+           country = EXCLUDED.country, active = EXCLUDED.active, updated_seq = EXCLUDED.updated_seq`,
+        [
+          grants.map((x) => x.g.id),
+          grants.map((x) => x.g.kind),
+          grants.map((x) => x.g.headquarters),
+          grants.map((x) => x.g.country),
+          grants.map((x) => x.g.active),
+          grants.map((x) => x.s.toString()),
+        ],
+      );
+    }
+    if (g2g.size > 0) {
+      await qr.query(
+        `INSERT INTO g2g_arrangements (country, arranged_at)
+         SELECT * FROM unnest($1::text[], $2::timestamptz[]) ON CONFLICT (country) DO NOTHING`,
+        [[...g2g.keys()], [...g2g.values()]],
+      );
+    }
+    if (installed.size > 0) {
+      const dcs = [...installed.values()];
+      await qr.query(
+        `INSERT INTO dc_installed (veu_id, data_center_id, country, installed_tpp)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[])
+         ON CONFLICT (veu_id, data_center_id, country) DO UPDATE SET installed_tpp = EXCLUDED.installed_tpp`,
+        [
+          dcs.map((d) => d.veuId),
+          dcs.map((d) => d.dataCenterId),
+          dcs.map((d) => d.country),
+          dcs.map((d) => state.installed(d.veuId, d.dataCenterId, d.country).toString()),
+        ],
+      );
+    }
+  }
+
+  private async writeOffsets(qr: QueryRunner, records: readonly SourceRecord[]): Promise<void> {
+    const next = new Map<string, { topic: string; partition: number; offset: bigint }>();
+    for (const r of records) {
+      if (r.topic === null || r.partition === null || r.offset === null) continue;
+      const k = `${r.topic}\u0000${r.partition}`;
+      const o = BigInt(r.offset) + 1n;
+      const cur = next.get(k);
+      if (cur === undefined || o > cur.offset) next.set(k, { topic: r.topic, partition: r.partition, offset: o });
+    }
+    if (next.size === 0) return;
+    const rows = [...next.values()];
+    await qr.query(
+      `INSERT INTO consumer_offsets (group_id, topic, partition, next_offset, updated_at)
+       SELECT $1, u.topic, u.partition, u.next_offset, now() FROM unnest($2::text[], $3::int[], $4::bigint[]) AS u(topic, partition, next_offset)
+       ON CONFLICT (group_id, topic, partition) DO UPDATE
+         SET next_offset = GREATEST(consumer_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()`,
+      [this.options.groupId, rows.map((x) => x.topic), rows.map((x) => x.partition), rows.map((x) => x.offset.toString())],
+    );
+  }
+}
