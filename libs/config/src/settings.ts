@@ -1,0 +1,215 @@
+import {
+  brokerListField,
+  choiceField,
+  deepFreeze,
+  Env,
+  EnvField,
+  flagField,
+  integerField,
+  optionalField,
+  portField,
+  postgresUrlField,
+  readFields,
+  textField,
+} from './env-field';
+import { ConfigError } from './config.error';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
+
+export interface KafkaSettings {
+  brokers: readonly string[];
+  clientId: string;
+  ssl: boolean;
+  sasl: { mechanism: SaslMechanism; username: string; password: string } | null;
+}
+
+export interface DatabaseSettings {
+  url: string;
+  ssl: boolean;
+  poolSizeMax: number;
+}
+
+export interface CommonSettings {
+  kafka: KafkaSettings;
+  database: DatabaseSettings;
+  policyPack: string;
+  logLevel: LogLevel;
+}
+
+export interface LedgerSettings extends CommonSettings {
+  groupId: string;
+  batchSizeMax: number;
+  httpPort: number;
+}
+
+export interface RelaySettings extends CommonSettings {
+  httpPort: number;
+  pollIntervalMs: number;
+  batchSizeMax: number;
+}
+
+export interface ApiSettings extends CommonSettings {
+  port: number;
+  alertPollIntervalMs: number;
+  statementTimeoutMs: number;
+}
+
+export type CliSettings = CommonSettings;
+
+export type AppName = 'ledger' | 'relay' | 'api' | 'cli';
+
+const NAME = /^[A-Za-z0-9._-]{1,255}$/;
+const NAME_EXPECTED = 'letters, digits, dot, dash or underscore (1..255)';
+
+function kafkaFields(clientId: string) {
+  return {
+    brokers: brokerListField('KAFKA_BROKERS', ['127.0.0.1:9092']),
+    clientId: textField('KAFKA_CLIENT_ID', clientId, NAME, NAME_EXPECTED),
+    ssl: flagField('KAFKA_SSL', false),
+    saslMechanism: optionalField(choiceField('KAFKA_SASL_MECHANISM', SASL_MECHANISMS, undefined)),
+    saslUsername: optionalField(textField('KAFKA_SASL_USERNAME', undefined)),
+    saslPassword: optionalField(textField('KAFKA_SASL_PASSWORD', undefined, /^.{1,1024}$/, 'a non-empty string', true)),
+  };
+}
+
+function databaseFields(poolSizeMax: number) {
+  return {
+    url: postgresUrlField('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/ledger'),
+    ssl: flagField('DATABASE_SSL', false),
+    poolSizeMax: integerField('DATABASE_POOL_SIZE_MAX', 1, 200, poolSizeMax),
+  };
+}
+
+function commonFields() {
+  return {
+    policyPack: textField('POLICY_PACK', 'ai-diffusion-2025', /^[a-z0-9][a-z0-9._-]{0,99}$/, 'a policy pack id (lower-case letters, digits, dot, dash)'),
+    logLevel: choiceField('LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+}
+
+// Per-app fields beyond the common ones. Defaults are written here, once, and nowhere else.
+function appFields(app: AppName): Record<string, EnvField<unknown>> {
+  switch (app) {
+    case 'ledger':
+      return {
+        groupId: textField('LEDGER_GROUP_ID', 'ledger', NAME, NAME_EXPECTED),
+        batchSizeMax: integerField('LEDGER_BATCH_SIZE_MAX', 1, 100_000, 500),
+        httpPort: portField('LEDGER_HTTP_PORT', 3001),
+      };
+    case 'relay':
+      return {
+        httpPort: portField('RELAY_HTTP_PORT', 3002),
+        pollIntervalMs: integerField('RELAY_POLL_INTERVAL_MS', 10, 60_000, 200),
+        batchSizeMax: integerField('RELAY_BATCH_SIZE_MAX', 1, 10_000, 500),
+      };
+    case 'api':
+      return {
+        port: portField('API_PORT', 3000),
+        alertPollIntervalMs: integerField('API_ALERT_POLL_INTERVAL_MS', 50, 60_000, 500),
+        statementTimeoutMs: integerField('API_STATEMENT_TIMEOUT_MS', 100, 600_000, 5_000),
+      };
+    case 'cli':
+      return {};
+  }
+}
+
+// The ledger writes in large transactions with few connections; the API serves many small concurrent reads.
+const POOL_SIZE_MAX: Record<AppName, number> = { ledger: 10, relay: 4, api: 20, cli: 4 };
+
+function kafkaSettings(env: Env, clientId: string, problems: string[]): KafkaSettings {
+  const k = readFields(env, kafkaFields(clientId), problems);
+  let sasl: KafkaSettings['sasl'] = null;
+  if (k.saslMechanism !== null) {
+    if (k.saslUsername === null) problems.push(`KAFKA_SASL_USERNAME is required when KAFKA_SASL_MECHANISM is set`);
+    if (k.saslPassword === null) problems.push(`KAFKA_SASL_PASSWORD is required when KAFKA_SASL_MECHANISM is set`);
+    sasl = { mechanism: k.saslMechanism, username: k.saslUsername ?? '', password: k.saslPassword ?? '' };
+  } else if (k.saslUsername !== null || k.saslPassword !== null) {
+    problems.push(`KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join('|')} when a SASL username or password is set`);
+  }
+  return { brokers: k.brokers, clientId: k.clientId, ssl: k.ssl, sasl };
+}
+
+function load<T>(app: AppName, env: Env): T {
+  const problems: string[] = [];
+  const settings = {
+    kafka: kafkaSettings(env, app, problems),
+    database: readFields(env, databaseFields(POOL_SIZE_MAX[app]), problems),
+    ...readFields(env, commonFields(), problems),
+    ...readFields(env, appFields(app), problems),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(settings) as T;
+}
+
+export function loadLedgerSettings(env: Env = process.env): Readonly<LedgerSettings> {
+  return load<LedgerSettings>('ledger', env);
+}
+
+export function loadRelaySettings(env: Env = process.env): Readonly<RelaySettings> {
+  return load<RelaySettings>('relay', env);
+}
+
+export function loadApiSettings(env: Env = process.env): Readonly<ApiSettings> {
+  return load<ApiSettings>('api', env);
+}
+
+export function loadCliSettings(env: Env = process.env): Readonly<CliSettings> {
+  return load<CliSettings>('cli', env);
+}
+
+// For tools and tests that need one part only.
+export function loadKafkaSettings(env: Env = process.env, clientId = 'tools'): Readonly<KafkaSettings> {
+  const problems: string[] = [];
+  const kafka = kafkaSettings(env, clientId, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(kafka);
+}
+
+export function loadDatabaseSettings(env: Env = process.env): Readonly<DatabaseSettings> {
+  const problems: string[] = [];
+  const database = readFields(env, databaseFields(POOL_SIZE_MAX.cli), problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(database);
+}
+
+export interface SettingReference {
+  key: string;
+  expected: string;
+  // As it would be written in the environment; null when the setting is optional and unset by default.
+  default: string | null;
+  secret: boolean;
+}
+
+// Every key an app accepts, with what it expects and its default: the configuration reference for docs,
+// manifests and the tests that check them.
+export function settingsReference(app: AppName): SettingReference[] {
+  const groups: Record<string, EnvField<unknown>>[] = [
+    kafkaFields(app),
+    databaseFields(POOL_SIZE_MAX[app]),
+    commonFields(),
+    appFields(app),
+  ];
+  return groups.flatMap((fields) =>
+    Object.values(fields).map((field) => ({
+      key: field.key,
+      expected: field.expected,
+      default: field.fallback === undefined || field.fallback === null ? null : Array.isArray(field.fallback) ? field.fallback.join(',') : String(field.fallback),
+      secret: field.secret === true,
+    })),
+  );
+}
+
+// Entry points call this instead of the loader directly: a bad configuration ends the process with the one
+// message and the conventional EX_CONFIG status, not with a stack trace.
+export function settingsOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.name}: ${error.message}\n`);
+    process.exit(78);
+  }
+}
