@@ -50,12 +50,30 @@ export interface BatchHooks {
   // Runs inside the transaction after every write and before COMMIT. The ledger uses it to put rejections on the
   // DLQ: if the process dies before COMMIT, the batch is judged again and the DLQ gets the record again (a
   // duplicate, which is acceptable); if it dies after COMMIT, the DLQ already has it. Never lost.
-  beforeCommit?: (result: BatchResult) => Promise<void>;
+  beforeCommit?: (result: BatchResult, records: readonly SourceRecord[]) => Promise<void>;
 }
 
 export interface LedgerWriterOptions {
   // Consumer offsets are stored per Kafka consumer group.
   groupId: string;
+}
+
+const NO_FORCED_REJECTIONS: ReadonlyMap<number, string> = new Map();
+
+// SQLSTATE class 22 (data exception) and 54 (program limit exceeded): the values cannot be stored, and
+// retrying will not change that. Everything else (connection lost, serialization, ...) is transient.
+function isDataError(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } };
+  const code = typeof e?.code === 'string' ? e.code : typeof e?.driverError?.code === 'string' ? e.driverError.code : '';
+  return code.startsWith('22') || code.startsWith('54');
+}
+
+// jsonb cannot hold U+0000 (JSON allows it in strings); the inbox copy shows U+FFFD in its place. The digest,
+// the judgement and the entries come from the original bytes.
+const JSON_NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/gi;
+function storablePayload(value: Buffer): string {
+  const text = value.toString('utf8');
+  return text.includes('\\u0000') || text.includes('\\U0000') ? text.replace(JSON_NUL_ESCAPE, '$1\\ufffd') : text;
 }
 
 // Postgres raises NOTIFY on this channel when a batch added alerts; the relay listens.
@@ -82,14 +100,49 @@ export class LedgerWriter {
   ) {}
 
   async processBatch(records: readonly SourceRecord[], hooks: BatchHooks = {}): Promise<BatchResult> {
+    try {
+      return await this.runTransaction(records, hooks, NO_FORCED_REJECTIONS);
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      return this.isolatePoison(records, hooks);
+    }
+  }
+
+  // A record that the policy engine accepts but Postgres cannot store (a date outside its range, say) would fail
+  // its batch forever and stall the partition. Its batch is replayed one record per transaction; the record
+  // that fails alone is rejected to the DLQ, and the records around it are recorded as usual.
+  private async isolatePoison(records: readonly SourceRecord[], hooks: BatchHooks): Promise<BatchResult> {
+    const parts: BatchResult[] = [];
+    for (const record of records) {
+      try {
+        parts.push(await this.runTransaction([record], hooks, NO_FORCED_REJECTIONS));
+      } catch (err) {
+        if (!isDataError(err)) throw err;
+        const forced = new Map([[0, `the database cannot store this event: ${(err as Error).message}`]]);
+        parts.push(await this.runTransaction([record], hooks, forced));
+      }
+    }
+    return {
+      results: parts.flatMap((p) => p.results),
+      recorded: parts.reduce((n, p) => n + p.recorded, 0),
+      duplicates: parts.reduce((n, p) => n + p.duplicates, 0),
+      rejected: parts.reduce((n, p) => n + p.rejected, 0),
+      skipped: parts.reduce((n, p) => n + p.skipped, 0),
+      entries: parts.reduce((n, p) => n + p.entries, 0),
+      alerts: parts.flatMap((p) => p.alerts),
+      headSeq: parts.length > 0 ? parts[parts.length - 1]!.headSeq : 0n,
+    };
+  }
+
+  private async runTransaction(records: readonly SourceRecord[], hooks: BatchHooks, forced: ReadonlyMap<number, string>): Promise<BatchResult> {
     const qr = this.dataSource.createQueryRunner();
     await qr.connect();
     try {
       // READ COMMITTED, not REPEATABLE READ: every statement after the head lock must see what the previous
       // lock holder committed, and a snapshot taken before the lock wait would not.
       await qr.startTransaction('READ COMMITTED');
-      const result = await this.judgeAndWrite(qr, records);
-      if (hooks.beforeCommit) await hooks.beforeCommit(result);
+      const result = await this.judgeAndWrite(qr, records, forced);
+      if (hooks.beforeCommit) await hooks.beforeCommit(result, records);
       await qr.commitTransaction();
       return result;
     } catch (err) {
@@ -100,7 +153,7 @@ export class LedgerWriter {
     }
   }
 
-  private async judgeAndWrite(qr: QueryRunner, records: readonly SourceRecord[]): Promise<BatchResult> {
+  private async judgeAndWrite(qr: QueryRunner, records: readonly SourceRecord[], forced: ReadonlyMap<number, string>): Promise<BatchResult> {
     const pack = this.pack;
     const [head] = (await qr.query(
       `SELECT seq, encode(hash, 'hex') AS hash, event_seq FROM ledger_head WHERE id = 1 FOR UPDATE`,
@@ -125,7 +178,9 @@ export class LedgerWriter {
         results[i] = { status: 'skipped' };
         continue;
       }
-      const d = decodeEvent(pack, r.value);
+      const forcedMessage = forced.get(i);
+      const d: DecodeResult =
+        forcedMessage === undefined ? decodeEvent(pack, r.value) : { ok: false, code: 'MALFORMED', message: forcedMessage, publisher: null, eventId: null };
       decoded[i] = d;
       if (!d.ok) continue;
       const need = requirementsOf(pack, d.event);
@@ -330,7 +385,7 @@ export class LedgerWriter {
         rows.map((x) => x.eventId),
         rows.map((x) => x.digest),
         rows.map((x) => x.type),
-        rows.map((x) => x.r.value!.toString('utf8')),
+        rows.map((x) => storablePayload(x.r.value!)),
         rows.map((x) => x.occurredAt),
         rows.map((x) => x.r.topic),
         rows.map((x) => x.r.partition),

@@ -1,0 +1,16 @@
+// `ledger verify`: recomputes the hash chain and every account balance from the entries and prints
+// {ok, entries, accounts, firstBrokenSeq?, problems[]}. Exit 1 when the ledger is broken.
+import { verifyLedger } from '@app/persistence';
+import { withDatabase } from '../support/cli-database';
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv.length > 0) {
+    process.stderr.write('usage: ledger verify\n');
+    return 2;
+  }
+  return withDatabase(async (ds) => {
+    const report = await verifyLedger(ds);
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return report.ok ? 0 : 1;
+  });
+}

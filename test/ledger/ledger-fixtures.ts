@@ -1,0 +1,97 @@
+// Helpers shared by the ledger specs: a migrated database of their own, the CLI as a child process, and the
+// offline replay of the events in the order the ledger recorded them (the reference every spec compares with).
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { DataSource } from 'typeorm';
+import { stringifyJson } from '@app/contracts';
+import { createDataSource } from '@app/persistence';
+import { accountView, loadPolicyPack, Replayer, type PolicyPack } from '@app/policy';
+import { createTestDatabase, type TestDatabase } from '../support';
+
+const run = promisify(execFile);
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+export const CLI = path.join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js');
+
+export interface LedgerDatabase extends TestDatabase {
+  ds: DataSource;
+  close(): Promise<void>;
+}
+
+export async function createLedgerDatabase(prefix: string): Promise<LedgerDatabase> {
+  const db = await createTestDatabase(prefix);
+  const ds = createDataSource(db.url, { poolSizeMax: 4, applicationName: 'ledger-test' });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  return {
+    ...db,
+    ds,
+    close: async () => {
+      await ds.destroy().catch(() => undefined);
+      await db.drop();
+    },
+  };
+}
+
+export async function cli(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      maxBuffer: 512 * 1024 * 1024,
+    });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; code?: number };
+    return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: typeof e.code === 'number' ? e.code : 1 };
+  }
+}
+
+export async function generateFeed(events: number, seed: number): Promise<string[]> {
+  const { stdout, code, stderr } = await cli(['generate', '--events', String(events), '--seed', String(seed)]);
+  if (code !== 0) throw new Error(`generate failed (${code}): ${stderr}`);
+  return stdout.split('\n').filter((l) => l.trim() !== '');
+}
+
+export interface LedgerSnapshot {
+  accounts: Array<{ id: string; usedTpp: string; capTpp: string | null; disarmedMask: number }>;
+  alerts: unknown[];
+}
+
+// What the ledger holds: accounts and alerts, in comparable form.
+export async function ledgerSnapshot(ds: DataSource): Promise<LedgerSnapshot> {
+  const accounts = (await ds.query(`SELECT id, used_tpp, cap_tpp, disarmed_mask FROM accounts ORDER BY id COLLATE "C"`)) as Array<{
+    id: string;
+    used_tpp: string;
+    cap_tpp: string | null;
+    disarmed_mask: number;
+  }>;
+  const alerts = (await ds.query(`SELECT payload::text AS payload FROM alerts ORDER BY seq`)) as Array<{ payload: string }>;
+  return {
+    accounts: accounts.map((a) => ({ id: a.id, usedTpp: a.used_tpp, capTpp: a.cap_tpp, disarmedMask: a.disarmed_mask })),
+    alerts: alerts.map((a) => JSON.parse(a.payload) as unknown),
+  };
+}
+
+// The offline replay of the events the ledger recorded, in the order it recorded them. Caps are compared at each
+// account's latest event, which is what the ledger stores.
+export async function replaySnapshot(ds: DataSource, pack: PolicyPack = loadPolicyPack()): Promise<LedgerSnapshot> {
+  const events = (await ds.query(`SELECT payload::text AS payload FROM inbox ORDER BY recorded_seq`)) as Array<{ payload: string }>;
+  const replayer = new Replayer(pack);
+  events.forEach((e, i) => replayer.push(e.payload, i + 1));
+  const lastAt = (await ds.query(`SELECT id, last_occurred_at FROM accounts`)) as Array<{ id: string; last_occurred_at: Date | null }>;
+  const atById = new Map(lastAt.map((r) => [r.id, r.last_occurred_at?.getTime() ?? 0]));
+  const ids = replayer.state.accountIds().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    accounts: ids.map((id) => {
+      const s = replayer.state.account(id)!;
+      const view = accountView(pack, replayer.state, id, atById.get(id) ?? 0);
+      return { id, usedTpp: s.usedTpp.toString(), capTpp: view.capTpp === null ? null : view.capTpp.toString(), disarmedMask: s.disarmedMask };
+    }),
+    alerts: replayer.result().alerts.map((a) => JSON.parse(stringifyJson(a)) as unknown),
+  };
+}
+
+export async function countRows(ds: DataSource, table: string): Promise<number> {
+  const [row] = (await ds.query(`SELECT count(*)::int AS n FROM ${table}`)) as Array<{ n: number }>;
+  return row!.n;
+}
