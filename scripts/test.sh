@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The test command (`npm test`; `npm run test:unit` for the small specs only). Works on a fresh clone:
+# installs the npm packages if they are missing, builds, starts PostgreSQL and Kafka (with the contract topics),
+# then runs every compiled spec with node's test runner and exits with its status.
+#
+#   scripts/test.sh         all specs: libs/*/test (small), test/** (medium and large, real Postgres and Kafka)
+#   scripts/test.sh unit    the small specs beside the libs and apps only; no Kafka
+#
+# Kafka is stopped at the end only if this script started it.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+mode=${1:-all}
+case "$mode" in
+  all | unit) ;;
+  *) echo "usage: scripts/test.sh [unit]" >&2; exit 2 ;;
+esac
+
+say() { printf 'test: %s\n' "$*" >&2; }
+
+if [[ ! -d node_modules ]]; then
+  say "node_modules is missing: npm ci"
+  npm ci --no-audit --no-fund
+fi
+say "building"
+npm run -s build
+
+bash scripts/pg.sh start
+
+if [[ $mode == all ]]; then
+  kafka_was_running=false
+  bash scripts/kafka.sh status >/dev/null && kafka_was_running=true
+  if [[ $kafka_was_running == false ]]; then
+    trap 'bash scripts/kafka.sh stop || true' EXIT
+  fi
+  bash scripts/kafka.sh start
+fi
+
+# Compiled specs whose source still exists: dist/ is never cleaned, so a renamed spec would otherwise run twice.
+if [[ $mode == unit ]]; then search=(dist/libs dist/apps); else search=(dist/libs dist/apps dist/test); fi
+specs=()
+while IFS= read -r spec; do
+  source_file=${spec#dist/}
+  [[ -f ${source_file%.js}.ts ]] && specs+=("$spec")
+done < <(find "${search[@]}" -name '*.spec.js' -type f 2>/dev/null | sort)
+
+if [[ ${#specs[@]} -eq 0 ]]; then
+  say "no compiled specs found under ${search[*]}"
+  exit 1
+fi
+say "running ${#specs[@]} spec files"
+
+# Quieter services during tests, unless asked otherwise; kafkajs' partitioner notice is not news.
+export LOG_LEVEL=${LOG_LEVEL:-warn}
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+
+# Two files at a time on a 2-core machine; every medium/large spec uses its own database and consumer groups.
+# --test-force-exit: a spec that leaves a socket open must not hang the run; --test-timeout bounds each test.
+status=0
+node --test --test-reporter=spec --test-concurrency=2 --test-force-exit --test-timeout=180000 "${specs[@]}" || status=$?
+exit "$status"
