@@ -2,9 +2,9 @@
 // (MALFORMED); a known type (UNKNOWN_TYPE); the rest of the shape (MALFORMED); the publisher's right to send it
 // (FORBIDDEN_PUBLISHER); country codes (INVALID_COUNTRY); chip ids (UNKNOWN_CHIP). Idempotency and ledger-state
 // checks come after, in judge().
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
-  canonicalJson,
+  canonicalEventJson,
   EVENT_BYTES_MAX,
   formatViolations,
   INPUT_SCHEMAS,
@@ -42,23 +42,22 @@ function reject(code: RejectionCode, message: string, doc?: Record<string, unkno
 }
 
 // Date.parse accepts 2026-02-30 and rolls it over; a legal record must not.
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 function parseOccurredAt(text: string): number {
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) return NaN;
   const y = Number(text.slice(0, 4));
   const mo = Number(text.slice(5, 7));
   const d = Number(text.slice(8, 10));
-  const h = Number(text.slice(11, 13));
-  const mi = Number(text.slice(14, 16));
-  const s = Number(text.slice(17, 19));
-  if (mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59) return NaN;
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  if (d < 1 || d > daysInMonth) return NaN;
-  return ms;
+  if (Number(text.slice(11, 13)) > 23 || Number(text.slice(14, 16)) > 59 || Number(text.slice(17, 19)) > 59) return NaN;
+  if (mo < 1 || mo > 12) return NaN;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!;
+  return d >= 1 && d <= days ? ms : NaN;
 }
 
 export function payloadDigest(event: InputEventV1): string {
-  return createHash('sha256').update(canonicalJson(event)).digest('hex').slice(0, 32);
+  return hash('sha256', canonicalEventJson(event), 'hex').slice(0, 32);
 }
 
 export function decodeEvent(pack: PolicyPack, raw: Buffer | string | null): DecodeResult {

@@ -1,7 +1,7 @@
 // The judgement: given the ledger so far and one decoded event, which accounts move by how much and which alerts
 // fire. Pure: it reads the state through LedgerReadState and returns an Outcome; applyOutcome() writes it.
 // The services, the offline replay and the pre-clearance API all call these functions.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type {
   AlertKind,
   AlertSeverity,
@@ -16,7 +16,7 @@ import { accountIds, countryCap, isRatioKind, parseAccountId, plainCap, ratioCap
 import type { DecodeResult } from './decode-event';
 import type { LedgerReadState, Movement, StateEffect } from './ledger-state';
 import type { MemoryLedgerState } from './memory-ledger-state';
-import { tierOf, type PolicyPack, type Threshold } from './policy-pack';
+import { nveuCapAt, tierOf, type PolicyPack, type Threshold } from './policy-pack';
 import { floorOf, fromNumber, ratioAtLeast, ratioBelow, utilizationOf, type Rational } from './rational';
 
 export type Outcome =
@@ -87,10 +87,8 @@ export function controlledTpp(pack: PolicyPack, items: readonly Item[]): { tpp: 
 // ---- alerts ---------------------------------------------------------------------------------------------------
 
 export function alertId(account: string, kind: AlertKind, threshold: number | null, publisher: string, eventId: string): string {
-  return createHash('sha256')
-    .update(`${account}\u0000${kind}\u0000${threshold === null ? '' : String(threshold)}\u0000${publisher}\u0000${eventId}`)
-    .digest('hex')
-    .slice(0, 32);
+  const key = `${account}\u0000${kind}\u0000${threshold === null ? '' : String(threshold)}\u0000${publisher}\u0000${eventId}`;
+  return hash('sha256', key, 'hex').slice(0, 32);
 }
 
 function severityOf(kind: AlertKind, threshold: Threshold | null): AlertSeverity {
@@ -296,8 +294,14 @@ function judgeShipment(pack: PolicyPack, state: LedgerReadState, event: Shipment
     }
   }
   if (unauthorized !== null) account = countryAccount;
-  const parsed = parseAccountId(account)!;
-  const cap = plainCap(pack, parsed, atMs, (c) => state.hasG2g(c));
+  const cap =
+    account === countryAccount
+      ? capOfCountry()
+      : auth.kind === 'LPP'
+        ? pack.lppCapTpp
+        : auth.kind === 'NVEU'
+          ? nveuCapAt(pack, atMs)
+          : null;
   // No authorization is needed for uncontrolled chips, so a claim that does not hold matters only when tpp > 0.
   if (unauthorized !== null && tpp > 0n) {
     const used = (state.account(account)?.usedTpp ?? 0n) + tpp;

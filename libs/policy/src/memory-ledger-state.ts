@@ -9,7 +9,8 @@ export class MemoryLedgerState implements LedgerReadState {
   private readonly installedByVeu = new Map<string, Map<string, bigint>>();
   private readonly veus = new Map<string, VeuGrant>();
   private readonly g2g = new Set<string>();
-  private readonly seenDigests = new Map<string, string>();
+  // publisher -> eventId -> payload digest (nested, so that no key string is built per lookup)
+  private readonly seenDigests = new Map<string, Map<string, string>>();
 
   account(id: string): AccountState | undefined {
     return this.accountsById.get(id);
@@ -32,7 +33,7 @@ export class MemoryLedgerState implements LedgerReadState {
   }
 
   seen(publisher: string, eventId: string): string | undefined {
-    return this.seenDigests.get(`${publisher}\u0000${eventId}`);
+    return this.seenDigests.get(publisher)?.get(eventId);
   }
 
   setAccount(id: string, state: AccountState): void {
@@ -59,7 +60,9 @@ export class MemoryLedgerState implements LedgerReadState {
   }
 
   markSeen(publisher: string, eventId: string, digest: string): void {
-    this.seenDigests.set(`${publisher}\u0000${eventId}`, digest);
+    let byId = this.seenDigests.get(publisher);
+    if (byId === undefined) this.seenDigests.set(publisher, (byId = new Map()));
+    byId.set(eventId, digest);
   }
 
   accountIds(): string[] {

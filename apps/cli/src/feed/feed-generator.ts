@@ -170,7 +170,7 @@ export function* generateFeed(opts: FeedOptions): Generator<string> {
     // Deployments by VEUs: mostly installs at home or in Tier 1, some abroad, some removals.
     const isU = rand() < 0.7;
     const veu = isU ? UVEUS[int(0, UVEUS.length - 1)]! : NVEUS[int(0, NVEUS.length - 1)]!;
-    const country = isU ? (rand() < 0.7 ? (veu.hq === 'US' ? 'US' : pickTier1()) : rand() < 0.98 ? pickTier2() : pickTier3()) : veu.country!;
+    const country = isU ? (rand() < 0.85 ? (veu.hq === 'US' ? 'US' : pickTier1()) : rand() < 0.98 ? pickTier2() : pickTier3()) : veu.country!;
     const dc = `${country.toLowerCase()}-${int(1, 3)}`;
     const key = `${veu.id}|${dc}|${country}`;
     const have = installed.get(key) ?? 0;
