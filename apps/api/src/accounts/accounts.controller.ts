@@ -1,0 +1,90 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../auth/api-key.guard';
+import type { Principal } from '../auth/principal';
+import { ACCOUNT_KINDS } from '../auth/principal';
+import { AccountListQuery, ACCOUNT_SORTS } from './account-list.query';
+import { AccountsService } from './accounts.service';
+import { AsOfQuery, BalanceSeriesQuery, EntryPageQuery, SERIES_POINTS_MAX } from './history.queries';
+import { HistoryService } from './history.service';
+import { LIST_LIMIT_MAX } from '../common/query-reader';
+
+const ACCOUNT_ID_PARAM = {
+  name: 'accountId',
+  description: 'Account id, e.g. `country:AE`, `lpp:acme-ai:2026`, `nveu:g42`, `uveu:aws:outside-tier1`',
+  example: 'country:AE',
+};
+
+@ApiTags('accounts')
+@ApiSecurity('api-key')
+@Controller('accounts')
+export class AccountsController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly history: HistoryService,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'List accounts (caps) with filters, sorting and keyset pagination',
+    description:
+      'Chipmaker keys see country accounts only; cloud-provider keys see their own VEU accounts only. ' +
+      'Amounts (`usedTpp`, `capTpp`) are JSON integers written digit for digit.',
+  })
+  @ApiQuery({ name: 'kind', required: false, description: `Comma-separated: ${ACCOUNT_KINDS.join(', ')}` })
+  @ApiQuery({ name: 'country', required: false, example: 'AE' })
+  @ApiQuery({ name: 'tier', required: false, enum: ['1', '2', '3'], description: "Tier of the account's country today" })
+  @ApiQuery({ name: 'veu', required: false, description: 'VEU id' })
+  @ApiQuery({ name: 'utilizationAbove', required: false, description: 'Only accounts with utilization strictly above x (0.9 = 90%)' })
+  @ApiQuery({ name: 'sort', required: false, enum: ACCOUNT_SORTS })
+  @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'] })
+  @ApiQuery({ name: 'limit', required: false, description: `1..${LIST_LIMIT_MAX}, default 50` })
+  @ApiQuery({ name: 'cursor', required: false, description: '`nextCursor` of the previous page' })
+  @ApiOkResponse({ description: '{items: Account[], limit, nextCursor}' })
+  list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
+    return this.accounts.list(principal, AccountListQuery.parse(query));
+  }
+
+  @Get(':accountId')
+  @ApiOperation({
+    summary: 'One account: cap, utilization, thresholds crossed, projected exhaustion date',
+    description:
+      'The forecast extrapolates the net TPP added by entries whose occurredAt lies in the 30 days before the ' +
+      "account's latest entry; it is null when the account is uncapped, already exhausted or not increasing.",
+  })
+  @ApiParam(ACCOUNT_ID_PARAM)
+  detail(@CurrentPrincipal() principal: Principal, @Param('accountId') accountId: string) {
+    return this.accounts.detail(principal, accountId);
+  }
+
+  @Get(':accountId/entries')
+  @ApiOperation({ summary: "An account's ledger entries, keyset-paginated by seq" })
+  @ApiParam(ACCOUNT_ID_PARAM)
+  @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'], description: 'default desc (newest first)' })
+  @ApiQuery({ name: 'limit', required: false, description: `1..${LIST_LIMIT_MAX}, default 50` })
+  @ApiQuery({ name: 'cursor', required: false })
+  entries(@CurrentPrincipal() principal: Principal, @Param('accountId') accountId: string, @Query() query: Record<string, unknown>) {
+    return this.history.entries(principal, accountId, EntryPageQuery.parse(query));
+  }
+
+  @Get(':accountId/balance')
+  @ApiOperation({
+    summary: 'Balance as of a past instant',
+    description: 'The balance after the last entry with occurredAt <= at (ties broken by ledger order); 0 before the first.',
+  })
+  @ApiParam(ACCOUNT_ID_PARAM)
+  @ApiQuery({ name: 'at', required: true, example: '2026-03-31T23:59:59Z' })
+  balance(@CurrentPrincipal() principal: Principal, @Param('accountId') accountId: string, @Query() query: Record<string, unknown>) {
+    return this.history.asOf(principal, accountId, AsOfQuery.parse(query));
+  }
+
+  @Get(':accountId/balance-series')
+  @ApiOperation({ summary: 'Balance over time, sampled at evenly spaced instants (for charts)' })
+  @ApiParam(ACCOUNT_ID_PARAM)
+  @ApiQuery({ name: 'from', required: false, description: "default: the account's first event time" })
+  @ApiQuery({ name: 'to', required: false, description: "default: the account's latest event time" })
+  @ApiQuery({ name: 'points', required: false, description: `2..${SERIES_POINTS_MAX}, default 100` })
+  series(@CurrentPrincipal() principal: Principal, @Param('accountId') accountId: string, @Query() query: Record<string, unknown>) {
+    return this.history.series(principal, accountId, BalanceSeriesQuery.parse(query));
+  }
+}

@@ -1,0 +1,169 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { tierOf, type PolicyPack } from '@app/policy';
+import { accountScope, canSeeAccount, type Principal } from '../auth/principal';
+import { ApiError } from '../common/api-error';
+import { encodeCursor } from '../common/cursor';
+import { ReadDatabase } from '../database/read-database';
+import { POLICY_PACK } from '../policy-pack.provider';
+import { AccountListQuery, type AccountSort } from './account-list.query';
+import { ACCOUNT_COLUMNS, toAccountSummary, type AccountRow, type AccountSummary } from './account.view';
+import { accountRefOf } from './account-ref';
+import { forecastExhaustion, FORECAST_WINDOW_DAYS, type ExhaustionForecast } from './exhaustion.forecast';
+
+// Sort keys never null, so that keyset pagination can compare rows with one row-value comparison; accounts
+// without a cap or utilization sort as the lowest values.
+const SORT_SQL: Record<AccountSort, { expr: string; type: string }> = {
+  id: { expr: 'id', type: 'text' },
+  utilization: { expr: 'COALESCE(utilization, -1)', type: 'double precision' },
+  usedTpp: { expr: 'used_tpp', type: 'numeric' },
+  capTpp: { expr: 'COALESCE(cap_tpp, -1)', type: 'numeric' },
+  lastOccurredAt: { expr: "COALESCE(last_occurred_at, '-infinity'::timestamptz)", type: 'timestamptz' },
+};
+
+export interface AccountPage {
+  items: AccountSummary[];
+  limit: number;
+  nextCursor: string | null;
+}
+
+export interface ThresholdStatus {
+  threshold: number;
+  // true while the threshold is disarmed: it fired and utilization has not fallen back below it (minus hysteresis).
+  crossed: boolean;
+  timesCrossed: number;
+  lastCrossedAt: string | null;
+  lastAlertId: string | null;
+}
+
+export interface AccountDetail extends AccountSummary {
+  thresholds: ThresholdStatus[];
+  capExceeded: boolean;
+  capExceededAlerts: number;
+  forecast: ExhaustionForecast;
+  policy: { id: string; version: string };
+}
+
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly db: ReadDatabase,
+    @Inject(POLICY_PACK) private readonly pack: PolicyPack,
+  ) {}
+
+  async list(principal: Principal, q: AccountListQuery): Promise<AccountPage> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+
+    const scope = accountScope(principal);
+    if (!scope.all) {
+      const outside = (q.kinds ?? []).filter((k) => !scope.kinds.includes(k));
+      if (outside.length > 0) throw ApiError.forbidden(`a ${principal.role} key may not list ${outside.join(', ')} accounts`);
+      if (scope.veuId !== null && q.veuId !== null && q.veuId !== scope.veuId) {
+        throw ApiError.forbidden(`a ${principal.role} key may list only the accounts of VEU ${scope.veuId}`);
+      }
+      where.push(`kind = ANY(${param(q.kinds ?? scope.kinds)})`);
+      if (scope.veuId !== null) where.push(`veu_id = ${param(scope.veuId)}`);
+    } else if (q.kinds) {
+      where.push(`kind = ANY(${param(q.kinds)})`);
+    }
+    if (q.country !== null) where.push(`country = ${param(q.country)}`);
+    if (q.veuId !== null) where.push(`veu_id = ${param(q.veuId)}`);
+    if (q.utilizationAbove !== null) where.push(`utilization > ${param(q.utilizationAbove)}`);
+    if (q.tier !== null) {
+      const nowMs = Date.now();
+      const tier1 = this.countriesOfTier(1, nowMs);
+      const tier3 = this.countriesOfTier(3, nowMs);
+      if (q.tier === 1) where.push(`country = ANY(${param(tier1)})`);
+      else if (q.tier === 3) where.push(`country = ANY(${param(tier3)})`);
+      else where.push(`country IS NOT NULL AND NOT (country = ANY(${param([...tier1, ...tier3])}))`);
+    }
+
+    const sort = SORT_SQL[q.sort];
+    const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+    if (q.after) {
+      where.push(`(${sort.expr}, id) ${q.order === 'asc' ? '>' : '<'} (${param(q.after.sortKey)}::${sort.type}, ${param(q.after.id)})`);
+    }
+    const sql =
+      `SELECT ${ACCOUNT_COLUMNS}, (${sort.expr})::text AS sort_key FROM accounts` +
+      (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+      ` ORDER BY ${sort.expr} ${dir}, id ${dir} LIMIT ${param(q.limit + 1)}`;
+    const rows = await this.db.query<AccountRow & { sort_key: string }>(sql, params);
+
+    const nowMs = Date.now();
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((row) => toAccountSummary(this.pack, row, nowMs)),
+      limit: q.limit,
+      nextCursor: rows.length > q.limit && last ? encodeCursor([q.sort, last.sort_key, last.id]) : null,
+    };
+  }
+
+  async detail(principal: Principal, accountId: string): Promise<AccountDetail> {
+    const ref = accountRefOf(accountId);
+    if (!canSeeAccount(principal, ref)) throw ApiError.forbidden(`a ${principal.role} key may not read account ${accountId}`);
+
+    return this.db.snapshot(async (db) => {
+      const [row] = await db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = $1`, [accountId]);
+      if (!row) throw ApiError.notFound(`account ${accountId}`);
+
+      const crossings = await db.query<{ threshold: number; times: string; last_at: Date; last_alert_id: string }>(
+        `SELECT DISTINCT ON (threshold) threshold, count(*) OVER (PARTITION BY threshold) AS times,
+                occurred_at AS last_at, alert_id AS last_alert_id
+           FROM alerts WHERE account_id = $1 AND kind = 'THRESHOLD_CROSSED'
+          ORDER BY threshold, seq DESC`,
+        [accountId],
+      );
+      const [exceeded] = await db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM alerts WHERE account_id = $1 AND kind = 'CAP_EXCEEDED'`,
+        [accountId],
+      );
+
+      // The trailing window ends at the account's latest event time, not at the wall clock, so the forecast of an
+      // account that has been quiet for a while still describes its last 30 days of activity.
+      const [latest] = await db.query<{ at: Date | null }>(
+        'SELECT max(occurred_at) AS at FROM ledger_entries WHERE account_id = $1',
+        [accountId],
+      );
+      const latestMs = latest?.at ? latest.at.getTime() : null;
+      let windowDeltaTpp = 0n;
+      if (latestMs !== null) {
+        const [sum] = await db.query<{ delta: string | null }>(
+          `SELECT sum(delta_tpp) AS delta FROM ledger_entries
+            WHERE account_id = $1 AND occurred_at > $2 AND occurred_at <= $3`,
+          [accountId, new Date(latestMs - FORECAST_WINDOW_DAYS * 86_400_000), new Date(latestMs)],
+        );
+        windowDeltaTpp = sum?.delta ? BigInt(sum.delta) : 0n;
+      }
+
+      const summary = toAccountSummary(this.pack, row, Date.now());
+      const thresholds: ThresholdStatus[] = this.pack.thresholds.map((t) => {
+        const c = crossings.find((x) => Math.abs(x.threshold - t.label) < 1e-9);
+        return {
+          threshold: t.label,
+          crossed: (row.disarmed_mask & (1 << t.index)) !== 0,
+          timesCrossed: c ? Number(c.times) : 0,
+          lastCrossedAt: c ? c.last_at.toISOString() : null,
+          lastAlertId: c ? c.last_alert_id : null,
+        };
+      });
+      return {
+        ...summary,
+        thresholds,
+        capExceeded: summary.capTpp !== null && summary.usedTpp > summary.capTpp,
+        capExceededAlerts: Number(exceeded?.n ?? 0),
+        forecast: forecastExhaustion({ usedTpp: summary.usedTpp, capTpp: summary.capTpp, latestOccurredAtMs: latestMs, windowDeltaTpp }),
+        policy: { id: this.pack.id, version: this.pack.version },
+      };
+    });
+  }
+
+  private countriesOfTier(tier: 1 | 3, nowMs: number): string[] {
+    const candidates = new Set<string>([...this.pack.tier1, ...this.pack.tier3, ...this.pack.tierChanges.keys()]);
+    return [...candidates].filter((cc) => tierOf(this.pack, cc, nowMs) === tier).sort();
+  }
+}

@@ -1,0 +1,42 @@
+import * as path from 'node:path';
+import { EVENT_BYTES_MAX } from '@app/contracts';
+import type { LogLevel as NestLogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiModule } from './api.module';
+import type { ApiAppSettings } from './api-settings';
+import { API_KEY_HEADER } from './auth/api-key';
+
+// The dashboard is plain HTML/CSS/JS, copied next to the compiled code by scripts/copy-assets.js.
+export const DASHBOARD_DIR = path.join(__dirname, '..', 'public');
+
+// Builds the API application without listening, so main.ts, the tests and the benchmark run the same app.
+export async function createApiApp(settings: ApiAppSettings, logLevels: NestLogLevel[] | false = ['error', 'warn']) {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(settings), {
+    rawBody: true,
+    logger: logLevels,
+    bodyParser: false,
+  });
+  // Pre-clearance takes an event exactly as a producer would publish it, up to the size the ledger accepts.
+  app.useBodyParser('json', { limit: EVENT_BYTES_MAX + 1024 });
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('AI-chip export allocation ledger: regulator API')
+      .setDescription(
+        'Read-only API over the TPP allocation ledger. Every request needs an API key in the `x-api-key` header ' +
+          '(the SSE stream also accepts `?key=`). Amounts are integers written digit for digit. Errors are ' +
+          '`{"error":{"code","message","details"}}`. Lists are keyset-paginated with `limit` <= 500 and `nextCursor`.',
+      )
+      .setVersion('1')
+      .addApiKey({ type: 'apiKey', name: API_KEY_HEADER, in: 'header' }, 'api-key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', customSiteTitle: 'Ledger API docs' });
+  app.useStaticAssets(DASHBOARD_DIR, { index: 'index.html', maxAge: 0 });
+  return app;
+}

@@ -1,0 +1,51 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AccountsController } from './accounts/accounts.controller';
+import { AccountsService } from './accounts/accounts.service';
+import { HistoryService } from './accounts/history.service';
+import { AlertFeedService } from './alerts/alert-feed.service';
+import { AlertsController } from './alerts/alerts.controller';
+import { AlertsService } from './alerts/alerts.service';
+import { API_SETTINGS, type ApiAppSettings } from './api-settings';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeyStore } from './auth/api-key.store';
+import { ApiErrorFilter } from './common/api-error.filter';
+import { BigintJsonInterceptor } from './common/bigint-json.interceptor';
+import { ReadDatabase } from './database/read-database';
+import { EventsController } from './events/events.controller';
+import { EventsService } from './events/events.service';
+import { HealthController } from './health.controller';
+import { policyPackProvider } from './policy-pack.provider';
+import { PreClearanceController } from './pre-clearance/pre-clearance.controller';
+import { PreClearanceService } from './pre-clearance/pre-clearance.service';
+import { ProofController } from './proof/proof.controller';
+import { ProofService } from './proof/proof.service';
+
+@Module({})
+export class ApiModule {
+  static register(settings: ApiAppSettings): DynamicModule {
+    return {
+      module: ApiModule,
+      controllers: [HealthController, AccountsController, AlertsController, EventsController, ProofController, PreClearanceController],
+      providers: [
+        { provide: API_SETTINGS, useValue: settings },
+        {
+          provide: ReadDatabase,
+          useFactory: () => new ReadDatabase({ database: settings.database, statementTimeoutMs: settings.statementTimeoutMs }),
+        },
+        policyPackProvider,
+        ApiKeyStore,
+        AccountsService,
+        HistoryService,
+        AlertsService,
+        AlertFeedService,
+        EventsService,
+        ProofService,
+        PreClearanceService,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ApiErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: BigintJsonInterceptor },
+      ],
+    };
+  }
+}

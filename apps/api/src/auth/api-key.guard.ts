@@ -1,0 +1,57 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { ApiError } from '../common/api-error';
+import { API_KEY_HEADER, API_KEY_QUERY } from './api-key';
+import { ApiKeyStore } from './api-key.store';
+import type { Principal } from './principal';
+
+const PUBLIC = 'api:public';
+const QUERY_KEY_ALLOWED = 'api:query-key-allowed';
+
+// Routes anyone may call (health, the OpenAPI document).
+export const Public = () => SetMetadata(PUBLIC, true);
+// Routes that also accept the key as ?key=, for EventSource, which cannot set headers.
+export const QueryKeyAllowed = () => SetMetadata(QUERY_KEY_ALLOWED, true);
+
+type AuthedRequest = Request & { principal?: Principal };
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  const principal = ctx.switchToHttp().getRequest<AuthedRequest>().principal;
+  if (!principal) throw new ApiError('UNAUTHENTICATED', 'an API key is required');
+  return principal;
+});
+
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: ApiKeyStore,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<AuthedRequest>();
+    const header = request.headers[API_KEY_HEADER];
+    let key = typeof header === 'string' && header.length > 0 ? header : undefined;
+    const fromQuery = request.query[API_KEY_QUERY];
+    if (key === undefined && typeof fromQuery === 'string' && fromQuery.length > 0) {
+      if (!this.reflector.getAllAndOverride<boolean>(QUERY_KEY_ALLOWED, targets)) {
+        throw new ApiError(
+          'UNAUTHENTICATED',
+          `send the API key in the ${API_KEY_HEADER} header (?${API_KEY_QUERY}= is accepted only by /alerts/stream)`,
+        );
+      }
+      key = fromQuery;
+    }
+    if (key === undefined) throw new ApiError('UNAUTHENTICATED', `an API key is required in the ${API_KEY_HEADER} header`);
+    if (key.length > 200) throw new ApiError('UNAUTHENTICATED', 'the API key is not valid');
+
+    const principal = await this.keys.find(key);
+    if (!principal) throw new ApiError('UNAUTHENTICATED', 'the API key is not valid or has been revoked');
+    request.principal = principal;
+    return true;
+  }
+}

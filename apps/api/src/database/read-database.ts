@@ -1,0 +1,64 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { pgPoolConfig, type DatabaseSettings } from '@app/config';
+import { installExactNumericParsers } from '@app/persistence';
+import { Client, Pool, PoolConfig, QueryResultRow } from 'pg';
+
+export interface Queryable {
+  query<T extends QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface ReadDatabaseOptions {
+  database: DatabaseSettings;
+  statementTimeoutMs: number;
+}
+
+// The API's only way to PostgreSQL. It never writes the ledger: every transaction it opens is READ ONLY, and
+// each statement is bounded by a timeout so a slow query cannot pile up connections under load.
+@Injectable()
+export class ReadDatabase implements Queryable, OnApplicationShutdown {
+  private readonly pool: Pool;
+  private readonly clientConfig: PoolConfig;
+
+  constructor(options: ReadDatabaseOptions) {
+    installExactNumericParsers();
+    const { max, ...clientConfig } = pgPoolConfig({ database: options.database });
+    this.clientConfig = { ...clientConfig, statement_timeout: options.statementTimeoutMs, application_name: 'ledger-api' };
+    this.pool = new Pool({ ...this.clientConfig, max });
+    // An idle client that loses its connection must not crash the process; the pool replaces it.
+    this.pool.on('error', () => undefined);
+  }
+
+  async query<T extends QueryResultRow = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const result = await this.pool.query<T>(sql, params);
+    return result.rows;
+  }
+
+  // Runs several reads against one consistent snapshot of the ledger (REPEATABLE READ, READ ONLY): the database
+  // itself refuses any write attempted inside.
+  async snapshot<T>(work: (db: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const db: Queryable = {
+        query: async <R extends QueryResultRow>(sql: string, params: unknown[] = []) => (await client.query<R>(sql, params)).rows,
+      };
+      const result = await work(db);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  // A dedicated connection (outside the pool) for LISTEN, which must stay open for the life of the app.
+  newListenerClient(): Client {
+    return new Client({ ...this.clientConfig, statement_timeout: undefined });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { canSeeEvent, type Principal } from '../auth/principal';
+import { ApiError } from '../common/api-error';
+import { ReadDatabase } from '../database/read-database';
+import { ENTRY_COLUMNS, toEntryView, type EntryRow, type EntryView } from '../accounts/entry.view';
+import { ALERT_COLUMNS, toAlertView, type AlertRow, type AlertView } from '../alerts/alert.view';
+
+export interface EventRecord {
+  publisher: string;
+  eventId: string;
+  type: string;
+  digest: string;
+  occurredAt: string;
+  recordedAt: string;
+  recordedSeq: bigint;
+  source: { topic: string; partition: number | null; offset: bigint | null } | null;
+  event: unknown;
+  entries: EntryView[];
+  alerts: AlertView[];
+}
+
+// One event touches a handful of accounts; these bounds only guard against a pathological pack.
+const EVENT_ENTRIES_MAX = 1000;
+const EVENT_ALERTS_MAX = 1000;
+
+@Injectable()
+export class EventsService {
+  constructor(private readonly db: ReadDatabase) {}
+
+  // What did event (publisher, eventId) do: the event as recorded, its ledger entries and the alerts it raised.
+  async find(principal: Principal, publisher: string, eventId: string): Promise<EventRecord> {
+    if (!canSeeEvent(principal, publisher)) {
+      throw ApiError.forbidden(`a ${principal.role} key may read only the events its organisation published`);
+    }
+    return this.db.snapshot(async (db) => {
+      const [inbox] = await db.query<{
+        event_type: string;
+        digest: string;
+        payload: unknown;
+        occurred_at: Date;
+        recorded_at: Date;
+        recorded_seq: string;
+        source_topic: string | null;
+        source_partition: number | null;
+        source_offset: string | null;
+      }>(
+        `SELECT event_type, digest, payload, occurred_at, recorded_at, recorded_seq, source_topic, source_partition, source_offset
+           FROM inbox WHERE publisher = $1 AND event_id = $2`,
+        [publisher, eventId],
+      );
+      if (!inbox) throw ApiError.notFound(`event ${publisher}/${eventId} (it was never recorded, or was rejected)`);
+
+      const entries = await db.query<EntryRow>(
+        `SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE event_publisher = $1 AND event_id = $2 ORDER BY seq LIMIT $3`,
+        [publisher, eventId, EVENT_ENTRIES_MAX],
+      );
+      // The alerts an event raised were written in the same transaction as its inbox row (same now()), on the
+      // accounts it moved or, for UVEU ratio accounts, on accounts it re-evaluated; the time window keeps this on
+      // the created_at index instead of scanning every alert.
+      const alerts = await db.query<AlertRow>(
+        `SELECT ${ALERT_COLUMNS} FROM alerts
+          WHERE created_at BETWEEN $3::timestamptz - interval '1 minute' AND $3::timestamptz + interval '1 minute'
+            AND payload->'causedBy'->>'publisher' = $1 AND payload->'causedBy'->>'eventId' = $2
+          ORDER BY seq LIMIT $4`,
+        [publisher, eventId, inbox.recorded_at, EVENT_ALERTS_MAX],
+      );
+      return {
+        publisher,
+        eventId,
+        type: inbox.event_type,
+        digest: inbox.digest,
+        occurredAt: inbox.occurred_at.toISOString(),
+        recordedAt: inbox.recorded_at.toISOString(),
+        recordedSeq: BigInt(inbox.recorded_seq),
+        source:
+          inbox.source_topic === null
+            ? null
+            : {
+                topic: inbox.source_topic,
+                partition: inbox.source_partition,
+                offset: inbox.source_offset === null ? null : BigInt(inbox.source_offset),
+              },
+        event: inbox.payload,
+        entries: entries.map(toEntryView),
+        alerts: alerts.map(toAlertView),
+      };
+    });
+  }
+}

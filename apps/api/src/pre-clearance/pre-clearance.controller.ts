@@ -1,0 +1,46 @@
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { RawBodyRequest } from '@nestjs/common';
+import type { Request } from 'express';
+import { CurrentPrincipal } from '../auth/api-key.guard';
+import type { Principal } from '../auth/principal';
+import { ApiError } from '../common/api-error';
+import { PreClearanceService } from './pre-clearance.service';
+
+@ApiTags('pre-clearance')
+@ApiSecurity('api-key')
+@Controller('pre-clearance')
+export class PreClearanceController {
+  constructor(private readonly preClearance: PreClearanceService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'What would this event do? Judged now by the ledger policy, recording nothing',
+    description:
+      'POST a prospective chip.shipment (or dc.deployment / policy event) exactly as it would be published. The answer ' +
+      'lists the accounts it would move with utilization before and after, the alerts it would raise, or the rejection ' +
+      'code the ledger would give it. A rejection is a 200 with outcome "rejected": it is the answer, not an error.',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      example: {
+        type: 'chip.shipment',
+        version: 1,
+        eventId: 'nv-2026-000124',
+        publisher: 'nvidia',
+        occurredAt: '2026-03-14T09:30:00Z',
+        consignee: { id: 'acme-ai', country: 'AE' },
+        authorization: { kind: 'LICENSE', ref: 'D123456' },
+        items: [{ chip: 'H100-SXM', quantity: 1000 }],
+      },
+    },
+  })
+  evaluate(@CurrentPrincipal() principal: Principal, @Req() request: RawBodyRequest<Request>) {
+    if (!request.is('application/json') || !request.rawBody) {
+      throw ApiError.invalid([{ field: 'body', message: 'must be the event as JSON (Content-Type: application/json)' }]);
+    }
+    return this.preClearance.evaluate(principal, request.rawBody);
+  }
+}
