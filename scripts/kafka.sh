@@ -53,8 +53,13 @@ install() {
   say "resolving Apache Kafka $version from Maven Central into ${libs#"$root"/}"
   local staging="$libs.partial"
   rm -rf "$staging"
-  mvn -B -q --no-transfer-progress -Dstyle.color=never -f "$root/scripts/kafka/pom.xml" package \
-    -Dkafka.version="$version" -Dkafka.libs="$staging" >&2
+  mkdir -p "$(dirname "$libs")"
+  local mvn_log="$(dirname "$libs")/maven.log"
+  if ! mvn -B --no-transfer-progress -f "$root/scripts/kafka/pom.xml" package \
+    -Dkafka.version="$version" -Dkafka.libs="$staging" >"$mvn_log" 2>&1; then
+    tail -n 40 "$mvn_log" >&2
+    die "Maven could not resolve Kafka $version (full log: ${mvn_log#"$root"/})"
+  fi
   [[ -f $staging/kafka_2.13-$version.jar ]] || die "kafka_2.13-$version.jar was not resolved"
   rm -rf "$libs"
   mv "$staging" "$libs"
