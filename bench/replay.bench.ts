@@ -1,0 +1,91 @@
+// Replay benchmark (a program, not a test): generates a feed of N events (default 1,000,000) to a temp file, then
+// replays it through the same code as `ledger replay` in a child process pinned to one core, and prints events/s,
+// peak memory, and memory at each tenth of the file (to show what grows with the number of events).
+// Usage: npm run -s bench:replay -- [--events N] [--seed S]
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadPolicyPack, Replayer } from '@app/policy';
+import { generateFeed } from '../apps/cli/src/feed/feed-generator';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const arg = (name: string, dflt: number) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? Number(args[i + 1]) : dflt;
+  };
+  const events = arg('events', 1_000_000);
+  const seed = arg('seed', 7);
+
+  if (process.env['REPLAY_BENCH_CHILD'] === '1') return child(args[args.length - 1]!);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-bench-'));
+  const file = path.join(dir, 'feed.ndjson');
+  const t0 = Date.now();
+  const out = fs.createWriteStream(file);
+  let batch: string[] = [];
+  for (const line of generateFeed({ events, seed, startMs: Date.parse('2025-02-01T00:00:00Z'), days: 880, invalidRate: 0.004 })) {
+    batch.push(line);
+    if (batch.length === 5000) {
+      if (!out.write(`${batch.join('\n')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+      batch = [];
+    }
+  }
+  out.write(batch.length > 0 ? `${batch.join('\n')}\n` : '');
+  await new Promise<void>((r) => out.end(() => r()));
+  const bytes = fs.statSync(file).size;
+  console.log(`generated ${events} events (${(bytes / 1e6).toFixed(1)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+  // taskset pins the replay to one core where available, so the figure is a one-core figure.
+  const useTaskset = fs.existsSync('/usr/bin/taskset');
+  const cmd = useTaskset ? '/usr/bin/taskset' : process.execPath;
+  const cmdArgs = [...(useTaskset ? ['-c', '0', process.execPath] : []), '--expose-gc', __filename, file];
+  const proc = spawn(cmd, cmdArgs, { env: { ...process.env, REPLAY_BENCH_CHILD: '1', REPLAY_BENCH_EVENTS: String(events) }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise<number>((r) => proc.on('exit', (c) => r(c ?? 1)));
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exitCode = code;
+}
+
+async function child(file: string): Promise<void> {
+  const pack = loadPolicyPack();
+  const replayer = new Replayer(pack);
+  const total = Number(process.env['REPLAY_BENCH_EVENTS']);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  let gcSeconds = 0;
+  const marks = new Set(Array.from({ length: 10 }, (_, i) => Math.round(((i + 1) * total) / 10)));
+  let peakRss = 0;
+  const samples: string[] = [];
+  const t0 = process.hrtime.bigint();
+  let n = 0;
+  let rest = '';
+  for await (const chunk of fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
+    const text = rest + chunk;
+    let start = 0;
+    let nl: number;
+    while ((nl = text.indexOf('\n', start)) !== -1) {
+      replayer.push(text.slice(start, nl), ++n);
+      start = nl + 1;
+      if (marks.has(n)) {
+        // Live memory after a full collection: what the replay really keeps (the time spent here is excluded).
+        const g0 = process.hrtime.bigint();
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+        gc?.();
+        gcSeconds += Number(process.hrtime.bigint() - g0) / 1e9;
+        const m = process.memoryUsage();
+        peakRss = Math.max(peakRss, m.rss);
+        samples.push(`${String(n).padStart(9)} events  live heap ${(m.heapUsed / 2 ** 20).toFixed(0).padStart(5)} MiB  rss ${(m.rss / 2 ** 20).toFixed(0).padStart(5)} MiB`);
+      }
+    }
+    rest = text.slice(start);
+  }
+  const result = replayer.result();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9 - gcSeconds;
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  console.log(samples.join('\n'));
+  console.log(`replayed ${n} events in ${seconds.toFixed(2)} s: ${Math.round(n / seconds).toLocaleString('en-US')} events/s on one core`);
+  console.log(`counts ${JSON.stringify(result.counts)}; ${result.accounts.length} accounts; ${result.alerts.length} alerts`);
+  console.log(`peak rss ${(peakRss / 2 ** 20).toFixed(0)} MiB; target >= 150,000 events/s: ratio ${(n / seconds / 150_000).toFixed(2)}`);
+}
+
+void main();
