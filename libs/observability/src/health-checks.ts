@@ -1,0 +1,25 @@
+import type { Admin } from 'kafkajs';
+
+// A readiness check resolves when its dependency answers and rejects (with a reason) when it does not.
+export type HealthCheck = () => Promise<unknown>;
+export type HealthChecks = Readonly<Record<string, HealthCheck>>;
+
+export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
+
+// Anything with query(): a TypeORM DataSource, a pg Pool or Client.
+export function postgresCheck(db: { query(sql: string): Promise<unknown> }): HealthCheck {
+  return () => db.query('select 1');
+}
+
+// Connects the admin on first use (and again after a failure), then asks the cluster to describe itself.
+export function kafkaCheck(admin: Pick<Admin, 'connect' | 'describeCluster'>): HealthCheck {
+  let connected: Promise<void> | null = null;
+  return async () => {
+    connected ??= admin.connect().catch((error: unknown) => {
+      connected = null;
+      throw error;
+    });
+    await connected;
+    return admin.describeCluster();
+  };
+}

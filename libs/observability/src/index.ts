@@ -1,0 +1,15 @@
+export { enableGracefulShutdown } from './graceful-shutdown';
+export type { GracefulShutdownOptions } from './graceful-shutdown';
+export { HEALTH_CHECKS, kafkaCheck, postgresCheck } from './health-checks';
+export type { HealthCheck, HealthChecks } from './health-checks';
+export { HealthController } from './health.controller';
+export { HealthModule } from './health.module';
+export type { HealthModuleAsyncOptions } from './health.module';
+export { CHECK_TIMEOUT_MS, HealthService } from './health.service';
+export type { Readiness } from './health.service';
+export { JsonLogger } from './json.logger';
+export type { JsonLoggerOptions } from './json.logger';
+export { MetricsController } from './metrics.controller';
+export { MetricsModule } from './metrics.module';
+export { CONTENT_TYPE, Counter, Gauge, Histogram, MetricsRegistry, registerProcessMetrics } from './metrics.registry';
+export type { HistogramOptions, Labels } from './metrics.registry';
