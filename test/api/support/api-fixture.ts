@@ -1,0 +1,171 @@
+// A real ledger for API tests: its own Postgres database with the real migrations, filled through the real
+// ledger path (LedgerWriter.processBatch: decode, judge, write in one transaction), and the API app listening on
+// an ephemeral port of 127.0.0.1.
+import type { AddressInfo } from 'node:net';
+import { stringifyJson } from '@app/contracts';
+import { createDataSource, LEDGER_MIGRATIONS, LedgerWriter, type BatchResult } from '@app/persistence';
+import { ApiKeys1764288000000 } from '@app/persistence/migrations/1764288000000-api-keys.migration';
+import { loadPolicyPack } from '@app/policy';
+import type { INestApplication } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { createApiApp } from '../../../apps/api/src/api-app.factory';
+import { hashApiKey } from '../../../apps/api/src/auth/api-key';
+import type { Role } from '../../../apps/api/src/auth/principal';
+import { createTestDatabase, type TestDatabase } from '../../support';
+
+export interface ApiFixture {
+  db: TestDatabase;
+  dataSource: DataSource;
+  writer: LedgerWriter;
+  app: INestApplication;
+  baseUrl: string;
+  record(events: readonly object[]): Promise<BatchResult>;
+  addKey(key: string, role: Role, org?: string | null): Promise<void>;
+  get(path: string, key?: string | null): Promise<{ status: number; body: any; text: string }>;
+  post(path: string, body: unknown, key?: string | null, contentType?: string): Promise<{ status: number; body: any; text: string }>;
+  close(): Promise<void>;
+}
+
+// The api_keys migration is listed in LEDGER_MIGRATIONS once the persistence owner adds it; until then the fixture
+// applies it after the ledger's own migrations, exactly as the migration class defines it.
+async function migrate(ds: DataSource): Promise<void> {
+  await ds.runMigrations({ transaction: 'each' });
+  const listed = (LEDGER_MIGRATIONS as readonly unknown[]).includes(ApiKeys1764288000000);
+  if (!listed) {
+    const qr = ds.createQueryRunner();
+    try {
+      await new ApiKeys1764288000000().up(qr);
+    } finally {
+      await qr.release();
+    }
+  }
+}
+
+async function request(
+  method: 'GET' | 'POST',
+  url: string,
+  key: string | null | undefined,
+  body?: string,
+  contentType = 'application/json',
+): Promise<{ status: number; body: any; text: string }> {
+  const headers: Record<string, string> = {};
+  if (key) headers['x-api-key'] = key;
+  if (body !== undefined) headers['content-type'] = contentType;
+  const res = await fetch(url, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = null;
+  }
+  return { status: res.status, body: parsed, text };
+}
+
+export async function startApiFixture(prefix: string, opts: { alertPollIntervalMs?: number } = {}): Promise<ApiFixture> {
+  const db = await createTestDatabase(prefix);
+  const dataSource = createDataSource(db.url, { poolSizeMax: 4, applicationName: 'api-test-writer' });
+  await dataSource.initialize();
+  await migrate(dataSource);
+  const pack = loadPolicyPack();
+  const writer = new LedgerWriter(dataSource, pack, { groupId: `api-test-${db.name}` });
+  const app = await createApiApp(
+    {
+      port: 0,
+      database: { url: db.url, ssl: false, poolSizeMax: 10 },
+      policyPack: pack.id,
+      alertPollIntervalMs: opts.alertPollIntervalMs ?? 200,
+      statementTimeoutMs: 10_000,
+    },
+    ['error'],
+  );
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+
+  return {
+    db,
+    dataSource,
+    writer,
+    app,
+    baseUrl,
+    record: (events) =>
+      writer.processBatch(
+        events.map((e) => ({ topic: null, partition: null, offset: null, key: null, value: Buffer.from(stringifyJson(e)) })),
+      ),
+    addKey: async (key, role, org = null) => {
+      await dataSource.query('INSERT INTO api_keys (id, key_hash, role, org, label) VALUES ($1, $2, $3, $4, $5)', [
+        `key_${hashApiKey(key).slice(0, 12)}`,
+        hashApiKey(key),
+        role,
+        org,
+        'test',
+      ]);
+    },
+    get: (path, key) => request('GET', `${baseUrl}${path}`, key),
+    post: (path, body, key, contentType) =>
+      request('POST', `${baseUrl}${path}`, key, typeof body === 'string' ? body : JSON.stringify(body), contentType),
+    close: async () => {
+      await app.close();
+      await dataSource.destroy();
+      await db.drop();
+    },
+  };
+}
+
+// Event builders with the contract's shapes; each call gets a distinct eventId unless one is given.
+let counter = 0;
+const nextId = (prefix: string) => `${prefix}-${process.pid}-${++counter}`;
+
+export function shipment(o: {
+  country: string;
+  quantity: number;
+  chip?: string;
+  at: string;
+  publisher?: string;
+  kind?: 'LICENSE' | 'LPP' | 'NVEU' | 'UVEU' | 'NONE';
+  ref?: string;
+  consignee?: string;
+  eventId?: string;
+}): object {
+  return {
+    type: 'chip.shipment',
+    version: 1,
+    eventId: o.eventId ?? nextId('ship'),
+    publisher: o.publisher ?? 'nvidia',
+    occurredAt: o.at,
+    consignee: { id: o.consignee ?? 'acme-ai', country: o.country },
+    authorization: o.ref ? { kind: o.kind ?? 'LICENSE', ref: o.ref } : { kind: o.kind ?? 'LICENSE', ref: 'D123456' },
+    items: [{ chip: o.chip ?? 'H100-SXM', quantity: o.quantity }],
+  };
+}
+
+export function veuGrant(o: { id: string; kind: 'NVEU' | 'UVEU'; headquarters?: string; country?: string; at: string }): object {
+  const veu =
+    o.kind === 'UVEU' ? { kind: 'UVEU', id: o.id, headquarters: o.headquarters ?? 'US' } : { kind: 'NVEU', id: o.id, headquarters: o.headquarters ?? o.country, country: o.country };
+  return { type: 'policy.veu-granted', version: 1, eventId: nextId('grant'), publisher: 'regulator', occurredAt: o.at, veu };
+}
+
+export function deployment(o: {
+  veuId: string;
+  kind?: 'NVEU' | 'UVEU';
+  dc: string;
+  country: string;
+  quantity: number;
+  chip?: string;
+  at: string;
+  action?: 'INSTALL' | 'REMOVE';
+  publisher?: string;
+}): object {
+  return {
+    type: 'dc.deployment',
+    version: 1,
+    eventId: nextId('dep'),
+    publisher: o.publisher ?? o.veuId,
+    occurredAt: o.at,
+    veu: { kind: o.kind ?? 'UVEU', id: o.veuId },
+    dataCenter: { id: o.dc, country: o.country },
+    action: o.action ?? 'INSTALL',
+    items: [{ chip: o.chip ?? 'B200', quantity: o.quantity }],
+  };
+}
