@@ -16,3 +16,11 @@ export const INPUT_SCHEMAS = {
 } as const;
 
 export const ALL_SCHEMAS = { ...INPUT_SCHEMAS, 'compliance.alert': complianceAlertV1Schema } as const;
+
+// The published files (libs/contracts/schemas/*.json), as written by `ledger schemas`.
+export function publishedSchemaFiles(): Array<{ name: string; text: string }> {
+  return Object.entries(ALL_SCHEMAS).map(([type, schema]) => ({
+    name: `${type}.v1.schema.json`,
+    text: `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...schema }, null, 2)}\n`,
+  }));
+}

@@ -1,0 +1,19 @@
+// `ledger schemas [DIR]`: writes the published JSON Schemas (one file per event type) from the schema objects the
+// validator compiles. The files in libs/contracts/schemas/ come from this command and a test checks they are up
+// to date, so producers in other languages always get the schemas the ledger enforces.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { publishedSchemaFiles } from '@app/contracts';
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv.length > 1) {
+    process.stderr.write('usage: ledger schemas [DIR]\n');
+    return 2;
+  }
+  const dir = argv[0] ?? path.resolve(__dirname, '../../../../../libs/contracts/schemas');
+  fs.mkdirSync(dir, { recursive: true });
+  const files = publishedSchemaFiles();
+  for (const f of files) fs.writeFileSync(path.join(dir, f.name), f.text);
+  process.stdout.write(`wrote ${files.length} schemas to ${dir}\n`);
+  return 0;
+}
