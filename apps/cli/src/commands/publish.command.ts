@@ -1,0 +1,116 @@
+// `ledger publish FILE.ndjson [--rate N]`: produces each line to its input topic by its `type`, keyed as the
+// contract says (shipments by consignee country, deployments by VEU id, policy changes by subject). Policy events
+// go first and are acknowledged before anything else is sent, so grants precede the shipments that depend on
+// them. Lines that are not JSON (or name no known type) go to chips.shipments.v1 with a null key: the ledger
+// rejects them to the DLQ, which is what such a line is for.
+import * as fs from 'node:fs';
+import * as readline from 'node:readline';
+import { Kafka, Partitioners, type Message, type Producer } from 'kafkajs';
+import { kafkaClientConfig, loadKafkaSettings, settingsOrExit } from '@app/config';
+import { TOPICS } from '@app/contracts';
+
+const USAGE = 'usage: ledger publish FILE.ndjson [--rate EVENTS_PER_SECOND]';
+// Messages per produce request when not rate-limited: large enough to batch well, small enough to stay far below
+// the broker's request size.
+const SEND_BATCH_MESSAGES_MAX = 2000;
+const RATE_TICK_MS = 20;
+
+interface Routed {
+  topic: string;
+  message: Message;
+}
+
+export function route(line: string): Routed {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(line);
+  } catch {
+    return { topic: TOPICS.shipments, message: { key: null, value: line } };
+  }
+  const d = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, any>;
+  const type = typeof d['type'] === 'string' ? (d['type'] as string) : '';
+  const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  if (type === 'chip.shipment') return { topic: TOPICS.shipments, message: { key: str(d['consignee']?.country), value: line } };
+  if (type === 'dc.deployment') return { topic: TOPICS.deployments, message: { key: str(d['veu']?.id), value: line } };
+  if (type.startsWith('policy.')) return { topic: TOPICS.policy, message: { key: str(d['veu']?.id) ?? str(d['country']), value: line } };
+  return { topic: TOPICS.shipments, message: { key: null, value: line } };
+}
+
+async function sendAll(producer: Producer, routed: Routed[]): Promise<void> {
+  const byTopic = new Map<string, Message[]>();
+  for (const r of routed) {
+    const list = byTopic.get(r.topic) ?? [];
+    list.push(r.message);
+    byTopic.set(r.topic, list);
+  }
+  await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let file: string | undefined;
+  let rate: number | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--rate' || arg.startsWith('--rate=')) {
+      const raw = arg === '--rate' ? argv[++i] : arg.slice('--rate='.length);
+      rate = Number(raw);
+      if (!Number.isFinite(rate) || rate <= 0) {
+        process.stderr.write(`ledger publish: --rate must be a positive number\n${USAGE}\n`);
+        return 2;
+      }
+    } else if (file === undefined && !arg.startsWith('--')) file = arg;
+    else {
+      process.stderr.write(`ledger publish: unexpected argument "${arg}"\n${USAGE}\n`);
+      return 2;
+    }
+  }
+  if (file === undefined) {
+    process.stderr.write(`ledger publish: missing FILE\n${USAGE}\n`);
+    return 2;
+  }
+  const policy: Routed[] = [];
+  const rest: Routed[] = [];
+  try {
+    const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+    for await (const line of lines) {
+      if (line.trim() === '') continue;
+      const r = route(line);
+      (r.topic === TOPICS.policy ? policy : rest).push(r);
+    }
+  } catch (e) {
+    process.stderr.write(`ledger publish: cannot read ${file}: ${(e as Error).message}\n`);
+    return 2;
+  }
+
+  const kafka = new Kafka(kafkaClientConfig({ kafka: settingsOrExit(() => loadKafkaSettings(process.env, 'ledger-publish')), logLevel: 'error' }));
+  // Idempotent with one request in flight: a retried request neither duplicates nor reorders a partition.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const startedMs = Date.now();
+  try {
+    for (let at = 0; at < policy.length; at += SEND_BATCH_MESSAGES_MAX) await sendAll(producer, policy.slice(at, at + SEND_BATCH_MESSAGES_MAX));
+    if (rate === null) {
+      for (let at = 0; at < rest.length; at += SEND_BATCH_MESSAGES_MAX) await sendAll(producer, rest.slice(at, at + SEND_BATCH_MESSAGES_MAX));
+    } else {
+      let sent = 0;
+      const paceStartMs = Date.now();
+      while (sent < rest.length) {
+        const due = Math.min(rest.length, Math.floor(((Date.now() - paceStartMs) / 1000) * rate) + 1);
+        if (due > sent) {
+          await sendAll(producer, rest.slice(sent, due));
+          sent = due;
+        }
+        await new Promise((r) => setTimeout(r, RATE_TICK_MS));
+      }
+    }
+  } catch (e) {
+    process.stderr.write(`ledger publish: ${(e as Error).message}\n`);
+    await producer.disconnect().catch(() => undefined);
+    return 1;
+  }
+  await producer.disconnect();
+  const counts: Record<string, number> = {};
+  for (const r of [...policy, ...rest]) counts[r.topic] = (counts[r.topic] ?? 0) + 1;
+  process.stdout.write(`${JSON.stringify({ published: policy.length + rest.length, topics: counts, seconds: (Date.now() - startedMs) / 1000 })}\n`);
+  return 0;
+}

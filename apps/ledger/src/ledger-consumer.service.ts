@@ -1,0 +1,72 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { kafkaClientConfig } from '@app/config';
+import { INPUT_TOPICS } from '@app/contracts';
+import { BatchConsumer, errorText, JsonLogger, type BatchSummary, type ConsumedRecord } from '@app/messaging';
+import { LedgerWriter, loadConsumerOffsets } from '@app/persistence';
+import { loadPolicyPack } from '@app/policy';
+import { LedgerMetrics } from './ledger.metrics';
+import { LEDGER_SETTINGS, type LedgerSettingsValue } from './ledger-settings.provider';
+
+// How often consumer lag is measured for /metrics.
+const LAG_REFRESH_INTERVAL_MS = 5_000;
+
+@Injectable()
+export class LedgerConsumerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly logger: JsonLogger;
+  private readonly consumer: BatchConsumer;
+  private lagTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @Inject(LEDGER_SETTINGS) private readonly settings: LedgerSettingsValue,
+    private readonly dataSource: DataSource,
+    private readonly metrics: LedgerMetrics,
+  ) {
+    this.logger = new JsonLogger('ledger', settings.logLevel);
+    const pack = loadPolicyPack(settings.policyPack);
+    const writer = new LedgerWriter(dataSource, pack, { groupId: settings.groupId });
+    this.logger.info('policy pack loaded', { policy: { id: pack.id, version: pack.version } });
+    this.consumer = new BatchConsumer({
+      kafka: new Kafka(kafkaClientConfig(settings)),
+      groupId: settings.groupId,
+      topics: INPUT_TOPICS,
+      batchSizeMax: settings.batchSizeMax,
+      processor: (records, beforeCommit) =>
+        writer.processBatch(records, {
+          beforeCommit: (result, recs) => beforeCommit(result as unknown as BatchSummary, recs as readonly ConsumedRecord[]),
+        }) as unknown as Promise<BatchSummary>,
+      storedOffset: async (topic, partition) => {
+        const rows = await loadConsumerOffsets(dataSource, settings.groupId, [topic]);
+        return rows.find((r) => r.partition === partition)?.nextOffset ?? null;
+      },
+      logger: this.logger,
+      metrics,
+      retry: { attemptsMax: 20, delayMsMin: 100, delayMsMax: 10_000 },
+      onFatal: (err) => {
+        this.logger.error('the ledger cannot go on; exiting so that it is restarted', { error: errorText(err) });
+        process.exit(1);
+      },
+    });
+  }
+
+  get running(): boolean {
+    return this.consumer.running;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+    this.logger.info('consuming', { groupId: this.settings.groupId, topics: INPUT_TOPICS, batchSizeMax: this.settings.batchSizeMax });
+    this.lagTimer = setInterval(() => {
+      this.consumer.refreshLag().catch((err) => this.logger.debug('lag refresh failed', { error: errorText(err) }));
+    }, LAG_REFRESH_INTERVAL_MS);
+    this.lagTimer.unref();
+  }
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    if (this.lagTimer) clearInterval(this.lagTimer);
+    this.logger.info('stopping: finishing the batch in hand', { signal });
+    await this.consumer.stop();
+    this.logger.info('stopped');
+  }
+}

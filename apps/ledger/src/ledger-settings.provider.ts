@@ -1,0 +1,5 @@
+import type { LedgerSettings } from '@app/config';
+
+// DI token of the validated settings (read once in main.ts).
+export const LEDGER_SETTINGS = Symbol('LEDGER_SETTINGS');
+export type LedgerSettingsValue = Readonly<LedgerSettings>;

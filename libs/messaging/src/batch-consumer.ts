@@ -1,0 +1,267 @@
+import { Partitioners, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type Message, type Producer } from 'kafkajs';
+import { DLQ_HEADERS, dlqTopic } from '@app/contracts';
+import { errorText, type StructuredLogger } from './json-logger';
+import { withRetry, type RetryPolicy } from './retry';
+import { topicWatermarks } from './topics-admin';
+
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: IHeaders;
+}
+
+export type RecordVerdict =
+  | { status: 'rejected'; code: string; message: string; publisher: string | null; eventId: string | null }
+  | { status: 'recorded'; publisher: string; eventId: string; alerts: ReadonlyArray<{ alertId: string; kind: string; account: string; severity: string }> }
+  | { status: 'duplicate' | 'skipped'; publisher?: string; eventId?: string };
+
+export interface BatchSummary {
+  // results[i] belongs to records[i].
+  results: readonly RecordVerdict[];
+  recorded: number;
+  duplicates: number;
+  rejected: number;
+  skipped: number;
+  entries: number;
+}
+
+// Judges and stores one slice of records in one database transaction. `beforeCommit` runs inside that
+// transaction, after the writes; it puts the rejections on the DLQ.
+export type BatchProcessor = (
+  records: ConsumedRecord[],
+  beforeCommit: (summary: BatchSummary, records: readonly ConsumedRecord[]) => Promise<void>,
+) => Promise<BatchSummary>;
+
+// The offset to resume a partition from, as stored in Postgres with the entries; null when nothing is stored.
+export type StoredOffsetReader = (topic: string, partition: number) => Promise<bigint | null>;
+
+export interface ConsumerMetrics {
+  onBatch(info: { topic: string; partition: number; size: number; durationMs: number; summary: BatchSummary }): void;
+  onLag(topic: string, partition: number, lag: bigint): void;
+  onRetry(): void;
+}
+
+export interface BatchConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: readonly string[];
+  batchSizeMax: number;
+  processor: BatchProcessor;
+  storedOffset: StoredOffsetReader;
+  logger: StructuredLogger;
+  metrics: ConsumerMetrics;
+  retry: RetryPolicy;
+  // Called when the consumer cannot go on (retries exhausted, kafkajs gave up): the process should exit.
+  onFatal: (err: unknown) => void;
+  // Bytes fetched per partition per request; a larger value means larger batches under load.
+  fetchBytesPerPartitionMax?: number;
+}
+
+// DLQ message header: the full rejection message can be long (every schema violation); headers stay small.
+const DLQ_MESSAGE_CHARS_MAX = 2000;
+// When a rejected record is larger than the DLQ topic accepts, its first bytes are kept and the size is said.
+const DLQ_TRUNCATED_BYTES = 64 * 1024;
+
+// The ledger's consumer: kafkajs eachBatch with autoCommit off. Postgres, not Kafka, says where to resume: on
+// every (re)assignment each partition is positioned at the offset stored with the entries; Kafka's committed
+// offsets are written after each batch only so that lag tools see progress.
+export class BatchConsumer {
+  private consumer: Consumer | null = null;
+  private producer: Producer | null = null;
+  private admin: Admin | null = null;
+  private readonly positioned = new Set<string>();
+  private stopping = false;
+
+  constructor(private readonly o: BatchConsumerOptions) {}
+
+  get running(): boolean {
+    return this.consumer !== null && !this.stopping;
+  }
+
+  async start(): Promise<void> {
+    const { kafka, groupId, logger } = this.o;
+    this.admin = kafka.admin();
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.consumer = kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: this.o.fetchBytesPerPartitionMax ?? 4 * 1024 * 1024,
+      maxBytes: 32 * 1024 * 1024,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    const consumer = this.consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      // A new generation: every partition is positioned again from Postgres before its first batch is used.
+      this.positioned.clear();
+      logger.info('joined the consumer group', { groupId, assignment: e.payload.memberAssignment });
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) this.o.onFatal(e.payload.error);
+      else logger.warn('the consumer crashed; kafkajs restarts it', { error: errorText(e.payload.error) });
+    });
+    await this.admin.connect();
+    await this.producer.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.o.topics], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+  }
+
+  // Graceful stop: kafkajs lets the batch in hand finish (it commits to Postgres, then to Kafka), then leaves.
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect().catch((err) => this.o.logger.warn('consumer disconnect failed', { error: errorText(err) }));
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+
+  // Consumer lag per partition: log end offset minus the next offset stored in Postgres.
+  async refreshLag(): Promise<void> {
+    if (this.admin === null || this.stopping) return;
+    for (const topic of this.o.topics) {
+      const marks = await topicWatermarks(this.admin, topic);
+      for (const [partition, { low, high }] of marks) {
+        const next = (await this.o.storedOffset(topic, partition)) ?? low;
+        this.o.metrics.onLag(topic, partition, high > next ? high - next : 0n);
+      }
+    }
+  }
+
+  private async handleBatch(p: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = p;
+    const { topic, partition } = batch;
+    if (batch.messages.length === 0 || this.stopping) return;
+    const tp = `${topic}\u0000${partition}`;
+    if (!this.positioned.has(tp)) {
+      const expected = await this.retry('read the stored offset', async () => {
+        const stored = await this.o.storedOffset(topic, partition);
+        if (stored !== null) return stored;
+        const marks = await topicWatermarks(this.admin!, topic);
+        return marks.get(partition)?.low ?? 0n;
+      });
+      this.positioned.add(tp);
+      const first = BigInt(batch.messages[0]!.offset);
+      if (first !== expected) {
+        this.o.logger.info('positioning the partition at the offset stored in Postgres', {
+          topic,
+          partition,
+          fetchedFrom: first.toString(),
+          resumeAt: expected.toString(),
+        });
+        this.consumer!.seek({ topic, partition, offset: expected.toString() });
+        return;
+      }
+    }
+
+    const messages = batch.messages;
+    for (let at = 0; at < messages.length; at += this.o.batchSizeMax) {
+      if (!isRunning() || isStale()) return;
+      const slice = messages.slice(at, at + this.o.batchSizeMax);
+      const records = slice.map((m: Message & { offset: string }) => ({
+        topic,
+        partition,
+        offset: m.offset,
+        key: (m.key as Buffer | null) ?? null,
+        value: (m.value as Buffer | null) ?? null,
+        headers: m.headers ?? {},
+      }));
+      const startedMs = performance.now();
+      const summary = await this.retry('store the batch', () => this.o.processor(records, (s, recs) => this.sendRejections(s, recs)));
+      const last = slice[slice.length - 1]!.offset;
+      resolveOffset(last);
+      this.o.metrics.onBatch({ topic, partition, size: records.length, durationMs: performance.now() - startedMs, summary });
+      this.logOutcomes(records, summary);
+      // Informational only (Postgres is the source of truth); a failure here is logged, not retried.
+      await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]).catch((err) =>
+        this.o.logger.warn('committing offsets to Kafka failed; Postgres has them', { topic, partition, error: errorText(err) }),
+      );
+      await heartbeat().catch(() => undefined);
+    }
+  }
+
+  private async sendRejections(summary: BatchSummary, records: readonly ConsumedRecord[]): Promise<void> {
+    const byTopic = new Map<string, Array<{ key: Buffer | null; value: Buffer | null; headers: IHeaders }>>();
+    summary.results.forEach((r, i) => {
+      if (r.status !== 'rejected') return;
+      const rec = records[i]!;
+      const target = dlqTopic(rec.topic);
+      const list = byTopic.get(target) ?? [];
+      list.push({
+        key: rec.key,
+        value: rec.value,
+        headers: {
+          ...rec.headers,
+          [DLQ_HEADERS.code]: r.code,
+          [DLQ_HEADERS.message]: r.message.slice(0, DLQ_MESSAGE_CHARS_MAX),
+          [DLQ_HEADERS.sourceTopic]: rec.topic,
+          [DLQ_HEADERS.sourcePartition]: String(rec.partition),
+          [DLQ_HEADERS.sourceOffset]: rec.offset,
+        },
+      });
+      byTopic.set(target, list);
+    });
+    for (const [topic, messages] of byTopic) {
+      try {
+        await this.producer!.send({ topic, acks: -1, messages });
+      } catch (err) {
+        if ((err as { type?: string }).type !== 'MESSAGE_TOO_LARGE') throw err;
+        // The DLQ topic accepts smaller records than the input topic did: keep the head of each value and say
+        // so, rather than retrying forever and stalling the partition.
+        await this.producer!.send({
+          topic,
+          acks: -1,
+          messages: messages.map((m) =>
+            m.value !== null && m.value.length > DLQ_TRUNCATED_BYTES
+              ? { ...m, value: m.value.subarray(0, DLQ_TRUNCATED_BYTES), headers: { ...m.headers, 'x-original-size-bytes': String(m.value.length) } }
+              : m,
+          ),
+        });
+      }
+    }
+  }
+
+  private logOutcomes(records: readonly ConsumedRecord[], summary: BatchSummary): void {
+    summary.results.forEach((r, i) => {
+      const rec = records[i]!;
+      if (r.status === 'rejected') {
+        this.o.logger.warn('event rejected to the DLQ', {
+          correlationId: r.publisher !== null && r.eventId !== null ? `${r.publisher}/${r.eventId}` : null,
+          code: r.code,
+          reason: r.message.slice(0, DLQ_MESSAGE_CHARS_MAX),
+          topic: rec.topic,
+          partition: rec.partition,
+          offset: rec.offset,
+        });
+      } else if (r.status === 'recorded') {
+        for (const a of r.alerts) {
+          this.o.logger.info('alert raised', {
+            correlationId: `${r.publisher}/${r.eventId}`,
+            alertId: a.alertId,
+            kind: a.kind,
+            severity: a.severity,
+            account: a.account,
+          });
+        }
+      }
+    });
+  }
+
+  private retry<T>(what: string, work: () => Promise<T>): Promise<T> {
+    return withRetry(what, this.o.retry, this.o.logger, work, () => this.stopping, () => this.o.metrics.onRetry()).catch((err: unknown) => {
+      if (!this.stopping) {
+        this.o.logger.error(`${what} failed after ${this.o.retry.attemptsMax} attempts`, { error: errorText(err) });
+        this.o.onFatal(err);
+      }
+      throw err;
+    });
+  }
+}

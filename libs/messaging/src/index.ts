@@ -1,0 +1,5 @@
+export * from './json-logger';
+export * from './retry';
+export * from './topics-admin';
+export * from './batch-consumer';
+export * from './alert-relay';
