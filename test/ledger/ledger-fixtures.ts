@@ -95,3 +95,81 @@ export async function countRows(ds: DataSource, table: string): Promise<number> 
   const [row] = (await ds.query(`SELECT count(*)::int AS n FROM ${table}`)) as Array<{ n: number }>;
   return row!.n;
 }
+
+// ---- services as child processes ------------------------------------------------------------------------------
+
+export interface ServiceProcess {
+  child: import('node:child_process').ChildProcess;
+  log: string[];
+  exited: Promise<number | null>;
+  stop(): Promise<number | null>;
+  kill(): Promise<number | null>;
+}
+
+export function startService(app: 'ledger' | 'relay', env: Record<string, string>): ServiceProcess {
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  const entry = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
+  const child = spawn(process.execPath, [entry], { env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log: string[] = [];
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line !== '') log.push(line);
+    if (log.length > 5000) log.splice(0, log.length - 5000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    log,
+    exited,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      return exited;
+    },
+  };
+}
+
+export function randomPort(): number {
+  return 20_000 + Math.floor(Math.random() * 20_000);
+}
+
+// ---- Kafka ----------------------------------------------------------------------------------------------------
+
+import type { Admin } from 'kafkajs';
+import { INPUT_TOPICS } from '@app/contracts';
+
+// Makes a fresh ledger database start at the current end of the (shared) input topics, as if it had consumed
+// everything before: the ledger resumes from Postgres, so the spec sees only the events published after this.
+export async function startAtEndOfTopics(admin: Admin, ds: DataSource, groupId: string): Promise<void> {
+  for (const topic of INPUT_TOPICS) {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    for (const o of offsets) {
+      await ds.query(`INSERT INTO consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, $4)`, [
+        groupId,
+        topic,
+        o.partition,
+        o.high,
+      ]);
+    }
+  }
+}
+
+// True once the ledger has stored offsets at (or past) the current end of every input partition.
+export async function caughtUp(admin: Admin, ds: DataSource, groupId: string): Promise<boolean> {
+  const rows = (await ds.query(`SELECT topic, partition, next_offset FROM consumer_offsets WHERE group_id = $1`, [groupId])) as Array<{
+    topic: string;
+    partition: number;
+    next_offset: string;
+  }>;
+  const stored = new Map(rows.map((r) => [`${r.topic}/${r.partition}`, BigInt(r.next_offset)]));
+  for (const topic of INPUT_TOPICS) {
+    for (const o of await admin.fetchTopicOffsets(topic)) {
+      if ((stored.get(`${topic}/${o.partition}`) ?? 0n) < BigInt(o.high)) return false;
+    }
+  }
+  return true;
+}

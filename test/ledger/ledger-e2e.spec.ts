@@ -1,0 +1,150 @@
+// Large: the ledger service as a child process on real Kafka and Postgres. (a) a generated feed published with
+// `ledger publish` ends in the same accounts and alerts as the offline replay of what the ledger recorded;
+// (c) bad input lands on its topic's DLQ with its code while the good events around it are recorded.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ConfigResourceTypes, Partitioners, type Admin, type IHeaders } from 'kafkajs';
+import { DLQ_HEADERS, dlqTopic, TOPICS } from '@app/contracts';
+import { loadPolicyPack, Replayer } from '@app/policy';
+import { testKafka, uniqueName, waitFor } from '../support';
+import {
+  caughtUp,
+  cli,
+  createLedgerDatabase,
+  generateFeed,
+  ledgerSnapshot,
+  randomPort,
+  replaySnapshot,
+  startAtEndOfTopics,
+  startService,
+  type LedgerDatabase,
+  type ServiceProcess,
+} from './ledger-fixtures';
+
+const CATCH_UP_TIMEOUT_MS = 120_000;
+// The oversized event must reach the ledger to be rejected, so the input and DLQ topics accept it.
+const TOPIC_MESSAGE_BYTES_MAX = 3 * 1024 * 1024;
+
+describe('ledger service end to end', () => {
+  const kafka = testKafka('ledger-e2e');
+  let admin: Admin;
+  let db: LedgerDatabase;
+  let ledger: ServiceProcess;
+  const groupId = uniqueName('ledger_e2e');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-e2e-'));
+
+  before(async () => {
+    admin = kafka.admin();
+    await admin.connect();
+    db = await createLedgerDatabase('ledger_e2e');
+    await startAtEndOfTopics(admin, db.ds, groupId);
+    ledger = startService('ledger', { DATABASE_URL: db.url, LEDGER_GROUP_ID: groupId, LEDGER_HTTP_PORT: String(randomPort()), LOG_LEVEL: 'warn' });
+  });
+
+  after(async () => {
+    await ledger?.stop();
+    await admin?.disconnect();
+    await db?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('(a) ends in the accounts and alerts of the offline replay', async () => {
+    const feed = await generateFeed(3000, 21);
+    // Event ids unique to this run, so that earlier runs on the same topics cannot make them duplicates.
+    const run = groupId.slice(-12);
+    const lines = feed.map((l) => l.replace(/"eventId":"([^"]*)"/, `"eventId":"$1-${run}"`));
+    const file = path.join(tmp, 'feed.ndjson');
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const published = await cli(['publish', file]);
+    assert.equal(published.code, 0, published.stderr);
+    await waitFor(() => caughtUp(admin, db.ds, groupId), { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 250, what: 'the ledger to catch up' });
+
+    const ledgerState = await ledgerSnapshot(db.ds);
+    const replay = await replaySnapshot(db.ds);
+    assert.ok(ledgerState.accounts.length > 20);
+    assert.ok(ledgerState.alerts.length > 0);
+    assert.deepEqual(ledgerState.accounts, replay.accounts);
+    assert.deepEqual(ledgerState.alerts, replay.alerts);
+
+    // The file replayed in file order records as many events as the ledger did (order changes no count).
+    const fileReplay = new Replayer(loadPolicyPack());
+    lines.forEach((l, i) => fileReplay.push(l, i + 1));
+    const [{ n }] = (await db.ds.query(`SELECT count(*)::int AS n FROM inbox WHERE payload->>'eventId' LIKE $1`, [`%-${run}`])) as Array<{ n: number }>;
+    assert.equal(n, fileReplay.result().counts.recorded);
+
+    const verify = await cli(['verify'], { DATABASE_URL: db.url });
+    assert.equal(verify.code, 0, verify.stdout);
+    assert.equal(JSON.parse(verify.stdout).ok, true);
+  });
+
+  it('(c) sends each kind of bad input to its DLQ with its code and records the good events around it', async () => {
+    for (const topic of [TOPICS.shipments, dlqTopic(TOPICS.shipments), TOPICS.policy, dlqTopic(TOPICS.policy)]) {
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'max.message.bytes', value: String(TOPIC_MESSAGE_BYTES_MAX) }] }],
+      });
+    }
+    const run = uniqueName('bad').slice(-16);
+    const ship = (eventId: string, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        type: 'chip.shipment', version: 1, eventId: `${eventId}-${run}`, publisher: 'nvidia', occurredAt: '2026-03-14T09:30:00Z',
+        consignee: { id: 'acme-ai', country: 'AE' }, authorization: { kind: 'LICENSE', ref: 'D123456' },
+        items: [{ chip: 'H100-SXM', quantity: 10 }], ...extra,
+      });
+    const bad: Array<{ topic: string; value: string; code: string }> = [
+      { topic: TOPICS.shipments, value: '{"type":"chip.shipment", not json', code: 'MALFORMED' },
+      { topic: TOPICS.shipments, value: ship('schema', { items: [{ chip: 'H100-SXM', quantity: -1 }] }), code: 'MALFORMED' },
+      { topic: TOPICS.shipments, value: ship('chip', { items: [{ chip: 'H999', quantity: 1 }] }), code: 'UNKNOWN_CHIP' },
+      { topic: TOPICS.shipments, value: ship('country', { consignee: { id: 'acme-ai', country: 'ZZ' } }), code: 'INVALID_COUNTRY' },
+      { topic: TOPICS.shipments, value: ship('big', { items: [{ tppPerUnit: 5000, quantity: 1, label: 'x'.repeat(1024 * 1024 + 10) }] }), code: 'MALFORMED' },
+      { topic: TOPICS.shipments, value: ship('good-1', { items: [{ chip: 'H100-SXM', quantity: 11 }] }), code: 'DUPLICATE_CONFLICT' },
+      {
+        topic: TOPICS.policy,
+        value: JSON.stringify({ type: 'policy.g2g-arrangement', version: 1, eventId: `g2g-${run}`, publisher: 'nvidia', occurredAt: '2026-01-01T00:00:00Z', country: 'AE' }),
+        code: 'FORBIDDEN_PUBLISHER',
+      },
+    ];
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const sent: Array<{ topic: string; partition: number; offset: string; code: string | null; eventId: string | null }> = [];
+    // Good, bad, good, bad, ...: each bad event sits between recorded ones on the same partition (key AE).
+    for (let i = 0; i < bad.length; i++) {
+      const good = ship(`good-${i}`);
+      for (const m of [{ topic: TOPICS.shipments, value: good, code: null as string | null }, bad[i]!]) {
+        const [meta] = await producer.send({ topic: m.topic, acks: -1, messages: [{ key: 'AE', value: m.value }] });
+        sent.push({ topic: m.topic, partition: meta!.partition, offset: meta!.baseOffset!, code: m.code, eventId: m.code === null ? `good-${i}-${run}` : null });
+      }
+    }
+    await producer.disconnect();
+    await waitFor(() => caughtUp(admin, db.ds, groupId), { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 250, what: 'the ledger to catch up' });
+
+    const goodIds = sent.filter((s) => s.code === null).map((s) => s.eventId!);
+    const recorded = (await db.ds.query(`SELECT event_id FROM inbox WHERE publisher = 'nvidia' AND event_id = ANY($1::text[])`, [goodIds])) as Array<{
+      event_id: string;
+    }>;
+    assert.equal(recorded.length, goodIds.length, 'every good event around the bad ones is recorded');
+
+    // Read both DLQs from the beginning; keep the records whose source offsets are the ones this spec sent.
+    const wanted = new Map(sent.filter((s) => s.code !== null).map((s) => [`${s.topic}/${s.partition}/${s.offset}`, s.code!]));
+    const found = new Map<string, string>();
+    const consumer = kafka.consumer({ groupId: uniqueName('dlq_reader'), maxBytesPerPartition: 4 * 1024 * 1024 });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [dlqTopic(TOPICS.shipments), dlqTopic(TOPICS.policy)], fromBeginning: true });
+    const header = (h: IHeaders | undefined, k: string) => h?.[k]?.toString() ?? '';
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const k = `${header(message.headers, DLQ_HEADERS.sourceTopic)}/${header(message.headers, DLQ_HEADERS.sourcePartition)}/${header(message.headers, DLQ_HEADERS.sourceOffset)}`;
+        if (wanted.has(k)) found.set(k, header(message.headers, DLQ_HEADERS.code));
+      },
+    });
+    try {
+      await waitFor(() => found.size === wanted.size, { timeoutMs: 60_000, what: 'every bad event on its DLQ' });
+    } finally {
+      await consumer.disconnect();
+    }
+    assert.deepEqual(Object.fromEntries([...found].sort()), Object.fromEntries([...wanted].sort()));
+  });
+});
