@@ -15,6 +15,7 @@ import { ReadDatabase } from './database/read-database';
 import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
 import { HealthController } from './health.controller';
+import { MetaController } from './meta.controller';
 import { policyPackProvider } from './policy-pack.provider';
 import { PreClearanceController } from './pre-clearance/pre-clearance.controller';
 import { PreClearanceService } from './pre-clearance/pre-clearance.service';
@@ -26,7 +27,7 @@ export class ApiModule {
   static register(settings: ApiAppSettings): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [HealthController, AccountsController, AlertsController, EventsController, ProofController, PreClearanceController],
+      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, PreClearanceController],
       providers: [
         { provide: API_SETTINGS, useValue: settings },
         {

@@ -1,0 +1,131 @@
+// The dashboard in a real browser (Debian's headless Chromium driven by playwright-core) against the real API and a
+// real ledger: it loads, shows a country's utilization, and a newly recorded event's alert appears in the live feed
+// without a reload. Screenshots go to test-artifacts/ for a person to look at.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, it } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { deployment, shipment, startApiFixture, veuGrant, type ApiFixture } from './support/api-fixture';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+const CHROMIUM = '/usr/bin/chromium';
+const KEY = 'browser-regulator-key';
+
+let f: ApiFixture;
+let context: BrowserContext;
+let page: Page;
+let userDataDir: string;
+
+// H100 units that put a Tier 2 country (cap 790,000,000 TPP; 15,832 TPP per H100) at the given utilization.
+const unitsFor = (utilization: number) => Math.round((790_000_000 * utilization) / 15_832);
+
+before(async () => {
+  // Installs Debian's chromium when missing; a failure here fails the test loudly instead of skipping it.
+  execFileSync('bash', [path.join(ROOT, 'scripts', 'install-chromium.sh')], { stdio: 'inherit' });
+  assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing after scripts/install-chromium.sh`);
+
+  f = await startApiFixture('api_browser', { alertPollIntervalMs: 200 });
+  await f.addKey(KEY, 'regulator');
+  const countries: Array<[string, number[]]> = [
+    ['AE', [0.3, 0.25, 0.16]],
+    ['SA', [0.5, 0.3, 0.13]],
+    ['SG', [0.42, 0.22]],
+    ['IN', [0.2, 0.21]],
+    ['MY', [0.33]],
+    ['BR', [0.12, 0.2]],
+    ['MX', [0.18]],
+    ['ID', [0.55, 0.5]],
+    ['TH', [0.06]],
+  ];
+  const events: object[] = [
+    veuGrant({ id: 'aws', kind: 'UVEU', headquarters: 'US', at: '2026-01-01T00:00:00Z' }),
+    veuGrant({ id: 'g42', kind: 'NVEU', country: 'AE', at: '2026-01-01T00:00:00Z' }),
+  ];
+  countries.forEach(([cc, parts]) =>
+    parts.forEach((u, i) => events.push(shipment({ country: cc, quantity: unitsFor(u), at: `2026-0${1 + i}-${10 + i * 5}T00:00:00Z` }))),
+  );
+  events.push(
+    shipment({ country: 'CN', quantity: 40, at: '2026-02-03T00:00:00Z' }),
+    shipment({ country: 'AE', quantity: 60_000, at: '2026-02-05T00:00:00Z', kind: 'NVEU', ref: 'g42' }),
+    deployment({ veuId: 'aws', dc: 'iad-1', country: 'US', quantity: 40_000, at: '2026-01-20T00:00:00Z' }),
+    deployment({ veuId: 'aws', dc: 'fra-1', country: 'DE', quantity: 8_000, at: '2026-01-21T00:00:00Z' }),
+    deployment({ veuId: 'aws', dc: 'bom-1', country: 'IN', quantity: 2_600, at: '2026-01-22T00:00:00Z' }),
+    deployment({ veuId: 'aws', dc: 'gru-1', country: 'BR', quantity: 1_500, at: '2026-01-23T00:00:00Z' }),
+  );
+  const result = await f.record(events);
+  assert.equal(result.rejected, 0, JSON.stringify(result.results.filter((r) => r.status === 'rejected')));
+
+  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1440, height: 1000 },
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  // Nothing may be fetched from outside this server (no CDN): fail on any such request.
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (!['127.0.0.1', 'localhost'].includes(url.hostname) && url.protocol !== 'data:') {
+      throw new Error(`the dashboard fetched ${request.url()} from outside the server`);
+    }
+  });
+});
+
+after(async () => {
+  await context?.close();
+  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+  await f?.close();
+});
+
+it("loads, shows countries' utilization, and streams a new alert into the feed without a reload", async () => {
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  await page.goto(`${f.baseUrl}/?key=${KEY}`);
+
+  const ae = page.getByTestId('country-row-AE');
+  await ae.waitFor({ timeout: 15_000 });
+  assert.equal(await ae.getByTestId('utilization').textContent(), '71.0%');
+  // Ranked: the highest utilization first (ID at 105%).
+  const first = page.locator('[data-testid^="country-row-"]').first();
+  assert.equal(await first.getAttribute('data-testid'), 'country-row-ID');
+  // The key was taken out of the address bar.
+  assert.ok(!page.url().includes(KEY));
+  await page.locator('#live-status[data-state="on"]').waitFor({ timeout: 10_000 });
+  await page.getByTestId('gauge-uveu:aws:outside-tier1').waitFor();
+
+  const before = await page.getByTestId('alert-item').count();
+  await f.record([shipment({ country: 'MX', quantity: unitsFor(0.4), at: '2026-03-01T00:00:00Z', eventId: 'nv-mx-live' })]);
+  const live = page.locator('[data-testid="alert-item"]', { hasText: 'country:MX' });
+  await live.first().waitFor({ timeout: 10_000 });
+  assert.match((await live.first().textContent()) ?? '', /Crossed 50%.*nvidia\/nv-mx-live/s);
+  assert.equal(await page.getByTestId('alert-item').count(), before + 1);
+  // The chart refreshed too: MX now at 58%.
+  await page.waitForFunction(
+    `document.querySelector('[data-testid="country-row-MX"] [data-testid="utilization"]')?.textContent === '58.0%'`,
+    undefined,
+    { timeout: 10_000 },
+  );
+
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+
+  await page.getByTestId('country-row-AE').click();
+  await page.getByTestId('balance-chart').locator('svg').waitFor({ timeout: 10_000 });
+  assert.match((await page.getByTestId('exhaustion').textContent()) ?? '', /\d{4}/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-account.png'), fullPage: true });
+  assert.deepEqual(consoleErrors, []);
+});
