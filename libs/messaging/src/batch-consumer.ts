@@ -91,8 +91,13 @@ export class BatchConsumer {
       maxBytesPerPartition: this.o.fetchBytesPerPartitionMax ?? 4 * 1024 * 1024,
       maxBytes: 32 * 1024 * 1024,
       maxWaitTimeInMs: 100,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // A SIGKILLed member holds its partitions until its session times out, and a rebalance waits up to
+      // rebalanceTimeout for members to rejoin: both short, so a restarted ledger resumes within seconds.
+      // A slice of batchSizeMax records is judged and stored well within them, and the consumer heartbeats
+      // between slices.
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 10_000,
+      heartbeatInterval: 1_000,
     });
     const consumer = this.consumer;
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
