@@ -1,0 +1,175 @@
+// The deployment manifests against the code: they parse, the core Kubernetes objects are valid for the API server's
+// schemas (checked offline), the topics are exactly TOPIC_PARTITIONS, and every setting they pass is one the app's
+// config schema accepts, with the values the code uses by default.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments, parse } from 'yaml';
+import { Namespace, ConfigMap, Service } from 'kubernetes-models/v1';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { Job } from 'kubernetes-models/batch/v1';
+import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import { TOPIC_PARTITIONS, INPUT_TOPICS } from '@app/contracts';
+import { AppName, loadApiSettings, loadCliSettings, loadLedgerSettings, loadRelaySettings, settingsReference } from '@app/config';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const k8sDir = path.join(root, 'k8s');
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string }; [key: string]: any };
+
+const k8sFiles = fs.readdirSync(k8sDir).filter((f) => f.endsWith('.yaml')).sort();
+const objects: { file: string; obj: Obj }[] = k8sFiles
+  .filter((f) => f !== 'kustomization.yaml')
+  .flatMap((file) =>
+    parseAllDocuments(fs.readFileSync(path.join(k8sDir, file), 'utf8'))
+      .map((doc) => doc.toJS() as Obj | null)
+      .filter((obj): obj is Obj => obj !== null)
+      .map((obj) => ({ file, obj })),
+  );
+const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, { image?: string; command?: string[] | string; environment?: Record<string, unknown>; healthcheck?: { test: string[] }; ports?: string[] }>;
+};
+
+const loaders: Record<AppName, (env: Record<string, string>) => unknown> = {
+  ledger: loadLedgerSettings,
+  relay: loadRelaySettings,
+  api: loadApiSettings,
+  cli: loadCliSettings,
+};
+
+// Which app a container runs, from its command (node dist/apps/<app>/src/main.js ...).
+function appOf(command: unknown): AppName {
+  const match = /dist\/apps\/(ledger|relay|api|cli)\/src\/main\.js/.exec(JSON.stringify(command));
+  assert.ok(match, `cannot tell the app from command ${JSON.stringify(command)}`);
+  return match[1] as AppName;
+}
+
+// The keys whose value is where things run, not a tunable: they differ from the local default by design.
+const PLACE_KEYS = new Set(['KAFKA_BROKERS', 'DATABASE_URL']);
+
+function checkEnv(where: string, app: AppName, env: Record<string, string>): void {
+  const reference = new Map(settingsReference(app).map((s) => [s.key, s]));
+  for (const [key, value] of Object.entries(env)) {
+    assert.ok(reference.has(key), `${where}: ${key} is not a setting of the ${app} app`);
+    if (PLACE_KEYS.has(key)) continue;
+    assert.equal(value, reference.get(key)!.default, `${where}: ${key}=${value} differs from the code's default`);
+  }
+  for (const broker of (env.KAFKA_BROKERS ?? '').split(',').filter(Boolean)) {
+    assert.match(broker, /:9092$/, `${where}: Kafka is reached on 9092`);
+  }
+  assert.doesNotThrow(() => loaders[app](env), `${where}: the ${app} settings load`);
+}
+
+function stringify(env: Record<string, unknown> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, String(v)]));
+}
+
+describe('manifests', () => {
+  it('parse: docker-compose.yml and every k8s/*.yaml', () => {
+    assert.ok(compose.services.kafka && compose.services.postgres);
+    for (const file of k8sFiles) {
+      for (const doc of parseAllDocuments(fs.readFileSync(path.join(k8sDir, file), 'utf8'))) {
+        assert.deepEqual(doc.errors, [], `${file} parses`);
+      }
+    }
+    const kustomization = parse(fs.readFileSync(path.join(k8sDir, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
+    assert.deepEqual([...kustomization.resources].sort(), k8sFiles.filter((f) => f !== 'kustomization.yaml'));
+  });
+
+  it('the core Kubernetes objects are valid against the Kubernetes schemas, and nothing else is unknown', () => {
+    const models: Record<string, new (data: any) => { validate(): void }> = {
+      'v1/Namespace': Namespace,
+      'v1/ConfigMap': ConfigMap,
+      'v1/Service': Service,
+      'apps/v1/Deployment': Deployment,
+      'batch/v1/Job': Job,
+      'keda.sh/v1alpha1/ScaledObject': ScaledObject,
+    };
+    // Operators' resources without a bundled schema: checked for their identity here and their content below.
+    const operatorKinds = new Set(['kafka.strimzi.io/v1beta2/Kafka', 'kafka.strimzi.io/v1beta2/KafkaNodePool', 'kafka.strimzi.io/v1beta2/KafkaTopic', 'postgresql.cnpg.io/v1/Cluster']);
+    const seen = new Set<string>();
+    for (const { file, obj } of objects) {
+      const type = `${obj.apiVersion}/${obj.kind}`;
+      seen.add(type);
+      assert.match(obj.metadata?.name ?? '', /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, `${file}: ${type} has a valid name`);
+      const Model = models[type];
+      if (Model) assert.doesNotThrow(() => new Model(obj).validate(), `${file}: ${type} ${obj.metadata.name}`);
+      else assert.ok(operatorKinds.has(type), `${file}: unexpected ${type}`);
+    }
+    for (const type of [...Object.keys(models), ...operatorKinds]) assert.ok(seen.has(type), `k8s/ has a ${type}`);
+  });
+
+  it('the Kafka topics are exactly TOPIC_PARTITIONS, in Kubernetes and in compose', () => {
+    const k8sTopics = Object.fromEntries(
+      objects.filter(({ obj }) => obj.kind === 'KafkaTopic').map(({ obj }) => [obj.spec.topicName, obj.spec.partitions]),
+    );
+    assert.deepEqual(k8sTopics, { ...TOPIC_PARTITIONS });
+    const script = JSON.stringify(compose.services['kafka-topics'].command);
+    const composeTopics = Object.fromEntries([...script.matchAll(/([a-z][a-z0-9.]+\.v1(?:\.dlq)?):(\d+)/g)].map((m) => [m[1], Number(m[2])]));
+    assert.deepEqual(composeTopics, { ...TOPIC_PARTITIONS });
+    const kafka = objects.find(({ obj }) => obj.kind === 'Kafka')!.obj;
+    assert.equal(kafka.spec.kafka.config['auto.create.topics.enable'], false);
+  });
+
+  it('compose runs the Kafka version of scripts/kafka.sh', () => {
+    const script = fs.readFileSync(path.join(root, 'scripts', 'kafka.sh'), 'utf8');
+    const version = /KAFKA_VERSION:-([0-9.]+)/.exec(script)?.[1];
+    assert.ok(version);
+    assert.equal(compose.services.kafka.image, `apache/kafka:${version}`);
+    assert.equal(compose.services['kafka-topics'].image, `apache/kafka:${version}`);
+  });
+
+  it('compose passes only settings the apps accept, with ports their health checks and clients use', () => {
+    for (const name of ['migrate', 'ledger', 'relay', 'api']) {
+      const service = compose.services[name];
+      const app = appOf(service.command);
+      const env = stringify(service.environment);
+      checkEnv(`compose ${name}`, app, env);
+      if (app === 'cli') continue;
+      const settings = loaders[app](env) as { httpPort?: number; port?: number };
+      const port = settings.httpPort ?? settings.port;
+      assert.match(JSON.stringify(service.healthcheck?.test), new RegExp(`127\\.0\\.0\\.1:${port}/health/ready`), `compose ${name} health check`);
+    }
+    assert.deepEqual(compose.services.api.ports, ['3000:3000']);
+  });
+
+  it('Kubernetes passes only settings the apps accept, on the ports the containers, probes and services use', () => {
+    const configMaps = new Map(objects.filter(({ obj }) => obj.kind === 'ConfigMap').map(({ obj }) => [obj.metadata.name, obj.data as Record<string, string>]));
+    const services = new Map(objects.filter(({ obj }) => obj.kind === 'Service').map(({ obj }) => [obj.metadata.name, obj]));
+    const workloads = objects.filter(({ obj }) => obj.kind === 'Deployment' || obj.kind === 'Job');
+    assert.equal(workloads.length, 4);
+    for (const { file, obj } of workloads) {
+      const [container] = obj.spec.template.spec.containers;
+      const app = appOf(container.command);
+      const env: Record<string, string> = {};
+      for (const source of container.envFrom ?? []) {
+        const data = configMaps.get(source.configMapRef.name);
+        assert.ok(data, `${file}: ConfigMap ${source.configMapRef.name} exists`);
+        Object.assign(env, data);
+      }
+      for (const variable of container.env ?? []) env[variable.name] = variable.value ?? 'postgres://ledger@ledger-db-rw:5432/ledger';
+      checkEnv(`${file} ${obj.metadata.name}`, app, env);
+      if (obj.kind === 'Job') continue;
+
+      const settings = loaders[app](env) as { httpPort?: number; port?: number };
+      const port = settings.httpPort ?? settings.port;
+      assert.equal(container.ports[0].containerPort, port, `${file}: container port`);
+      assert.equal(container.readinessProbe.httpGet.path, '/health/ready');
+      assert.equal(container.livenessProbe.httpGet.path, '/health/live');
+      assert.equal(services.get(obj.metadata.name)?.spec.ports[0].port, port, `${file}: service port`);
+    }
+  });
+
+  it('KEDA scales the ledger on the lag of its own consumer group, up to the partitions there are to share', () => {
+    const scaled = objects.find(({ obj }) => obj.kind === 'ScaledObject')!.obj;
+    const ledgerConfig = objects.find(({ obj }) => obj.kind === 'ConfigMap' && obj.metadata.name === 'ledger-config')!.obj;
+    const platformConfig = objects.find(({ obj }) => obj.kind === 'ConfigMap' && obj.metadata.name === 'platform-config')!.obj;
+    const [trigger] = scaled.spec.triggers;
+    assert.equal(scaled.spec.scaleTargetRef.name, 'ledger');
+    assert.equal(trigger.type, 'kafka');
+    assert.equal(trigger.metadata.consumerGroup, loadLedgerSettings(ledgerConfig.data).groupId);
+    assert.equal(trigger.metadata.bootstrapServers, platformConfig.data.KAFKA_BROKERS);
+    assert.equal(scaled.spec.maxReplicaCount, Math.max(...INPUT_TOPICS.map((t) => TOPIC_PARTITIONS[t])));
+  });
+});
