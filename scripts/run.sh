@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# The run command (`npm start`): the whole system on this machine, fed with a sample feed.
+# Builds, starts PostgreSQL and Kafka (with the contract topics), migrates database `ledger`, starts the ledger,
+# the relay and the API from dist/ in the background (logs in .run/logs/), publishes 20,000 generated events,
+# prints where to look, and stays in the foreground until Ctrl-C or SIGTERM; then it stops what it started
+# (Kafka only if it was not already running). Running it again needs no clean-up.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+logs=.run/logs
+pids_dir=.run/apps
+mkdir -p "$logs" "$pids_dir"
+
+say() { printf 'run: %s\n' "$*" >&2; }
+cli() { node dist/apps/cli/src/main.js "$@"; }
+
+# Ports as libs/config reads them (same keys, same defaults).
+api_port=${API_PORT:-3000}
+ledger_port=${LEDGER_HTTP_PORT:-3001}
+relay_port=${RELAY_HTTP_PORT:-3002}
+stop_timeout_s=30
+ready_timeout_s=60
+
+apps=(ledger relay api)
+declare -A port_of=([ledger]=$ledger_port [relay]=$relay_port [api]=$api_port)
+started=()
+kafka_started=false
+
+app_pid() {
+  # The pid of an app this script started (now or in an earlier run), if it is still that process.
+  local file="$pids_dir/$1.pid" pid
+  [[ -f $file ]] || return 1
+  pid=$(<"$file")
+  [[ -n $pid && -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "dist/apps/$1/src/main.js" || return 1
+  printf '%s' "$pid"
+}
+
+stop_app() {
+  local name=$1 pid
+  pid=$(app_pid "$name") || { rm -f "$pids_dir/$name.pid"; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + stop_timeout_s))
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      say "$name did not stop within ${stop_timeout_s}s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.2
+  done
+  rm -f "$pids_dir/$name.pid"
+  say "stopped $name"
+}
+
+cleanup() {
+  trap - EXIT INT TERM
+  say "stopping"
+  # The API and the relay first, the ledger last: it finishes the batch in hand and commits its offsets.
+  for ((i = ${#started[@]} - 1; i >= 0; i--)); do stop_app "${started[i]}"; done
+  if [[ $kafka_started == true ]]; then bash scripts/kafka.sh stop || true; fi
+}
+
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [[ ! -d node_modules ]]; then
+  say "node_modules is missing: npm ci"
+  npm ci --no-audit --no-fund
+fi
+say "building"
+npm run -s build
+
+bash scripts/pg.sh start
+bash scripts/kafka.sh status >/dev/null || kafka_started=true
+bash scripts/kafka.sh start
+bash scripts/pg.sh create ledger
+say "migrating database ledger"
+cli migrate
+
+for name in "${apps[@]}"; do
+  entry="dist/apps/$name/src/main.js"
+  if [[ ! -f $entry ]]; then
+    say "note: $entry does not exist yet; not starting $name"
+    continue
+  fi
+  if pid=$(app_pid "$name"); then
+    say "$name is still running from an earlier run (pid $pid); restarting it"
+    stop_app "$name"
+  fi
+  [[ -f $logs/$name.log ]] && mv -f "$logs/$name.log" "$logs/$name.log.1"
+  # setsid: Ctrl-C reaches this script only, which then stops each app with SIGTERM, in order.
+  setsid node "$entry" </dev/null >"$logs/$name.log" 2>&1 &
+  echo $! >"$pids_dir/$name.pid"
+  started+=("$name")
+  say "started $name (pid $!, log $logs/$name.log)"
+done
+
+# Wait until each started app answers HTTP (any status: readiness detail is on /health/ready).
+for name in "${started[@]}"; do
+  port=${port_of[$name]}
+  deadline=$((SECONDS + ready_timeout_s))
+  until curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/"; do
+    if ! app_pid "$name" >/dev/null; then
+      tail -n 20 "$logs/$name.log" >&2 || true
+      say "$name exited during start-up (log above)"
+      exit 1
+    fi
+    if ((SECONDS >= deadline)); then
+      say "$name did not answer on port $port within ${ready_timeout_s}s (see $logs/$name.log)"
+      exit 1
+    fi
+    sleep 0.5
+  done
+done
+
+say "generating and publishing a sample feed (20000 events, seed 1)"
+cli generate --events 20000 --seed 1 >.run/sample.ndjson
+cli publish .run/sample.ndjson
+
+cat <<EOF
+
+  The ledger is running.
+    API             http://127.0.0.1:$api_port
+    dashboard       http://127.0.0.1:$api_port/
+    API docs        http://127.0.0.1:$api_port/docs
+    health          http://127.0.0.1:$api_port/health/ready   (ledger :$ledger_port, relay :$relay_port)
+    metrics         http://127.0.0.1:$ledger_port/metrics (ledger)   http://127.0.0.1:$relay_port/metrics (relay)
+    alerts          npm run -s ledger -- tail-alerts      (follows compliance.alerts.v1)
+    logs            $logs/{ledger,relay,api}.log   Kafka: .run/kafka/server.log
+    sample feed     .run/sample.ndjson (publish more: npm run -s ledger -- publish FILE)
+
+  Ctrl-C stops everything this command started.
+
+EOF
+
+# Stay in the foreground; say once if an app stops by itself.
+declare -A reported=()
+while true; do
+  for name in "${started[@]}"; do
+    if [[ -z ${reported[$name]:-} ]] && ! app_pid "$name" >/dev/null; then
+      say "$name has stopped; last lines of $logs/$name.log:"
+      tail -n 10 "$logs/$name.log" >&2 || true
+      reported[$name]=1
+    fi
+  done
+  sleep 2 &
+  wait $! || true
+done
