@@ -60,6 +60,8 @@ export interface BatchConsumerOptions {
   fetchBytesPerPartitionMax?: number;
 }
 
+// At least the number of input partitions (6 + 6 + 1), so that every partition of a fetch joins one transaction.
+const PARTITIONS_CONSUMED_CONCURRENTLY = 16;
 // DLQ message header: the full rejection message can be long (every schema violation); headers stay small.
 const DLQ_MESSAGE_CHARS_MAX = 2000;
 // When a rejected record is larger than the DLQ topic accepts, its first bytes are kept and the size is said.
@@ -74,6 +76,8 @@ export class BatchConsumer {
   private admin: Admin | null = null;
   private readonly positioned = new Set<string>();
   private stopping = false;
+  private draining = false;
+  private pending: Array<{ records: ConsumedRecord[]; resolve: () => void; reject: (err: unknown) => void }> = [];
 
   constructor(private readonly o: BatchConsumerOptions) {}
 
@@ -116,7 +120,7 @@ export class BatchConsumer {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
       eachBatch: (payload) => this.handleBatch(payload),
     });
   }
@@ -179,17 +183,55 @@ export class BatchConsumer {
         value: (m.value as Buffer | null) ?? null,
         headers: m.headers ?? {},
       }));
-      const startedMs = performance.now();
-      const summary = await this.retry('store the batch', () => this.o.processor(records, (s, recs) => this.sendRejections(s, recs)));
+      await this.submit(records);
       const last = slice[slice.length - 1]!.offset;
       resolveOffset(last);
-      this.o.metrics.onBatch({ topic, partition, size: records.length, durationMs: performance.now() - startedMs, summary });
-      this.logOutcomes(records, summary);
       // Informational only (Postgres is the source of truth); a failure here is logged, not retried.
       await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]).catch((err) =>
         this.o.logger.warn('committing offsets to Kafka failed; Postgres has them', { topic, partition, error: errorText(err) }),
       );
       await heartbeat().catch(() => undefined);
+    }
+  }
+
+  // kafkajs hands over one partition's batch per eachBatch call, and calls them concurrently for the partitions of
+  // one fetch (partitionsConsumedConcurrently). Their records are stored together, in one transaction of at most
+  // batchSizeMax records: one transaction per fetch instead of one per partition, which is what keeps latency
+  // low at a steady rate and throughput high under load. Each partition's records stay in their order.
+  private submit(records: ConsumedRecord[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ records, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.pending.length > 0) {
+        // Let the other partitions of the same fetch add their records first.
+        await new Promise((r) => setImmediate(r));
+        const take: typeof this.pending = [];
+        let size = 0;
+        while (this.pending.length > 0 && (take.length === 0 || size + this.pending[0]!.records.length <= this.o.batchSizeMax)) {
+          const next = this.pending.shift()!;
+          take.push(next);
+          size += next.records.length;
+        }
+        const records = take.flatMap((t) => t.records);
+        const startedMs = performance.now();
+        try {
+          const summary = await this.retry('store the batch', () => this.o.processor(records, (s, recs) => this.sendRejections(s, recs)));
+          this.o.metrics.onBatch({ topic: records[0]!.topic, partition: records[0]!.partition, size: records.length, durationMs: performance.now() - startedMs, summary });
+          this.logOutcomes(records, summary);
+          for (const t of take) t.resolve();
+        } catch (err) {
+          for (const t of take) t.reject(err);
+        }
+      }
+    } finally {
+      this.draining = false;
     }
   }
 

@@ -249,11 +249,21 @@ export class LedgerWriter {
       recorded++;
       const occurredAt = utcMillisIso(ev.occurredAt);
       inboxRows.push({ r, publisher: ev.publisher, eventId: ev.eventId, digest: outcome.digest, type: ev.type, occurredAt, recordedSeq: eventSeq });
+      let eventEntries = 0;
       for (const m of outcome.movements) {
         if (m.usedBeforeTpp + m.deltaTpp !== m.usedAfterTpp) {
           throw new Error(`policy engine fault: movement on ${m.account} does not add up (${m.usedBeforeTpp} + ${m.deltaTpp} != ${m.usedAfterTpp})`);
         }
+        // An entry records a change of balance. Evaluations that move nothing (a UVEU's ratio accounts at each of
+        // its deployments, an uncontrolled shipment) write no entry: the inbox has the event, the alerts table
+        // what it raised, and the account row its new cap and threshold state.
+        if (m.deltaTpp === 0n) {
+          const prev = touched.get(m.account);
+          touched.set(m.account, { movement: m, lastSeq: prev?.lastSeq ?? null, lastOccurredAt: occurredAt, atMs: d.occurredAtMs });
+          continue;
+        }
         seq += 1n;
+        eventEntries++;
         const entry: HashedEntry = {
           seq,
           accountId: m.account,
@@ -277,7 +287,7 @@ export class LedgerWriter {
       }
       for (const effect of outcome.effects) effects.push({ effect, recordedSeq: eventSeq, occurredAt });
       for (const a of outcome.alerts) alerts.push(a);
-      results[i] = { status: 'recorded', publisher: ev.publisher, eventId: ev.eventId, recordedSeq: eventSeq, entries: outcome.movements.length, alerts: outcome.alerts };
+      results[i] = { status: 'recorded', publisher: ev.publisher, eventId: ev.eventId, recordedSeq: eventSeq, entries: eventEntries, alerts: outcome.alerts };
     }
 
     await this.writeInbox(qr, inboxRows);

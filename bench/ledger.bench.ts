@@ -1,0 +1,245 @@
+// `npm run bench`: the ledger's figures, measured in one run on real Kafka and Postgres, printed as JSON.
+//   1. end-to-end throughput: a 200,000-event generated feed published as fast as possible into a running ledger,
+//      events/s from the first publish to the last commit;
+//   2. event-to-alert latency p50/p99 at a steady 1,000 events/s, from publishing an event to consuming its alert
+//      on compliance.alerts.v1 (ledger + relay);
+//   3. the raw kafkajs consume rate of the same input records with no work;
+//   4. the Postgres COPY ingest rate of the same number of rows;
+// and the ratios between them. Sizes can be lowered for a quick look: BENCH_EVENTS, BENCH_LATENCY_SECONDS.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Partitioners, type Admin, type Kafka } from 'kafkajs';
+import { INPUT_TOPICS, TOPICS } from '@app/contracts';
+import { testKafka, uniqueName, waitFor } from '../test/support';
+import {
+  caughtUp,
+  cli,
+  createLedgerDatabase,
+  generateFeed,
+  randomPort,
+  startAtEndOfTopics,
+  startService,
+  type LedgerDatabase,
+  type ServiceProcess,
+} from '../test/ledger/ledger-fixtures';
+import { route } from '../apps/cli/src/commands/publish.command';
+
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
+const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 20);
+const LATENCY_RATE_PER_S = 1_000;
+const BATCH_SIZE_MAX = 5_000;
+const CATCH_UP_TIMEOUT_MS = 600_000;
+
+const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function parsesAsEvent(line: string): boolean {
+  try {
+    const doc = JSON.parse(line) as unknown;
+    return typeof doc === 'object' && doc !== null && typeof (doc as { eventId?: unknown }).eventId === 'string';
+  } catch {
+    return false;
+  }
+}
+
+async function endOffsets(admin: Admin): Promise<Map<string, { partition: number; offset: string }[]>> {
+  const out = new Map<string, { partition: number; offset: string }[]>();
+  for (const topic of INPUT_TOPICS) out.set(topic, (await admin.fetchTopicOffsets(topic)).map((o) => ({ partition: o.partition, offset: o.high })));
+  return out;
+}
+
+async function throughput(db: LedgerDatabase, admin: Admin, groupId: string, file: string): Promise<{ eventsPerS: number; seconds: number }> {
+  const startMs = Date.now();
+  const published = await cli(['publish', file]);
+  if (published.code !== 0) throw new Error(`publish failed: ${published.stderr}`);
+  log(`published ${EVENTS} events in ${JSON.parse(published.stdout).seconds} s; waiting for the ledger`);
+  await waitFor(() => caughtUp(admin, db.ds, groupId), { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 200, what: 'the ledger to catch up' });
+  const [{ last }] = (await db.ds.query(`SELECT max(updated_at) AS last FROM consumer_offsets WHERE group_id = $1`, [groupId])) as Array<{ last: Date }>;
+  const seconds = (last.getTime() - startMs) / 1000;
+  return { eventsPerS: EVENTS / seconds, seconds };
+}
+
+async function latency(kafka: Kafka, admin: Admin, lines: string[]): Promise<{ samples: number; p50Ms: number; p99Ms: number; maxMs: number }> {
+  const group = uniqueName('bench_alerts');
+  const ends = await admin.fetchTopicOffsets(TOPICS.alerts);
+  await admin.setOffsets({ groupId: group, topic: TOPICS.alerts, partitions: ends.map((o) => ({ partition: o.partition, offset: o.high })) });
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 50 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPICS.alerts, fromBeginning: false });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const now = Date.now();
+      const alert = JSON.parse(message.value!.toString('utf8')) as { causedBy: { publisher: string; eventId: string } };
+      const at = sentAt.get(`${alert.causedBy.publisher}/${alert.causedBy.eventId}`);
+      if (at !== undefined) latencies.push(now - at);
+    },
+  });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const count = Math.min(lines.length, LATENCY_SECONDS * LATENCY_RATE_PER_S);
+  const startMs = Date.now();
+  let sent = 0;
+  while (sent < count) {
+    const due = Math.min(count, Math.floor(((Date.now() - startMs) / 1000) * LATENCY_RATE_PER_S) + 1);
+    if (due > sent) {
+      const chunk = lines.slice(sent, due).map(route);
+      const now = Date.now();
+      for (const line of lines.slice(sent, due)) {
+        const doc = JSON.parse(line) as { publisher?: string; eventId?: string };
+        sentAt.set(`${doc.publisher}/${doc.eventId}`, now);
+      }
+      const byTopic = new Map<string, typeof chunk>();
+      for (const r of chunk) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
+      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, rs]) => ({ topic, messages: rs.map((r) => r.message) })) });
+      sent = due;
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await producer.disconnect();
+  // Let the last alerts arrive.
+  await new Promise((r) => setTimeout(r, 3_000));
+  await consumer.disconnect();
+  latencies.sort((a, b) => a - b);
+  return { samples: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies[latencies.length - 1] ?? NaN };
+}
+
+async function rawConsume(kafka: Kafka, admin: Admin, from: Map<string, { partition: number; offset: string }[]>, to: Map<string, { partition: number; offset: string }[]>): Promise<number> {
+  const group = uniqueName('bench_raw');
+  let expected = 0;
+  for (const topic of INPUT_TOPICS) {
+    await admin.setOffsets({ groupId: group, topic, partitions: from.get(topic)! });
+    for (const end of to.get(topic)!) {
+      const start = from.get(topic)!.find((o) => o.partition === end.partition)!;
+      expected += Number(BigInt(end.offset) - BigInt(start.offset));
+    }
+  }
+  let consumed = 0;
+  let firstMs = 0;
+  let lastMs = 0;
+  const consumer = kafka.consumer({ groupId: group, maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 32 * 1024 * 1024, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...INPUT_TOPICS], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async ({ batch }) => {
+      if (firstMs === 0) firstMs = Date.now();
+      consumed += batch.messages.length;
+      lastMs = Date.now();
+    },
+  });
+  await waitFor(() => consumed >= expected, { timeoutMs: 300_000, intervalMs: 50, what: 'the raw consumer to read every record' });
+  await consumer.disconnect();
+  return consumed / Math.max(0.001, (lastMs - firstMs) / 1000);
+}
+
+async function copyIngest(url: string, rows: number): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    // Shaped like ledger_entries, without its trigger and hash work: the floor of what Postgres can ingest.
+    await client.query(`CREATE UNLOGGED TABLE IF NOT EXISTS bench_copy (LIKE ledger_entries INCLUDING DEFAULTS)`);
+    await client.query(`TRUNCATE bench_copy`);
+    const hash = 'a'.repeat(64);
+    function* lines(): Generator<string> {
+      for (let i = 1; i <= rows; i++) {
+        yield `${i}\tcountry:AE\t15832\t${i * 15832}\t790000000\tnvidia\tnv-${i}\tchip.shipment\t2026-03-14T09:30:00.000Z\tchips.shipments.v1\t0\t${i}\tai-diffusion-2025\t1\t\\\\x${hash}\t\\\\x${hash}\t2026-03-14T09:30:00.000Z\n`;
+      }
+    }
+    const startMs = Date.now();
+    const stream = client.query(copyFrom(`COPY bench_copy FROM STDIN`));
+    await pipeline(Readable.from(lines()), stream);
+    const seconds = (Date.now() - startMs) / 1000;
+    await client.query(`DROP TABLE bench_copy`);
+    return rows / seconds;
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const kafka = testKafka('ledger-bench');
+  const admin = kafka.admin();
+  await admin.connect();
+  const db = await createLedgerDatabase('ledger_bench');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-bench-'));
+  let ledger: ServiceProcess | null = null;
+  let relay: ServiceProcess | null = null;
+  try {
+    const groupId = uniqueName('ledger_bench');
+    const run = groupId.slice(-12);
+    log(`generating ${EVENTS} events`);
+    const feed = (await generateFeed(EVENTS + LATENCY_SECONDS * LATENCY_RATE_PER_S, 7)).map((l) => l.replace(/"eventId":"([^"]*)"/, `"eventId":"$1-${run}"`));
+    const throughputLines = feed.slice(0, EVENTS);
+    const latencyLines = feed.slice(EVENTS).filter((l) => parsesAsEvent(l) && !l.includes('"type":"policy.'));
+    const file = path.join(tmp, 'feed.ndjson');
+    fs.writeFileSync(file, `${throughputLines.join('\n')}\n`);
+
+    await startAtEndOfTopics(admin, db.ds, groupId);
+    const before = await endOffsets(admin);
+    const env = { DATABASE_URL: db.url, LEDGER_GROUP_ID: groupId, LOG_LEVEL: 'error', LEDGER_BATCH_SIZE_MAX: String(BATCH_SIZE_MAX) };
+    const ledgerPort = randomPort();
+    ledger = startService('ledger', { ...env, LEDGER_HTTP_PORT: String(ledgerPort) });
+    relay = startService('relay', { ...env, RELAY_HTTP_PORT: String(randomPort()) });
+    await waitFor(() => fetch(`http://127.0.0.1:${ledgerPort}/health`).then((r) => r.ok), { timeoutMs: 60_000, intervalMs: 200, what: 'the ledger to start' });
+
+    log('1/4 end-to-end throughput');
+    const e2e = await throughput(db, admin, groupId, file);
+    const after = await endOffsets(admin);
+    await waitFor(async () => (await db.ds.query(`SELECT count(*)::int AS n FROM alerts WHERE published_at IS NULL`))[0].n === 0, {
+      timeoutMs: 300_000,
+      intervalMs: 200,
+      what: 'the relay to drain the outbox',
+    });
+
+    log(`2/4 event-to-alert latency at ${LATENCY_RATE_PER_S} events/s for ${LATENCY_SECONDS} s`);
+    const lat = await latency(kafka, admin, latencyLines);
+
+    log('3/4 raw kafkajs consume rate');
+    const raw = await rawConsume(kafka, admin, before, after);
+
+    log('4/4 Postgres COPY ingest rate');
+    const copy = await copyIngest(db.url, EVENTS);
+
+    const [{ entries }] = (await db.ds.query(`SELECT count(*)::int AS entries FROM ledger_entries`)) as Array<{ entries: number }>;
+    const report = {
+      machine: { cpus: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30) },
+      ledgerBatchSizeMax: BATCH_SIZE_MAX,
+      endToEnd: { events: EVENTS, entries, seconds: round(e2e.seconds, 2), eventsPerS: Math.round(e2e.eventsPerS), targetEventsPerS: 20_000 },
+      eventToAlertLatency: { ratePerS: LATENCY_RATE_PER_S, seconds: LATENCY_SECONDS, samples: lat.samples, p50Ms: lat.p50Ms, p99Ms: lat.p99Ms, maxMs: lat.maxMs, targetP99Ms: 250 },
+      rawKafkaConsume: { eventsPerS: Math.round(raw) },
+      postgresCopyIngest: { rows: EVENTS, rowsPerS: Math.round(copy) },
+      ratios: {
+        endToEndVsRawConsume: round(e2e.eventsPerS / raw, 3),
+        endToEndVsCopyIngest: round(e2e.eventsPerS / copy, 3),
+      },
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    await ledger?.stop();
+    await relay?.stop();
+    await admin.disconnect();
+    await db.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

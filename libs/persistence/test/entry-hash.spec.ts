@@ -1,0 +1,13 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { entryCanonicalJson, entryCanonicalJsonReference, type HashedEntry } from '../src/entry-hash';
+
+it('hashes the same canonical JSON as canonicalJson, with and without nulls and huge amounts', () => {
+  const base: HashedEntry = {
+    seq: 12n, accountId: 'country:AE', deltaTpp: 15_832_000n, balanceTpp: 123_456_789_012_345_678_901_234n, capTpp: 790_000_000n,
+    eventPublisher: 'nvidia', eventId: 'nv-"quoted"\\x', eventType: 'chip.shipment', occurredAt: '2026-03-14T09:30:00.000Z',
+    sourceTopic: 'chips.shipments.v1', sourcePartition: 3, sourceOffset: 9_007_199_254_740_993n, policyId: 'ai-diffusion-2025', policyVersion: '1',
+  };
+  const bare: HashedEntry = { ...base, capTpp: null, sourceTopic: null, sourcePartition: null, sourceOffset: null, deltaTpp: -5n };
+  for (const e of [base, bare]) assert.equal(entryCanonicalJson(e), entryCanonicalJsonReference(e));
+});
