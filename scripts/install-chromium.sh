@@ -13,7 +13,7 @@ if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 
 export DEBIAN_FRONTEND=noninteractive
 for attempt in 1 2 3; do
-  if $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; then
+  if $SUDO apt-get update -qq </dev/null && $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core </dev/null >/dev/null; then
     break
   fi
   # Another apt run (e.g. a parallel install) may hold the dpkg lock: wait and try again.

@@ -1,8 +1,10 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EVENT_BYTES_MAX } from '@app/contracts';
 import type { LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiModule } from './api.module';
 import type { ApiAppSettings } from './api-settings';
@@ -37,6 +39,13 @@ export async function createApiApp(settings: ApiAppSettings, logLevels: NestLogL
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', customSiteTitle: 'Ledger API docs' });
-  app.useStaticAssets(DASHBOARD_DIR, { index: 'index.html', maxAge: 0 });
+  // Only the dashboard's own files go through the static handler: letting every API request fall through it would
+  // cost a filesystem stat per request.
+  const assets = new Set(['/', ...fs.readdirSync(DASHBOARD_DIR).map((f) => `/${f}`)]);
+  const serveDashboard = express.static(DASHBOARD_DIR, { index: 'index.html', maxAge: 0, fallthrough: true });
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if ((request.method === 'GET' || request.method === 'HEAD') && assets.has(request.path)) serveDashboard(request, response, next);
+    else next();
+  });
   return app;
 }

@@ -11,6 +11,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyStore } from './auth/api-key.store';
 import { ApiErrorFilter } from './common/api-error.filter';
 import { BigintJsonInterceptor } from './common/bigint-json.interceptor';
+import { LedgerVersion } from './database/ledger-version';
 import { ReadDatabase } from './database/read-database';
 import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
@@ -35,6 +36,7 @@ export class ApiModule {
           useFactory: () => new ReadDatabase({ database: settings.database, statementTimeoutMs: settings.statementTimeoutMs }),
         },
         policyPackProvider,
+        LedgerVersion,
         ApiKeyStore,
         AccountsService,
         HistoryService,

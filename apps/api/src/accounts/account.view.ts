@@ -11,11 +11,10 @@ export interface AccountRow {
   disarmed_mask: number;
   last_seq: string | null;
   last_occurred_at: Date | null;
-  updated_at: Date;
 }
 
 export const ACCOUNT_COLUMNS =
-  'id, kind, country, veu_id, used_tpp, cap_tpp, utilization, disarmed_mask, last_seq, last_occurred_at, updated_at';
+  'id, kind, country, veu_id, used_tpp, cap_tpp, utilization, disarmed_mask, last_seq, last_occurred_at';
 
 export interface AccountSummary {
   account: string;

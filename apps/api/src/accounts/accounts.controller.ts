@@ -29,7 +29,8 @@ export class AccountsController {
     summary: 'List accounts (caps) with filters, sorting and keyset pagination',
     description:
       'Chipmaker keys see country accounts only; cloud-provider keys see their own VEU accounts only. ' +
-      'Amounts (`usedTpp`, `capTpp`) are JSON integers written digit for digit.',
+      'Amounts (`usedTpp`, `capTpp`) are JSON integers written digit for digit. Listings are served from a cache ' +
+      'that is dropped whenever the ledger head moves (checked at most every 250 ms).',
   })
   @ApiQuery({ name: 'kind', required: false, description: `Comma-separated: ${ACCOUNT_KINDS.join(', ')}` })
   @ApiQuery({ name: 'country', required: false, example: 'AE' })

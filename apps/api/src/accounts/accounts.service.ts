@@ -2,7 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { tierOf, type PolicyPack } from '@app/policy';
 import { accountScope, canSeeAccount, type Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
+import { JsonText } from '../common/bigint-json.interceptor';
+import { stringifyJson } from '@app/contracts';
 import { encodeCursor } from '../common/cursor';
+import { LedgerVersion, VersionedCache } from '../database/ledger-version';
 import { ReadDatabase } from '../database/read-database';
 import { POLICY_PACK } from '../policy-pack.provider';
 import { AccountListQuery, type AccountSort } from './account-list.query';
@@ -45,12 +48,26 @@ export interface AccountDetail extends AccountSummary {
 
 @Injectable()
 export class AccountsService {
+  // Listings change only when the ledger moves; dashboards ask for the same few pages over and over.
+  private readonly listCache: VersionedCache<JsonText>;
+
   constructor(
     private readonly db: ReadDatabase,
     @Inject(POLICY_PACK) private readonly pack: PolicyPack,
-  ) {}
+    version: LedgerVersion,
+  ) {
+    this.listCache = new VersionedCache(version, 1_000);
+  }
 
-  async list(principal: Principal, q: AccountListQuery): Promise<AccountPage> {
+  // Cached as JSON text: a hit costs neither a query nor serialisation. The date is part of the key because
+  // tiers are dated data.
+  list(principal: Principal, q: AccountListQuery): Promise<JsonText> {
+    const scope = accountScope(principal);
+    const key = JSON.stringify([scope, q, new Date().toISOString().slice(0, 10)]);
+    return this.listCache.get(key, async () => new JsonText(stringifyJson(await this.listUncached(principal, q))));
+  }
+
+  private async listUncached(principal: Principal, q: AccountListQuery): Promise<AccountPage> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown): string => {

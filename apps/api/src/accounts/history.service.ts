@@ -44,11 +44,16 @@ function utilization(balance: bigint, cap: bigint | null): number | null {
 
 // The as-of lookup walks the (account_id, occurred_at) index backwards from the instant: one index probe.
 const AS_OF_SQL = `
-  SELECT seq, balance_tpp, cap_tpp, occurred_at, event_publisher, event_id
-    FROM ledger_entries
-   WHERE account_id = $1 AND occurred_at <= $2
-   ORDER BY occurred_at DESC, seq DESC
-   LIMIT 1`;
+  SELECT e.seq, e.balance_tpp, e.cap_tpp, e.occurred_at, e.event_publisher, e.event_id
+    FROM accounts a
+    LEFT JOIN LATERAL (
+      SELECT seq, balance_tpp, cap_tpp, occurred_at, event_publisher, event_id
+        FROM ledger_entries
+       WHERE account_id = a.id AND occurred_at <= $2
+       ORDER BY occurred_at DESC, seq DESC
+       LIMIT 1
+    ) e ON true
+   WHERE a.id = $1`;
 
 @Injectable()
 export class HistoryService {
@@ -86,33 +91,33 @@ export class HistoryService {
 
   async asOf(principal: Principal, accountId: string, q: AsOfQuery): Promise<BalanceAsOf> {
     this.requireVisible(principal, accountId);
-    return this.db.snapshot(async (db) => {
-      await this.requireAccount(db, accountId);
-      const [row] = await db.query<{
-        seq: string;
-        balance_tpp: string;
-        cap_tpp: string | null;
-        occurred_at: Date;
-        event_publisher: string;
-        event_id: string;
-      }>(AS_OF_SQL, [accountId, q.at]);
-      const balanceTpp = row ? BigInt(row.balance_tpp) : 0n;
-      const capTpp = row?.cap_tpp != null ? BigInt(row.cap_tpp) : null;
-      return {
-        account: accountId,
-        at: q.at.toISOString(),
-        balanceTpp,
-        capTpp,
-        utilization: utilization(balanceTpp, capTpp),
-        entry: row
+    // One round trip: the account must exist (404 otherwise), and its as-of entry may not (0 before the first).
+    const [row] = await this.db.query<{
+      seq: string | null;
+      balance_tpp: string | null;
+      cap_tpp: string | null;
+      occurred_at: Date | null;
+      event_publisher: string | null;
+      event_id: string | null;
+    }>(AS_OF_SQL, [accountId, q.at]);
+    if (!row) throw ApiError.notFound(`account ${accountId}`);
+    const balanceTpp = row.balance_tpp === null ? 0n : BigInt(row.balance_tpp);
+    const capTpp = row.cap_tpp === null ? null : BigInt(row.cap_tpp);
+    return {
+      account: accountId,
+      at: q.at.toISOString(),
+      balanceTpp,
+      capTpp,
+      utilization: utilization(balanceTpp, capTpp),
+      entry:
+        row.seq !== null
           ? {
               seq: BigInt(row.seq),
-              occurredAt: row.occurred_at.toISOString(),
-              event: { publisher: row.event_publisher, eventId: row.event_id },
+              occurredAt: row.occurred_at!.toISOString(),
+              event: { publisher: row.event_publisher!, eventId: row.event_id! },
             }
           : null,
-      };
-    });
+    };
   }
 
   async series(principal: Principal, accountId: string, q: BalanceSeriesQuery): Promise<BalanceSeries> {

@@ -3,6 +3,11 @@ import { stringifyJson } from '@app/contracts';
 import type { Response } from 'express';
 import { Observable, map } from 'rxjs';
 
+// A response body already written as JSON (e.g. a cached listing): sent as it is, not serialised again.
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 // Amounts are bigints and must reach clients digit for digit as JSON integers. Express's res.json cannot write
 // a bigint (and a Number would round above 2^53), so every JSON response is serialised here instead.
 @Injectable()
@@ -14,7 +19,7 @@ export class BigintJsonInterceptor implements NestInterceptor {
       map((body: unknown) => {
         if (body === undefined || response.headersSent) return body;
         response.type('application/json');
-        return stringifyJson(body);
+        return body instanceof JsonText ? body.text : stringifyJson(body);
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { pgPoolConfig, type DatabaseSettings } from '@app/config';
 import { installExactNumericParsers } from '@app/persistence';
+import { createHash } from 'node:crypto';
 import { Client, Pool, PoolConfig, QueryResultRow } from 'pg';
 
 export interface Queryable {
@@ -18,6 +19,8 @@ export interface ReadDatabaseOptions {
 export class ReadDatabase implements Queryable, OnApplicationShutdown {
   private readonly pool: Pool;
   private readonly clientConfig: PoolConfig;
+  private readonly statementNames = new Map<string, string>();
+  private readonly statementNamesMax = 1_000;
 
   constructor(options: ReadDatabaseOptions) {
     installExactNumericParsers();
@@ -28,8 +31,15 @@ export class ReadDatabase implements Queryable, OnApplicationShutdown {
     this.pool.on('error', () => undefined);
   }
 
+  // Statements outside transactions are prepared (named after their text) on each pooled connection: the hot read
+  // paths then skip parsing and planning in Postgres. The set of statement texts is small and fixed by the code.
   async query<T extends QueryResultRow = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const result = await this.pool.query<T>(sql, params);
+    let name = this.statementNames.get(sql);
+    if (name === undefined) {
+      name = `api_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+      if (this.statementNames.size < this.statementNamesMax) this.statementNames.set(sql, name);
+    }
+    const result = await this.pool.query<T>({ name, text: sql, values: params });
     return result.rows;
   }
 

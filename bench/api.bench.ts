@@ -1,0 +1,279 @@
+// Benchmark of the read API: request throughput and latency percentiles of the account list and the as-of query
+// with (by default) 1,000,000 ledger entries in the database and 100 requests in flight. A program, not a test:
+//
+//   npm run bench:api -- [--entries 1000000] [--concurrency 100] [--requests 20000] [--database bench_api] [--drop]
+//
+// The ledger is filled through the real writer (LedgerWriter.processBatch: decode, judge, hash-chain, write) in
+// large batches of generated shipments. A database that already holds the requested number of entries is reused
+// (filling a million entries takes minutes); --drop removes it at the end. The API runs in a child process so the
+// load generator does not share its event loop. Target: p99 < 50 ms.
+import { fork, type ChildProcess } from 'node:child_process';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { ASSIGNED_COUNTRY_CODES, stringifyJson } from '@app/contracts';
+import { loadDatabaseSettings, pgPoolConfig } from '@app/config';
+import { createDataSource, LEDGER_MIGRATIONS, LedgerWriter, type SourceRecord } from '@app/persistence';
+import { ApiKeys1764288000000 } from '@app/persistence/migrations/1764288000000-api-keys.migration';
+import { loadPolicyPack, tierOf } from '@app/policy';
+import { Client } from 'pg';
+import { createApiApp } from '../apps/api/src/api-app.factory';
+import type { ApiAppSettings } from '../apps/api/src/api-settings';
+import { hashApiKey } from '../apps/api/src/auth/api-key';
+
+const BENCH_KEY = 'bench-regulator-key';
+const BATCH_EVENTS = 5_000;
+const START_MS = Date.parse('2025-02-01T00:00:00Z');
+const SPAN_MS = Date.parse('2027-12-01T00:00:00Z') - START_MS;
+const P99_TARGET_MS = 50;
+
+function databaseUrl(name: string): string {
+  const url = new URL(loadDatabaseSettings().url);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function onServer(sql: string): Promise<void> {
+  const { max: _max, ...config } = pgPoolConfig({ database: { ...loadDatabaseSettings(), url: databaseUrl('postgres') } });
+  const client = new Client(config);
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+// Deterministic pseudo-random numbers, so two runs fill the same ledger.
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function fill(name: string, entriesWanted: number): Promise<string[]> {
+  const pack = loadPolicyPack();
+  const tier2 = [...ASSIGNED_COUNTRY_CODES].filter((cc) => tierOf(pack, cc, START_MS) === 2).sort();
+  const url = databaseUrl(name);
+  const exists = await (async () => {
+    try {
+      await onServer(`create database ${name}`);
+      return false;
+    } catch {
+      return true;
+    }
+  })();
+  const ds = createDataSource(url, { poolSizeMax: 2, applicationName: 'bench-fill' });
+  await ds.initialize();
+  try {
+    await ds.runMigrations({ transaction: 'each' });
+    if (!(LEDGER_MIGRATIONS as readonly unknown[]).includes(ApiKeys1764288000000)) {
+      const qr = ds.createQueryRunner();
+      await qr.query('CREATE TABLE IF NOT EXISTS api_keys (id text PRIMARY KEY, key_hash text NOT NULL UNIQUE, role text NOT NULL, org text, label text NOT NULL DEFAULT \'\', created_at timestamptz NOT NULL DEFAULT now(), revoked_at timestamptz)');
+      await qr.release();
+    }
+    await ds.query(`INSERT INTO api_keys (id, key_hash, role, label) VALUES ('key_bench', $1, 'regulator', 'bench') ON CONFLICT DO NOTHING`, [hashApiKey(BENCH_KEY)]);
+    const [head] = (await ds.query('SELECT seq FROM ledger_head WHERE id = 1')) as Array<{ seq: string }>;
+    let entries = Number(head!.seq);
+    if (exists && entries >= entriesWanted) {
+      process.stdout.write(`reusing database ${name}: ${entries.toLocaleString('en-US')} entries\n`);
+      return tier2;
+    }
+    const writer = new LedgerWriter(ds, pack, { groupId: 'bench' });
+    const random = rng(42);
+    const startedMs = Date.now();
+    let eventNo = entries;
+    process.stdout.write(`filling ${name} through LedgerWriter.processBatch (${BATCH_EVENTS} events per batch)\n`);
+    while (entries < entriesWanted) {
+      const records: SourceRecord[] = [];
+      const n = Math.min(BATCH_EVENTS, entriesWanted - entries);
+      for (let i = 0; i < n; i++, eventNo++) {
+        // Event time grows with the event number, so as-of queries over the span hit every part of history.
+        const at = new Date(START_MS + Math.floor((SPAN_MS * eventNo) / entriesWanted)).toISOString();
+        const lpp = random() < 0.2;
+        const event = {
+          type: 'chip.shipment',
+          version: 1,
+          eventId: `bench-${eventNo}`,
+          publisher: random() < 0.6 ? 'nvidia' : 'amd',
+          occurredAt: at,
+          consignee: { id: `consignee-${Math.floor(random() * 2000)}`, country: tier2[Math.floor(random() * tier2.length)]! },
+          authorization: lpp ? { kind: 'LPP' } : { kind: 'LICENSE', ref: `L${eventNo}` },
+          items: [{ chip: 'H100-SXM', quantity: 1 + Math.floor(random() * 40) }],
+        };
+        records.push({ topic: null, partition: null, offset: null, key: null, value: Buffer.from(stringifyJson(event)) });
+      }
+      const result = await writer.processBatch(records);
+      if (result.rejected > 0) throw new Error(`generated events were rejected: ${JSON.stringify(result.results.find((r) => r.status === 'rejected'))}`);
+      entries = Number(result.headSeq);
+      const rate = Math.round((entries - Number(head!.seq)) / ((Date.now() - startedMs) / 1000));
+      process.stdout.write(`\r  ${entries.toLocaleString('en-US')} entries (${rate.toLocaleString('en-US')} entries/s)   `);
+    }
+    process.stdout.write('\n');
+    await ds.query('ANALYZE');
+    return tier2;
+  } finally {
+    await ds.destroy();
+  }
+}
+
+// ---- the API in a child process --------------------------------------------------------------------------------
+async function serve(settings: ApiAppSettings): Promise<void> {
+  const app = await createApiApp(settings, ['error']);
+  await app.listen(0, '127.0.0.1');
+  process.send!({ port: (app.getHttpServer().address() as AddressInfo).port });
+  process.on('disconnect', () => void app.close().then(() => process.exit(0)));
+}
+
+function startServer(settings: ApiAppSettings): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['--serve', JSON.stringify(settings)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
+    child.once('exit', (code) => reject(new Error(`API process exited with ${code}`)));
+  });
+}
+
+// ---- load ----------------------------------------------------------------------------------------------------------
+interface Result {
+  name: string;
+  requests: number;
+  seconds: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  errors: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function load(name: string, port: number, concurrency: number, requests: number, pathOf: (i: number) => string): Promise<Result> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const get = (path: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port, path, agent, headers: { 'x-api-key': BENCH_KEY } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+    });
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const startedNs = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= requests) return;
+        const t0 = process.hrtime.bigint();
+        const status = await get(pathOf(i)).catch(() => 0);
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (status !== 200) errors++;
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - startedNs) / 1e9;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    name,
+    requests,
+    seconds,
+    p50: percentile(latencies, 50),
+    p90: percentile(latencies, 90),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1]!,
+    errors,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      entries: { type: 'string', default: '1000000' },
+      concurrency: { type: 'string', default: '100' },
+      requests: { type: 'string', default: '20000' },
+      database: { type: 'string', default: 'bench_api' },
+      drop: { type: 'boolean', default: false },
+      serve: { type: 'string' },
+    },
+  });
+  if (values.serve !== undefined) return serve(JSON.parse(values.serve) as ApiAppSettings);
+
+  const entries = Number(values.entries);
+  const concurrency = Number(values.concurrency);
+  const requests = Number(values.requests);
+  const name = values.database!;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name) || !(entries > 0) || !(concurrency > 0) || !(requests > 0)) {
+    process.stderr.write('usage: api.bench [--entries N] [--concurrency N] [--requests N] [--database name] [--drop]\n');
+    process.exit(2);
+  }
+
+  const countries = await fill(name, entries);
+  const db = loadDatabaseSettings();
+  const { child, port } = await startServer({
+    port: 0,
+    database: { ...db, url: databaseUrl(name), poolSizeMax: 20 },
+    policyPack: loadPolicyPack().id,
+    alertPollIntervalMs: 500,
+    statementTimeoutMs: 5_000,
+  });
+  try {
+    const random = rng(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    const listPaths = [
+      '/accounts?kind=country&sort=utilization&order=desc&limit=50',
+      '/accounts?sort=usedTpp&limit=100',
+      '/accounts?tier=2&utilizationAbove=0.5&limit=50',
+      '/accounts?kind=lpp&sort=lastOccurredAt&limit=50',
+      '/accounts?limit=200',
+    ];
+    const asOfPath = () => {
+      const at = new Date(START_MS + Math.floor(random() * SPAN_MS)).toISOString();
+      return `/accounts/country:${pick(countries)}/balance?at=${at}`;
+    };
+    // Warm-up: connections, query plans, the key cache.
+    await load('warm-up', port, concurrency, 1_000, (i) => (i % 2 ? listPaths[i % listPaths.length]! : asOfPath()));
+
+    const results = [
+      await load('account list', port, concurrency, requests, (i) => listPaths[i % listPaths.length]!),
+      await load('balance as of', port, concurrency, requests, () => asOfPath()),
+    ];
+    const [{ count }] = (await (async () => {
+      const { max: _m, ...config } = pgPoolConfig({ database: { ...db, url: databaseUrl(name) } });
+      const c = new Client(config);
+      await c.connect();
+      try {
+        return (await c.query<{ count: string }>('SELECT seq AS count FROM ledger_head')).rows;
+      } finally {
+        await c.end();
+      }
+    })()) as [{ count: string }];
+    process.stdout.write(`\nread API, ${Number(count).toLocaleString('en-US')} ledger entries, ${concurrency} requests in flight\n`);
+    process.stdout.write('scenario         requests   req/s    p50 ms   p90 ms   p99 ms   max ms  errors  p99 < 50 ms\n');
+    for (const r of results) {
+      process.stdout.write(
+        `${r.name.padEnd(16)} ${String(r.requests).padStart(8)} ${Math.round(r.requests / r.seconds).toString().padStart(7)} ` +
+          `${r.p50.toFixed(1).padStart(8)} ${r.p90.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)} ` +
+          `${String(r.errors).padStart(7)}  ${r.p99 < P99_TARGET_MS ? 'yes' : 'NO'}\n`,
+      );
+    }
+  } finally {
+    child.disconnect();
+    await new Promise((resolve) => child.once('exit', resolve));
+    if (values.drop) await onServer(`drop database if exists ${name} with (force)`);
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`api.bench: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
