@@ -25,7 +25,7 @@ import {
 } from './ledger-fixtures';
 
 const EVENTS = 50_000;
-const PUBLISH_RATE_PER_S = 6_000;
+const PUBLISH_RATE_PER_S = 3_000;
 const LEDGER_KILLS = 4;
 const RELAY_KILLS = 2;
 const CATCH_UP_TIMEOUT_MS = 240_000;
@@ -75,29 +75,28 @@ describe('ledger crash safety', () => {
     startLedger();
     startRelay();
     const publishing = cli(['publish', file, '--rate', String(PUBLISH_RATE_PER_S)]);
-    let published = false;
-    void publishing.then(() => (published = true));
 
-    let ledgerKills = 0;
-    let relayKills = 0;
-    while (ledgerKills < LEDGER_KILLS || relayKills < RELAY_KILLS) {
-      await sleep(700 + Math.random() * 1800);
-      if (ledgerKills < LEDGER_KILLS) {
-        const [{ n }] = (await db.ds.query(`SELECT count(*)::int AS n FROM inbox`)) as Array<{ n: number }>;
-        t.diagnostic(`SIGKILL ledger with ${n} events recorded`);
-        await ledger!.kill();
-        ledgerKills++;
-        startLedger();
-      }
-      if (relayKills < RELAY_KILLS && Math.random() < 0.5) {
+    // Each kill comes while the ledger is visibly recording (its inbox grew since it was started) and events are
+    // still waiting, at a random moment of that flow.
+    const inboxCount = async () => ((await db.ds.query(`SELECT count(*)::int AS n FROM inbox`)) as Array<{ n: number }>)[0]!.n;
+    let killsMidFlow = 0;
+    for (let k = 0; k < LEDGER_KILLS; k++) {
+      const startCount = await inboxCount();
+      await waitFor(async () => (await inboxCount()) > startCount + 200, { timeoutMs: 60_000, intervalMs: 50, what: 'the ledger to record events' });
+      await sleep(Math.random() * 1000);
+      const n = await inboxCount();
+      t.diagnostic(`SIGKILL ledger with ${n} of ${EVENTS} events recorded`);
+      if (n < EVENTS * 0.95) killsMidFlow++;
+      await ledger!.kill();
+      startLedger();
+      if (k < RELAY_KILLS) {
         await relay!.kill();
-        relayKills++;
         startRelay();
       }
     }
+    assert.equal(killsMidFlow, LEDGER_KILLS, 'every kill hit a ledger with events still to record');
     const publishResult = await publishing;
     assert.equal(publishResult.code, 0, publishResult.stderr);
-    assert.ok(published);
 
     await waitFor(() => caughtUp(admin, db.ds, groupId), { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 500, what: 'the ledger to catch up' });
     await waitFor(async () => (await db.ds.query(`SELECT count(*)::int AS n FROM alerts WHERE published_at IS NULL`))[0].n === 0, {
