@@ -1,10 +1,11 @@
 // Helpers shared by the ledger specs: a migrated database of their own, the CLI as a child process, and the
 // offline replay of the events in the order the ledger recorded them (the reference every spec compares with).
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { stringifyJson } from '@app/contracts';
+import { INPUT_TOPICS, stringifyJson } from '@app/contracts';
 import { createDataSource } from '@app/persistence';
 import { accountView, loadPolicyPack, Replayer, type PolicyPack } from '@app/policy';
 import { createTestDatabase, type TestDatabase } from '../support';
@@ -99,7 +100,7 @@ export async function countRows(ds: DataSource, table: string): Promise<number> 
 // ---- services as child processes ------------------------------------------------------------------------------
 
 export interface ServiceProcess {
-  child: import('node:child_process').ChildProcess;
+  child: ChildProcess;
   log: string[];
   exited: Promise<number | null>;
   stop(): Promise<number | null>;
@@ -107,7 +108,6 @@ export interface ServiceProcess {
 }
 
 export function startService(app: 'ledger' | 'relay', env: Record<string, string>): ServiceProcess {
-  const { spawn } = require('node:child_process') as typeof import('node:child_process');
   const entry = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
   const child = spawn(process.execPath, [entry], { env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
@@ -138,9 +138,6 @@ export function randomPort(): number {
 }
 
 // ---- Kafka ----------------------------------------------------------------------------------------------------
-
-import type { Admin } from 'kafkajs';
-import { INPUT_TOPICS } from '@app/contracts';
 
 // Makes a fresh ledger database start at the current end of the (shared) input topics, as if it had consumed
 // everything before: the ledger resumes from Postgres, so the spec sees only the events published after this.
