@@ -13,8 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { ASSIGNED_COUNTRY_CODES, stringifyJson } from '@app/contracts';
 import { loadDatabaseSettings, pgPoolConfig } from '@app/config';
-import { createDataSource, LEDGER_MIGRATIONS, LedgerWriter, type SourceRecord } from '@app/persistence';
-import { ApiKeys1764288000000 } from '@app/persistence/migrations/1764288000000-api-keys.migration';
+import { createDataSource, LedgerWriter, type SourceRecord } from '@app/persistence';
 import { loadPolicyPack, tierOf } from '@app/policy';
 import { Client } from 'pg';
 import { createApiApp } from '../apps/api/src/api-app.factory';
@@ -72,11 +71,6 @@ async function fill(name: string, entriesWanted: number): Promise<string[]> {
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: 'each' });
-    if (!(LEDGER_MIGRATIONS as readonly unknown[]).includes(ApiKeys1764288000000)) {
-      const qr = ds.createQueryRunner();
-      await qr.query('CREATE TABLE IF NOT EXISTS api_keys (id text PRIMARY KEY, key_hash text NOT NULL UNIQUE, role text NOT NULL, org text, label text NOT NULL DEFAULT \'\', created_at timestamptz NOT NULL DEFAULT now(), revoked_at timestamptz)');
-      await qr.release();
-    }
     await ds.query(`INSERT INTO api_keys (id, key_hash, role, label) VALUES ('key_bench', $1, 'regulator', 'bench') ON CONFLICT DO NOTHING`, [hashApiKey(BENCH_KEY)]);
     const [head] = (await ds.query('SELECT seq FROM ledger_head WHERE id = 1')) as Array<{ seq: string }>;
     let entries = Number(head!.seq);
@@ -111,10 +105,11 @@ async function fill(name: string, entriesWanted: number): Promise<string[]> {
       const result = await writer.processBatch(records);
       if (result.rejected > 0) throw new Error(`generated events were rejected: ${JSON.stringify(result.results.find((r) => r.status === 'rejected'))}`);
       entries = Number(result.headSeq);
-      const rate = Math.round((entries - Number(head!.seq)) / ((Date.now() - startedMs) / 1000));
-      process.stdout.write(`\r  ${entries.toLocaleString('en-US')} entries (${rate.toLocaleString('en-US')} entries/s)   `);
+      if (entries % 100_000 < BATCH_EVENTS || entries >= entriesWanted) {
+        const rate = Math.round((entries - Number(head!.seq)) / ((Date.now() - startedMs) / 1000));
+        process.stdout.write(`  ${entries.toLocaleString('en-US')} entries (${rate.toLocaleString('en-US')} entries/s)\n`);
+      }
     }
-    process.stdout.write('\n');
     await ds.query('ANALYZE');
     return tier2;
   } finally {

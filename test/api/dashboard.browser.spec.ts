@@ -129,3 +129,9 @@ it("loads, shows countries' utilization, and streams a new alert into the feed w
   await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-account.png'), fullPage: true });
   assert.deepEqual(consoleErrors, []);
 });
+
+it('serves the interactive API docs from the same server', async () => {
+  await page.goto(`${f.baseUrl}/docs`);
+  await page.locator('.swagger-ui .opblock-tag', { hasText: 'pre-clearance' }).first().waitFor({ timeout: 15_000 });
+  assert.ok((await page.locator('.swagger-ui .opblock').count()) >= 12);
+});

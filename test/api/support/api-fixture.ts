@@ -3,8 +3,7 @@
 // an ephemeral port of 127.0.0.1.
 import type { AddressInfo } from 'node:net';
 import { stringifyJson } from '@app/contracts';
-import { createDataSource, LEDGER_MIGRATIONS, LedgerWriter, type BatchResult } from '@app/persistence';
-import { ApiKeys1764288000000 } from '@app/persistence/migrations/1764288000000-api-keys.migration';
+import { createDataSource, LedgerWriter, type BatchResult } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
@@ -24,21 +23,6 @@ export interface ApiFixture {
   get(path: string, key?: string | null): Promise<{ status: number; body: any; text: string }>;
   post(path: string, body: unknown, key?: string | null, contentType?: string): Promise<{ status: number; body: any; text: string }>;
   close(): Promise<void>;
-}
-
-// The api_keys migration is listed in LEDGER_MIGRATIONS once the persistence owner adds it; until then the fixture
-// applies it after the ledger's own migrations, exactly as the migration class defines it.
-async function migrate(ds: DataSource): Promise<void> {
-  await ds.runMigrations({ transaction: 'each' });
-  const listed = (LEDGER_MIGRATIONS as readonly unknown[]).includes(ApiKeys1764288000000);
-  if (!listed) {
-    const qr = ds.createQueryRunner();
-    try {
-      await new ApiKeys1764288000000().up(qr);
-    } finally {
-      await qr.release();
-    }
-  }
 }
 
 async function request(
@@ -66,7 +50,8 @@ export async function startApiFixture(prefix: string, opts: { alertPollIntervalM
   const db = await createTestDatabase(prefix);
   const dataSource = createDataSource(db.url, { poolSizeMax: 4, applicationName: 'api-test-writer' });
   await dataSource.initialize();
-  await migrate(dataSource);
+  // The real migrations (the ledger schema and api_keys), as `ledger migrate` applies them.
+  await dataSource.runMigrations({ transaction: 'each' });
   const pack = loadPolicyPack();
   const writer = new LedgerWriter(dataSource, pack, { groupId: `api-test-${db.name}` });
   const app = await createApiApp(
