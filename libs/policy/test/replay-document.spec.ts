@@ -1,0 +1,204 @@
+// The offline replay as a user runs it: the compiled CLI (`ledger replay FILE [--pack ID]`) on NDJSON files, its one
+// JSON document (policy, accounts sorted by id with the cap in force at the latest recorded occurredAt, alerts in
+// order, rejected with line numbers, counts) and its exit status (0 when the file was read, 2 otherwise).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { stringifyJson } from '@app/contracts';
+import { g2g, grantNveu, line, shipment, tppItems, withField, type Json } from './support/events';
+import { replayLines } from './support/replay-lines';
+
+const CLI = path.resolve(__dirname, '../../../apps/cli/src/main.js');
+let dir: string;
+let fileCounter = 0;
+
+function writeFile(content: string): string {
+  const file = path.join(dir, `feed-${++fileCounter}.ndjson`);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function replayFile(content: string, extra: string[] = []) {
+  const r = cli(['replay', writeFile(content), ...extra]);
+  assert.equal(r.status, 0, r.stderr);
+  return { ...r, doc: JSON.parse(r.stdout) as Record<string, any> };
+}
+
+// The main feed is replayed once and its output shared by the tests that only read it (each run is a process).
+let feedRun: ReturnType<typeof replayFile> | undefined;
+function replayFeed() {
+  feedRun ??= replayFile(feedText);
+  return { ...feedRun, doc: JSON.parse(feedRun.stdout) as Record<string, any> };
+}
+
+const feed: Array<Json | string> = [
+  grantNveu('g42', 'AE', { eventId: 'bis-1', at: '2025-02-01T00:00:00Z' }), // 1
+  shipment({ eventId: 'nv-1', at: '2026-03-14T09:30:00Z', items: [{ chip: 'H100-SXM', quantity: 25_000 }] }), // 2
+  '', // 3: blank, not an event
+  '{not json', // 4
+  shipment({ eventId: 'nv-2', at: '2025-06-01T00:00:00Z', consignee: 'g42', auth: { kind: 'NVEU', ref: 'g42' }, items: tppItems(1_000_000) }), // 5
+  shipment({ eventId: 'nv-1', at: '2026-03-14T09:30:00Z', items: [{ chip: 'H100-SXM', quantity: 25_000 }] }), // 6: duplicate
+  shipment({ eventId: 'nv-3', at: '2026-01-10T00:00:00Z', country: 'CN', items: [{ chip: 'A100', quantity: 100 }] }), // 7
+  shipment({ eventId: 'nv-4', publisher: 'amd', items: [{ chip: 'MI999', quantity: 1 }] }), // 8: unknown chip
+  shipment({ eventId: 'nv-5', at: '2027-02-01T00:00:00Z', country: 'DE', items: [{ chip: 'B300', quantity: 2 }] }), // 9: latest recorded
+  shipment({ eventId: 'nv-6', at: '2028-06-01T00:00:00Z', country: 'XK' }), // 10: rejected, so its date does not count
+];
+const feedText = feed.map(line).join('\n') + '\n';
+
+describe('replay document (compiled CLI)', () => {
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-replay-'));
+    assert.ok(fs.existsSync(CLI), `build first: ${CLI} is missing`);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('prints one JSON document with policy, accounts, alerts, rejected and counts', () => {
+    const { doc, stdout } = replayFeed();
+    assert.equal(stdout.trim().split('\n').length, 1, 'one document on one line');
+    assert.deepEqual(Object.keys(doc), ['policy', 'accounts', 'alerts', 'rejected', 'counts']);
+    assert.equal(doc.policy.id, 'ai-diffusion-2025');
+    assert.equal(typeof doc.policy.version, 'string');
+    assert.deepEqual(doc.counts, { read: 9, recorded: 5, duplicates: 1, rejected: 3 });
+  });
+
+  test('accounts are sorted by id, with the cap in force at the latest recorded occurredAt', () => {
+    const { doc } = replayFeed();
+    assert.deepEqual(doc.accounts, [
+      { account: 'country:AE', usedTpp: 395_800_000, capTpp: 790_000_000, utilization: 395_800_000 / 790_000_000 },
+      { account: 'country:CN', usedTpp: 499_200, capTpp: 0, utilization: null },
+      { account: 'country:DE', usedTpp: 112_000, capTpp: null, utilization: null },
+      // latest recorded occurredAt is 2027-02-01 (the 2028 event was rejected): the 2027 phase cap.
+      { account: 'nveu:g42', usedTpp: 1_000_000, capTpp: 5_066_240_000, utilization: 1_000_000 / 5_066_240_000 },
+    ]);
+  });
+
+  test('alerts in the order raised, as full compliance.alert documents', () => {
+    const { doc } = replayFeed();
+    assert.deepEqual(doc.alerts.map((a: any) => [a.kind, a.account, a.threshold, a.causedBy.eventId]), [
+      ['THRESHOLD_CROSSED', 'country:AE', 0.5, 'nv-1'],
+      ['PROHIBITED_DESTINATION', 'country:CN', null, 'nv-3'],
+    ]);
+    const a = doc.alerts[0];
+    assert.deepEqual(
+      { ...a, alertId: typeof a.alertId, reason: undefined },
+      {
+        type: 'compliance.alert',
+        version: 1,
+        alertId: 'string',
+        kind: 'THRESHOLD_CROSSED',
+        severity: 'info',
+        account: 'country:AE',
+        threshold: 0.5,
+        usedTpp: 395_800_000,
+        capTpp: 790_000_000,
+        utilization: 395_800_000 / 790_000_000,
+        causedBy: { publisher: 'nvidia', eventId: 'nv-1' },
+        policy: doc.policy,
+        at: '2026-03-14T09:30:00Z',
+        reason: undefined,
+      },
+    );
+  });
+
+  test('rejected events with their line numbers in the file (blank lines count as lines, not as events)', () => {
+    const { doc } = replayFeed();
+    assert.deepEqual(doc.rejected.map((r: any) => [r.line, r.publisher, r.eventId, r.code]), [
+      [4, null, null, 'MALFORMED'],
+      [8, 'amd', 'nv-4', 'UNKNOWN_CHIP'],
+      [10, 'nvidia', 'nv-6', 'INVALID_COUNTRY'],
+    ]);
+    for (const r of doc.rejected) {
+      assert.deepEqual(Object.keys(r).sort(), ['code', 'eventId', 'line', 'message', 'publisher']);
+      assert.ok(typeof r.message === 'string' && r.message.length > 0);
+    }
+  });
+
+  test('the file is applied in file order, not in occurredAt order, and the latest occurredAt is the maximum', () => {
+    // g2g arrives after the shipment: the shipment is judged against 790M; the document shows the cap now in force.
+    const lines = [
+      shipment({ at: '2026-06-01T00:00:00Z', items: tppItems(400_000_000) }),
+      g2g('AE', { at: '2026-01-01T00:00:00Z' }),
+      grantNveu('g42', 'AE', { at: '2025-01-20T00:00:00Z' }),
+      shipment({ at: '2025-03-01T00:00:00Z', consignee: 'g42', auth: { kind: 'NVEU', ref: 'g42' }, items: tppItems(1_000_000) }),
+    ];
+    const { doc } = replayFile(lines.map(line).join('\n'));
+    assert.deepEqual(doc.alerts.map((a: any) => [a.account, a.threshold, a.capTpp]), [['country:AE', 0.5, 790_000_000]]);
+    assert.equal(doc.accounts.find((a: any) => a.account === 'country:AE').capTpp, 1_580_000_000);
+    // latest occurredAt 2026-06-01 (the first line): the 2026 phase.
+    assert.equal(doc.accounts.find((a: any) => a.account === 'nveu:g42').capTpp, 4_274_640_000);
+  });
+
+  test('integers beyond 2^53 are written digit for digit', () => {
+    const items = Array.from({ length: 1000 }, () => ({ tppPerUnit: 10_000_000, quantity: 10_000_000 }));
+    const { stdout } = replayFile(line(shipment({ country: 'DE', items })) + '\n' + line(shipment({ country: 'DE', items: [{ chip: 'A100', quantity: 1 }] })) + '\n');
+    assert.match(stdout, /"usedTpp":100000000000004992[,}]/);
+  });
+
+  test('the document is exactly what the engine’s Replayer produces, and the same on every run', () => {
+    const first = replayFeed().stdout;
+    const second = replayFile(feedText).stdout;
+    assert.equal(second, first);
+    assert.equal(first.trim(), stringifyJson(replayLines(feed).result));
+  });
+
+  test('CRLF line endings and a last line without a newline are read the same', () => {
+    const lf = replayFeed().stdout;
+    const crlf = replayFile(feed.map(line).join('\r\n')).stdout;
+    assert.equal(crlf, lf);
+  });
+
+  test('an empty file gives an empty document', () => {
+    const { doc } = replayFile('');
+    assert.deepEqual(doc, {
+      policy: doc.policy,
+      accounts: [],
+      alerts: [],
+      rejected: [],
+      counts: { read: 0, recorded: 0, duplicates: 0, rejected: 0 },
+    });
+    assert.equal(doc.policy.id, 'ai-diffusion-2025');
+  });
+
+  test('a file of nothing but rejections still exits 0', () => {
+    const { doc } = replayFile('garbage\n{"type":"nope"}\n' + line(withField(shipment(), 'version', 2)) + '\n');
+    assert.deepEqual(doc.rejected.map((r: any) => r.code), ['MALFORMED', 'UNKNOWN_TYPE', 'MALFORMED']);
+    assert.deepEqual(doc.counts, { read: 3, recorded: 0, duplicates: 0, rejected: 3 });
+  });
+
+  test('--pack selects another policy pack (both spellings)', () => {
+    const content = line(shipment({ country: 'CN', items: [{ chip: 'H100-SXM', quantity: 10 }] })) + '\n';
+    for (const args of [['--pack', 'china-case-by-case-2026'], ['--pack=china-case-by-case-2026']]) {
+      const { doc } = replayFile(content, args);
+      assert.equal(doc.policy.id, 'china-case-by-case-2026');
+      assert.deepEqual(doc.alerts, [], 'H100 (15,832 < 21,000) may go to CN under this pack');
+    }
+    assert.deepEqual(replayFile(content).doc.alerts.map((a: any) => a.kind), ['PROHIBITED_DESTINATION']);
+  });
+
+  test('exit 2 for usage errors and unreadable files, with a message on stderr and nothing on stdout', () => {
+    const ok = writeFile(feedText);
+    const cases: string[][] = [
+      ['replay'],
+      ['replay', path.join(dir, 'does-not-exist.ndjson')],
+      ['replay', dir],
+      ['replay', ok, '--bogus'],
+      ['replay', ok, 'second-file.ndjson'],
+      ['replay', ok, '--pack', 'no-such-pack'],
+      ['replay', ok, '--pack'],
+    ];
+    for (const args of cases) {
+      const r = cli(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stdout, '', args.join(' '));
+      assert.ok(r.stderr.length > 0, args.join(' '));
+    }
+  });
+});
