@@ -55,6 +55,60 @@ function rng(seed: number): () => number {
   };
 }
 
+function shipments(
+  random: () => number,
+  countries: readonly string[],
+  n: number,
+  keyOf: (i: number) => { eventId: string; occurredAt: string },
+): SourceRecord[] {
+  const records: SourceRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const lpp = random() < 0.2;
+    const event = {
+      type: 'chip.shipment',
+      version: 1,
+      ...keyOf(i),
+      publisher: random() < 0.6 ? 'nvidia' : 'amd',
+      consignee: { id: `consignee-${Math.floor(random() * 2000)}`, country: countries[Math.floor(random() * countries.length)]! },
+      authorization: lpp ? { kind: 'LPP' } : { kind: 'LICENSE', ref: `L${i}` },
+      items: [{ chip: 'H100-SXM', quantity: 1 + Math.floor(random() * 40) }],
+    };
+    records.push({ topic: null, partition: null, offset: null, key: null, value: Buffer.from(stringifyJson(event)) });
+  }
+  return records;
+}
+
+// Records `eventsPerSecond` new shipments while `work` runs, so the API is measured while the ledger moves (its
+// listing cache is dropped at every batch, and the writer competes for the same CPUs and database).
+async function whileRecording<T>(url: string, countries: readonly string[], eventsPerSecond: number, work: () => Promise<T>): Promise<{ result: T; recorded: number }> {
+  const ds = createDataSource(url, { poolSizeMax: 1, applicationName: 'bench-live-writer' });
+  await ds.initialize();
+  const writer = new LedgerWriter(ds, loadPolicyPack(), { groupId: 'bench-live' });
+  const random = rng(Date.now());
+  const batchIntervalMs = 200;
+  const perBatch = Math.max(1, Math.round((eventsPerSecond * batchIntervalMs) / 1000));
+  let stop = false;
+  let recorded = 0;
+  const run = `${Date.now().toString(36)}`;
+  const loop = (async () => {
+    while (!stop) {
+      const startedMs = Date.now();
+      const result = await writer.processBatch(
+        shipments(random, countries, perBatch, (i) => ({ eventId: `live-${run}-${recorded + i}`, occurredAt: new Date(START_MS + SPAN_MS).toISOString() })),
+      );
+      recorded += result.recorded;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, batchIntervalMs - (Date.now() - startedMs))));
+    }
+  })();
+  try {
+    return { result: await work(), recorded };
+  } finally {
+    stop = true;
+    await loop;
+    await ds.destroy();
+  }
+}
+
 async function fill(name: string, entriesWanted: number): Promise<string[]> {
   const pack = loadPolicyPack();
   const tier2 = [...ASSIGNED_COUNTRY_CODES].filter((cc) => tierOf(pack, cc, START_MS) === 2).sort();
@@ -84,24 +138,13 @@ async function fill(name: string, entriesWanted: number): Promise<string[]> {
     let eventNo = entries;
     process.stdout.write(`filling ${name} through LedgerWriter.processBatch (${BATCH_EVENTS} events per batch)\n`);
     while (entries < entriesWanted) {
-      const records: SourceRecord[] = [];
       const n = Math.min(BATCH_EVENTS, entriesWanted - entries);
-      for (let i = 0; i < n; i++, eventNo++) {
-        // Event time grows with the event number, so as-of queries over the span hit every part of history.
-        const at = new Date(START_MS + Math.floor((SPAN_MS * eventNo) / entriesWanted)).toISOString();
-        const lpp = random() < 0.2;
-        const event = {
-          type: 'chip.shipment',
-          version: 1,
-          eventId: `bench-${eventNo}`,
-          publisher: random() < 0.6 ? 'nvidia' : 'amd',
-          occurredAt: at,
-          consignee: { id: `consignee-${Math.floor(random() * 2000)}`, country: tier2[Math.floor(random() * tier2.length)]! },
-          authorization: lpp ? { kind: 'LPP' } : { kind: 'LICENSE', ref: `L${eventNo}` },
-          items: [{ chip: 'H100-SXM', quantity: 1 + Math.floor(random() * 40) }],
-        };
-        records.push({ topic: null, partition: null, offset: null, key: null, value: Buffer.from(stringifyJson(event)) });
-      }
+      // Event time grows with the event number, so as-of queries over the span hit every part of history.
+      const records = shipments(random, tier2, n, (i) => ({
+        eventId: `bench-${eventNo + i}`,
+        occurredAt: new Date(START_MS + Math.floor((SPAN_MS * (eventNo + i)) / entriesWanted)).toISOString(),
+      }));
+      eventNo += n;
       const result = await writer.processBatch(records);
       if (result.rejected > 0) throw new Error(`generated events were rejected: ${JSON.stringify(result.results.find((r) => r.status === 'rejected'))}`);
       entries = Number(result.headSeq);
@@ -242,6 +285,10 @@ async function main(): Promise<void> {
       await load('account list', port, concurrency, requests, (i) => listPaths[i % listPaths.length]!),
       await load('balance as of', port, concurrency, requests, () => asOfPath()),
     ];
+    const live = await whileRecording(databaseUrl(name), countries, 1_000, () =>
+      load('list, writing', port, concurrency, requests, (i) => listPaths[i % listPaths.length]!),
+    );
+    results.push(live.result);
     const [{ count }] = (await (async () => {
       const { max: _m, ...config } = pgPoolConfig({ database: { ...db, url: databaseUrl(name) } });
       const c = new Client(config);
@@ -253,6 +300,7 @@ async function main(): Promise<void> {
       }
     })()) as [{ count: string }];
     process.stdout.write(`\nread API, ${Number(count).toLocaleString('en-US')} ledger entries, ${concurrency} requests in flight\n`);
+    process.stdout.write(`("list, writing": the account list while the ledger records about 1,000 events/s; ${live.recorded} recorded)\n`);
     process.stdout.write('scenario         requests   req/s    p50 ms   p90 ms   p99 ms   max ms  errors  p99 < 50 ms\n');
     for (const r of results) {
       process.stdout.write(

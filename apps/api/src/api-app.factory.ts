@@ -23,6 +23,8 @@ export async function createApiApp(settings: ApiAppSettings, logLevels: NestLogL
   // Pre-clearance takes an event exactly as a producer would publish it, up to the size the ledger accepts.
   app.useBodyParser('json', { limit: EVENT_BYTES_MAX + 1024 });
   app.disable('x-powered-by');
+  // Responses are small and mostly unique; hashing every body for an ETag costs more than it saves.
+  app.set('etag', false);
   app.set('query parser', 'simple');
 
   const document = SwaggerModule.createDocument(
