@@ -164,8 +164,10 @@
     const tasks = [loadHead()];
     if (role !== 'cloud-provider') tasks.push(loadCountries());
     else {
+      // A cloud provider sees its own VEU only: no country figures, and the feed takes the whole row.
       $('country-card').hidden = true;
-      $('kpi-countries').textContent = '—';
+      document.querySelectorAll('[data-country-kpi]').forEach((el) => (el.hidden = true));
+      document.querySelector('.feed-card').classList.add('span-3');
     }
     if (role !== 'chipmaker') tasks.push(loadVeus());
     else $('veu-gauges').closest('.card').hidden = true;
@@ -468,6 +470,7 @@
     drawBalanceChart($('acct-chart'), a, series);
     try {
       const entries = await api('accounts/' + encodeURIComponent(id) + '/entries?limit=25');
+      document.querySelector('table.entries').hidden = false;
       $('entries-sub').textContent = 'Newest first; each entry is hash-chained to the one before it.';
       $('acct-entries').innerHTML = entries.items
         .map(
@@ -481,6 +484,8 @@
     } catch (e) {
       $('entries-sub').textContent = e.status === 403 ? 'Entries name the events behind them and are visible to regulators only.' : e.message;
       $('acct-entries').innerHTML = '';
+      document.querySelector('table.entries').hidden = true;
+      return;
     }
   }
 
@@ -511,14 +516,13 @@
     const H = 340;
     const m = { l: 70, r: 24, t: 18, b: 36 };
     const DAY = 86400000;
-    let t0 = Date.parse(series.from);
-    let t1 = Date.parse(series.to);
+    const first = Date.parse(series.from);
+    const latest = Date.parse(series.to);
     const projected = account.forecast.status === 'projected' ? Date.parse(account.forecast.projectedExhaustionAt) : null;
-    if (projected !== null) t1 = Math.max(t1, Math.min(projected, t1 + Math.max(t1 - t0, 30 * DAY) * 1.5));
-    if (t1 - t0 < DAY) {
-      t0 -= DAY;
-      t1 += DAY;
-    }
+    let t1 = Math.max(latest, first + DAY);
+    if (projected !== null) t1 = Math.max(t1, Math.min(projected, t1 + Math.max(t1 - first, 30 * DAY) * 1.5));
+    // A little room before the first entry, where the balance was 0.
+    const t0 = first - Math.max((t1 - first) * 0.04, DAY / 2);
     const cap = account.capTpp;
     const maxBal = Math.max(...series.points.map((p) => p.balanceTpp), account.usedTpp);
     const yMax = Math.max(cap || 0, maxBal) * 1.12 || 1;
@@ -548,9 +552,10 @@
     }
     // balance as a step line with a soft area
     const pts = series.points.map((p) => [x(Date.parse(p.at)), y(p.balanceTpp)]);
-    let d = `M ${pts[0][0]} ${pts[0][1]}`;
+    let d = `M ${x(t0)} ${y(0)} H ${pts[0][0]} V ${pts[0][1]}`;
     for (let i = 1; i < pts.length; i++) d += ` H ${pts[i][0]} V ${pts[i][1]}`;
-    const area = d + ` V ${y(0)} H ${pts[0][0]} Z`;
+    if (projected === null) d += ` H ${x(t1)}`;
+    const area = d + ` V ${y(0)} H ${x(t0)} Z`;
     root.appendChild(svg('path', { d: area, fill: 'rgba(37,99,235,0.10)' }));
     root.appendChild(svg('path', { d, fill: 'none', stroke: '#2563eb', 'stroke-width': 2.2 }));
     const last = pts[pts.length - 1];
