@@ -1,33 +1,34 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { createDataSource } from '@app/persistence';
+import { HealthModule, KafkaHealthCheck, postgresCheck } from '@app/observability';
 import { LedgerConsumerService } from './ledger-consumer.service';
+import { LedgerCoreModule } from './ledger-core.module';
 import { LedgerHttpController } from './ledger-http.controller';
-import { LedgerMetrics } from './ledger.metrics';
-import { LEDGER_SETTINGS, type LedgerSettingsValue } from './ledger-settings.provider';
+import type { LedgerSettingsValue } from './ledger-settings.provider';
 
+// GET /health/live and /health/ready (postgres, kafka, consumer) for the probes, /metrics for Prometheus.
 @Module({})
 export class LedgerModule {
   static register(settings: LedgerSettingsValue): DynamicModule {
+    // One object, imported twice: Nest identifies dynamic modules by reference, so both imports share one instance.
+    const core = LedgerCoreModule.register(settings);
     return {
       module: LedgerModule,
-      controllers: [LedgerHttpController],
-      providers: [
-        { provide: LEDGER_SETTINGS, useValue: settings },
-        {
-          provide: DataSource,
-          useFactory: async () => {
-            const ds = createDataSource(settings.database.url, {
-              ssl: settings.database.ssl,
-              poolSizeMax: settings.database.poolSizeMax,
-              applicationName: 'ledger',
-            });
-            return ds.initialize();
-          },
-        },
-        LedgerMetrics,
-        LedgerConsumerService,
+      imports: [
+        core,
+        HealthModule.forRootAsync({
+          imports: [core],
+          inject: [DataSource, KafkaHealthCheck, LedgerConsumerService],
+          useFactory: (db: DataSource, kafka: KafkaHealthCheck, consumer: LedgerConsumerService) => ({
+            postgres: postgresCheck(db),
+            kafka: kafka.check,
+            consumer: async () => {
+              if (!consumer.running) throw new Error('not consuming');
+            },
+          }),
+        }),
       ],
+      controllers: [LedgerHttpController],
     };
   }
 }

@@ -1,3 +1,4 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Admin } from 'kafkajs';
 
 // A readiness check resolves when its dependency answers and rejects (with a reason) when it does not.
@@ -22,4 +23,18 @@ export function kafkaCheck(admin: Pick<Admin, 'connect' | 'describeCluster'>): H
     await connected;
     return admin.describeCluster();
   };
+}
+
+// kafkaCheck together with the admin client it owns, for use as a provider: the admin connects on the first check
+// and Nest's onApplicationShutdown disconnects it, so a stopping service leaves no broker connection behind.
+export class KafkaHealthCheck implements OnApplicationShutdown {
+  readonly check: HealthCheck;
+
+  constructor(private readonly admin: Pick<Admin, 'connect' | 'describeCluster' | 'disconnect'>) {
+    this.check = kafkaCheck(admin);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.admin.disconnect().catch(() => undefined);
+  }
 }

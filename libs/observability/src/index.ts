@@ -1,6 +1,6 @@
 export { enableGracefulShutdown } from './graceful-shutdown';
 export type { GracefulShutdownOptions } from './graceful-shutdown';
-export { HEALTH_CHECKS, kafkaCheck, postgresCheck } from './health-checks';
+export { HEALTH_CHECKS, KafkaHealthCheck, kafkaCheck, postgresCheck } from './health-checks';
 export type { HealthCheck, HealthChecks } from './health-checks';
 export { HealthController } from './health.controller';
 export { HealthModule } from './health.module';

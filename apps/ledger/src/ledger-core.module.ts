@@ -1,0 +1,37 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { kafkaClientConfig } from '@app/config';
+import { KafkaHealthCheck } from '@app/observability';
+import { createDataSource } from '@app/persistence';
+import { LedgerConsumerService } from './ledger-consumer.service';
+import { LedgerMetrics } from './ledger.metrics';
+import { LEDGER_SETTINGS, type LedgerSettingsValue } from './ledger-settings.provider';
+
+// The consumer and the clients it depends on, in a module of their own so that the health module can import them.
+@Module({})
+export class LedgerCoreModule {
+  static register(settings: LedgerSettingsValue): DynamicModule {
+    return {
+      module: LedgerCoreModule,
+      providers: [
+        { provide: LEDGER_SETTINGS, useValue: settings },
+        {
+          provide: DataSource,
+          useFactory: async () => {
+            const ds = createDataSource(settings.database.url, {
+              ssl: settings.database.ssl,
+              poolSizeMax: settings.database.poolSizeMax,
+              applicationName: 'ledger',
+            });
+            return ds.initialize();
+          },
+        },
+        { provide: KafkaHealthCheck, useFactory: () => new KafkaHealthCheck(new Kafka(kafkaClientConfig(settings)).admin()) },
+        LedgerMetrics,
+        LedgerConsumerService,
+      ],
+      exports: [DataSource, KafkaHealthCheck, LedgerMetrics, LedgerConsumerService],
+    };
+  }
+}
