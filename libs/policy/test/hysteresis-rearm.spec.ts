@@ -75,6 +75,22 @@ describe('hysteresis and re-arming', () => {
     assert.equal(run.result.alerts.filter((a) => a.account === 'uveu:aws:country:IN' && a.threshold === 0.5).length, 2);
   });
 
+  test('step 3: a fall within one event re-arms, even if the next event’s cap puts before back above t - h', () => {
+    const run = replayLines([grantUveu('aws', 'US'), install('aws', 'US', 93_000_000), install('aws', 'IN', 7_000_000)]);
+    assert.equal(alertsOf(run.outcomes[2]).length, 4);
+    // IN 7,000,000 -> 3,500,000; worldwide 96,500,000, cap 6,755,000: before 1.036, after 0.518.
+    // Step 3 re-arms 1.0, 0.9 and 0.75 (after < t - h); 0.5 stays disarmed (0.518 >= 0.45).
+    assert.deepEqual(alertsOf(pushLine(run, remove('aws', 'IN', 3_500_000))), []);
+    // US 93,000,000 -> 46,500,000; worldwide 50,000,000, cap exactly 3,500,000: before = after = 1.0, so step 1
+    // alone would not re-arm anything; the thresholds armed by step 3 fire.
+    const back = pushLine(run, remove('aws', 'US', 46_500_000));
+    assert.deepEqual(alertKeys(alertsOf(back)), [
+      'THRESHOLD_CROSSED uveu:aws:country:IN 0.75',
+      'THRESHOLD_CROSSED uveu:aws:country:IN 0.9',
+      'THRESHOLD_CROSSED uveu:aws:country:IN 1',
+    ]);
+  });
+
   test('a larger phase cap puts before exactly at t - h: 0.5 does not re-arm (NVEU 2025 -> 2026)', () => {
     // 0.45 x 4,274,640,000 = 1,923,588,000 reached in 2025 (over the 2025 cap).
     const ship = (at: string, tpp: number) => shipment({ at, country: 'AE', auth: { kind: 'NVEU', ref: 'g42' }, items: tppItems(tpp) });
