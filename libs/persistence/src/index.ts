@@ -7,3 +7,4 @@ export * from './ledger-writer';
 export * from './ledger-verifier';
 export * from './alert-outbox.repository';
 export * from './consumer-offsets.repository';
+export * from './ledger-state.loader';

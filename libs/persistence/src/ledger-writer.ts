@@ -6,14 +6,13 @@ import {
   decodeEvent,
   judge,
   MemoryLedgerState,
-  requirementsOf,
   type DecodeResult,
   type Movement,
   type PolicyPack,
   type StateEffect,
-  type VeuGrant,
 } from '@app/policy';
 import { accountColumns } from './account-id';
+import { loadLedgerState, StateNeeds } from './ledger-state.loader';
 import { entryHash, utcMillisIso, type HashedEntry } from './entry-hash';
 
 // One consumed record. topic/partition/offset are null when the record does not come from Kafka (tests, tools);
@@ -166,10 +165,7 @@ export class LedgerWriter {
     const stored = await this.loadOffsets(qr, records);
     const results: RecordResult[] = new Array(records.length);
     const decoded: Array<DecodeResult | null> = new Array(records.length).fill(null);
-    const accountIds = new Set<string>();
-    const veuIds = new Set<string>();
-    const dcs = new Map<string, { veuId: string; dataCenterId: string; country: string }>();
-    const inboxKeys = new Map<string, { publisher: string; eventId: string }>();
+    const needs = new StateNeeds();
 
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
@@ -183,16 +179,10 @@ export class LedgerWriter {
         forcedMessage === undefined ? decodeEvent(pack, r.value) : { ok: false, code: 'MALFORMED', message: forcedMessage, publisher: null, eventId: null };
       decoded[i] = d;
       if (!d.ok) continue;
-      const need = requirementsOf(pack, d.event);
-      for (const a of need.accounts) accountIds.add(a);
-      for (const v of need.veuIds) veuIds.add(v);
-      for (const dc of need.dataCenters) dcs.set(`${dc.veuId}\u0000${dc.dataCenterId}\u0000${dc.country}`, dc);
-      // A g2g arrangement changes the cap of an account it does not move; load it to refresh its cap below.
-      if (d.event.type === 'policy.g2g-arrangement') accountIds.add(`country:${d.event.country}`);
-      inboxKeys.set(`${d.event.publisher}\u0000${d.event.eventId}`, { publisher: d.event.publisher, eventId: d.event.eventId });
+      needs.add(pack, d.event);
     }
 
-    const state = await this.loadState(qr, accountIds, veuIds, [...dcs.values()], [...inboxKeys.values()]);
+    const state = await loadLedgerState((sql, params) => qr.query(sql, params), needs);
 
     const entries: PendingEntry[] = [];
     const touched = new Map<string, TouchedAccount>();
@@ -328,53 +318,6 @@ export class LedgerWriter {
     )) as Array<{ topic: string; partition: number; next_offset: string }>;
     for (const row of rows) out.set(`${row.topic}\u0000${row.partition}`, BigInt(row.next_offset));
     return out;
-  }
-
-  private async loadState(
-    qr: QueryRunner,
-    accountIds: Set<string>,
-    veuIds: Set<string>,
-    dcs: Array<{ veuId: string; dataCenterId: string; country: string }>,
-    inboxKeys: Array<{ publisher: string; eventId: string }>,
-  ): Promise<MemoryLedgerState> {
-    const state = new MemoryLedgerState();
-    if (accountIds.size > 0 || veuIds.size > 0) {
-      // veu_id is set on every installed:ID:* and uveu:ID:* account, so this is the prefix load requirementsOf asks for.
-      const rows = (await qr.query(
-        `SELECT id, used_tpp, disarmed_mask FROM accounts WHERE id = ANY($1::text[]) OR veu_id = ANY($2::text[])`,
-        [[...accountIds], [...veuIds]],
-      )) as Array<{ id: string; used_tpp: string; disarmed_mask: number }>;
-      for (const row of rows) state.setAccount(row.id, { usedTpp: BigInt(row.used_tpp), disarmedMask: row.disarmed_mask });
-    }
-    if (dcs.length > 0) {
-      const rows = (await qr.query(
-        `SELECT d.veu_id, d.data_center_id, d.country, d.installed_tpp FROM dc_installed d
-           JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(veu_id, data_center_id, country)
-             ON k.veu_id = d.veu_id AND k.data_center_id = d.data_center_id AND k.country = d.country`,
-        [dcs.map((d) => d.veuId), dcs.map((d) => d.dataCenterId), dcs.map((d) => d.country)],
-      )) as Array<{ veu_id: string; data_center_id: string; country: string; installed_tpp: string }>;
-      for (const row of rows) state.setInstalled(row.veu_id, row.data_center_id, row.country, BigInt(row.installed_tpp));
-    }
-    if (inboxKeys.length > 0) {
-      const rows = (await qr.query(
-        `SELECT i.publisher, i.event_id, i.digest FROM inbox i
-           JOIN unnest($1::text[], $2::text[]) AS k(publisher, event_id) ON k.publisher = i.publisher AND k.event_id = i.event_id`,
-        [inboxKeys.map((k) => k.publisher), inboxKeys.map((k) => k.eventId)],
-      )) as Array<{ publisher: string; event_id: string; digest: string }>;
-      for (const row of rows) state.markSeen(row.publisher, row.event_id, row.digest);
-    }
-    // Grants and g2g arrangements are few (one row per VEU or country) and any event may depend on them.
-    const grants = (await qr.query(`SELECT id, kind, headquarters, country, active FROM veu_grants`)) as Array<{
-      id: string;
-      kind: VeuGrant['kind'];
-      headquarters: string | null;
-      country: string | null;
-      active: boolean;
-    }>;
-    for (const g of grants) state.setVeu({ id: g.id, kind: g.kind, headquarters: g.headquarters, country: g.country, active: g.active });
-    const g2g = (await qr.query(`SELECT country FROM g2g_arrangements`)) as Array<{ country: string }>;
-    for (const row of g2g) state.setG2g(row.country);
-    return state;
   }
 
   private async writeInbox(

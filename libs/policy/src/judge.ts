@@ -493,6 +493,9 @@ export function requirementsOf(pack: PolicyPack, event: InputEventV1): Requireme
         veuIds: [event.veu.id],
         dataCenters: [{ veuId: event.veu.id, dataCenterId: event.dataCenter.id, country: event.dataCenter.country }],
       };
+    case 'policy.g2g-arrangement':
+      // The arrangement moves nothing, but it changes the cap that the country account shows from now on.
+      return { accounts: [accountIds.country(event.country)], veuIds: [], dataCenters: [] };
     default:
       return { accounts: [], veuIds: [], dataCenters: [] };
   }

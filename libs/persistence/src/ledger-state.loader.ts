@@ -1,0 +1,66 @@
+// Loads from Postgres the part of the ledger state that judging a set of events needs (what requirementsOf names,
+// plus the idempotency records of their keys, all VEU grants and g2g arrangements) into a MemoryLedgerState.
+// The ledger writer calls it inside its batch transaction; the API's pre-clearance calls it on a read-only
+// snapshot. One loader, so what pre-clearance predicts is what the writer would do.
+import { MemoryLedgerState, requirementsOf, type PolicyPack, type VeuGrant } from '@app/policy';
+import type { InputEventV1 } from '@app/contracts';
+
+export type SqlQuery = (sql: string, params?: unknown[]) => Promise<any[]>;
+
+export class StateNeeds {
+  readonly accountIds = new Set<string>();
+  readonly veuIds = new Set<string>();
+  readonly dataCenters = new Map<string, { veuId: string; dataCenterId: string; country: string }>();
+  readonly inboxKeys = new Map<string, { publisher: string; eventId: string }>();
+
+  add(pack: PolicyPack, event: InputEventV1): void {
+    const need = requirementsOf(pack, event);
+    for (const a of need.accounts) this.accountIds.add(a);
+    for (const v of need.veuIds) this.veuIds.add(v);
+    for (const dc of need.dataCenters) this.dataCenters.set(`${dc.veuId}\u0000${dc.dataCenterId}\u0000${dc.country}`, dc);
+    this.inboxKeys.set(`${event.publisher}\u0000${event.eventId}`, { publisher: event.publisher, eventId: event.eventId });
+  }
+}
+
+export async function loadLedgerState(query: SqlQuery, needs: StateNeeds): Promise<MemoryLedgerState> {
+  const state = new MemoryLedgerState();
+  if (needs.accountIds.size > 0 || needs.veuIds.size > 0) {
+    // veu_id is set on every installed:ID:* and uveu:ID:* account, so this is the prefix load requirementsOf asks for.
+    const rows = (await query(`SELECT id, used_tpp, disarmed_mask FROM accounts WHERE id = ANY($1::text[]) OR veu_id = ANY($2::text[])`, [
+      [...needs.accountIds],
+      [...needs.veuIds],
+    ])) as Array<{ id: string; used_tpp: string; disarmed_mask: number }>;
+    for (const row of rows) state.setAccount(row.id, { usedTpp: BigInt(row.used_tpp), disarmedMask: row.disarmed_mask });
+  }
+  const dcs = [...needs.dataCenters.values()];
+  if (dcs.length > 0) {
+    const rows = (await query(
+      `SELECT d.veu_id, d.data_center_id, d.country, d.installed_tpp FROM dc_installed d
+         JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(veu_id, data_center_id, country)
+           ON k.veu_id = d.veu_id AND k.data_center_id = d.data_center_id AND k.country = d.country`,
+      [dcs.map((d) => d.veuId), dcs.map((d) => d.dataCenterId), dcs.map((d) => d.country)],
+    )) as Array<{ veu_id: string; data_center_id: string; country: string; installed_tpp: string }>;
+    for (const row of rows) state.setInstalled(row.veu_id, row.data_center_id, row.country, BigInt(row.installed_tpp));
+  }
+  const keys = [...needs.inboxKeys.values()];
+  if (keys.length > 0) {
+    const rows = (await query(
+      `SELECT i.publisher, i.event_id, i.digest FROM inbox i
+         JOIN unnest($1::text[], $2::text[]) AS k(publisher, event_id) ON k.publisher = i.publisher AND k.event_id = i.event_id`,
+      [keys.map((k) => k.publisher), keys.map((k) => k.eventId)],
+    )) as Array<{ publisher: string; event_id: string; digest: string }>;
+    for (const row of rows) state.markSeen(row.publisher, row.event_id, row.digest);
+  }
+  // Grants and g2g arrangements are few (one row per VEU or country) and any event may depend on them.
+  const grants = (await query(`SELECT id, kind, headquarters, country, active FROM veu_grants`)) as Array<{
+    id: string;
+    kind: VeuGrant['kind'];
+    headquarters: string | null;
+    country: string | null;
+    active: boolean;
+  }>;
+  for (const g of grants) state.setVeu({ id: g.id, kind: g.kind, headquarters: g.headquarters, country: g.country, active: g.active });
+  const g2g = (await query(`SELECT country FROM g2g_arrangements`)) as Array<{ country: string }>;
+  for (const row of g2g) state.setG2g(row.country);
+  return state;
+}
