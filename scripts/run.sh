@@ -78,6 +78,8 @@ bash scripts/kafka.sh start
 bash scripts/pg.sh create ledger
 say "migrating database ledger"
 cli migrate
+# A regulator key for the demo (idempotent; only its sha256 is stored). Create real keys the same way.
+node dist/apps/api/src/create-api-key.js --role regulator --key demo-regulator-key --label demo >/dev/null
 
 for name in "${apps[@]}"; do
   entry="dist/apps/$name/src/main.js"
@@ -122,8 +124,8 @@ cli publish .run/sample.ndjson
 cat <<EOF
 
   The ledger is running.
-    API             http://127.0.0.1:$api_port
-    dashboard       http://127.0.0.1:$api_port/
+    API             http://127.0.0.1:$api_port      (header x-api-key: demo-regulator-key)
+    dashboard       http://127.0.0.1:$api_port/?key=demo-regulator-key
     API docs        http://127.0.0.1:$api_port/docs
     health          http://127.0.0.1:$api_port/health/ready   (ledger :$ledger_port, relay :$relay_port)
     metrics         http://127.0.0.1:$ledger_port/metrics (ledger)   http://127.0.0.1:$relay_port/metrics (relay)
@@ -131,6 +133,8 @@ cat <<EOF
     logs            $logs/{ledger,relay,api}.log   Kafka: .run/kafka/server.log
     sample feed     .run/sample.ndjson (publish more: npm run -s ledger -- publish FILE)
 
+  Running this command again republishes the same sample: the ledger counts those events as duplicates and
+  changes nothing (idempotency by publisher and eventId).
   Ctrl-C stops everything this command started.
 
 EOF
