@@ -42,6 +42,18 @@ describe('deployments and the installed base', () => {
     assert.equal(run.result.rejected[0]!.code, 'NEGATIVE_INSTALLED_BASE');
   });
 
+  test('a data center is identified by (VEU, data-center id, country): the same id in another country is another site', () => {
+    const run = replayLines([
+      install('aws', 'IN', 5_000_000, { dc: 'dc-1' }),
+      remove('aws', 'SA', 1_000_000, { dc: 'dc-1' }),
+      install('aws', 'SA', 1_000_000, { dc: 'dc-1' }),
+      remove('aws', 'SA', 1_000_000, { dc: 'dc-1' }),
+    ]);
+    assert.deepEqual(run.outcomes.map((o) => (o!.status === 'rejected' ? o!.code : o!.status)), ['recorded', 'NEGATIVE_INSTALLED_BASE', 'recorded', 'recorded']);
+    assert.equal(accountOf(run.result, 'installed:aws:IN')!.usedTpp, 5_000_000n);
+    assert.equal(accountOf(run.result, 'installed:aws:SA')!.usedTpp, 0n);
+  });
+
   test('a rejected REMOVE changes nothing', () => {
     const base = [grantUveu('aws', 'US'), install('aws', 'US', 10_000_000), install('aws', 'IN', 500_000)];
     const run = replayLines([...base, remove('aws', 'IN', 600_000)]);

@@ -224,6 +224,27 @@ describe('UVEU ratio accounts', () => {
     assert.equal(accountOf(run.result, 'installed:aws:IN')!.usedTpp, 1_000_000n);
   });
 
+  test('installs made before the grant count in the ratios once the UVEU is granted', () => {
+    const run = replayLines([install('aws', 'IN', 2_000_000), grantUveu('aws', 'US'), install('aws', 'US', 98_000_000)]);
+    assert.deepEqual(alertKeys(alertsOf(run.outcomes[0])), ['UNAUTHORIZED installed:aws:IN']);
+    // worldwide 100,000,000: IN 2,000,000 of 7,000,000.
+    assert.deepEqual(accountOf(run.result, 'uveu:aws:country:IN'), { account: 'uveu:aws:country:IN', usedTpp: 2_000_000n, capTpp: 7_000_000n, utilization: 2 / 7 });
+  });
+
+  test('after a new grant the ratio accounts resume from the whole installed base', () => {
+    const run = replayLines([
+      grantUveu('aws', 'US'),
+      install('aws', 'US', 90_000_000),
+      revoke('aws'),
+      install('aws', 'IN', 3_000_000),
+      grantUveu('aws', 'US'),
+      install('aws', 'US', 7_000_000),
+    ]);
+    assert.deepEqual(recorded(run.outcomes[3]).movements.map((m) => m.account), ['installed:aws:IN']);
+    assert.deepEqual(accountOf(run.result, 'uveu:aws:country:IN'), { account: 'uveu:aws:country:IN', usedTpp: 3_000_000n, capTpp: 7_000_000n, utilization: 3 / 7 });
+    assert.deepEqual(alertKeys(alertsOf(run.outcomes[5])), []);
+  });
+
   test('an NVEU deployment never creates UVEU ratio accounts', () => {
     const run = replayLines([
       { ...grantUveu('x', 'US'), veu: { kind: 'NVEU', id: 'g42', country: 'AE' } },
