@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { stringifyJson } from '@app/contracts';
-import { loadPolicyPack, parseAccountId, Replayer, type Outcome } from '@app/policy';
+import { decodeEvent, judge, loadPolicyPack, MemoryLedgerState, parseAccountId, Replayer, requirementsOf, type Outcome } from '@app/policy';
 import { deployment, g2g, grantNveu, grantUveu, line, revoke, shipment, tppItems, type ItemLike, type Json } from './support/events';
 import { replayLines } from './support/replay-lines';
 
@@ -242,6 +242,42 @@ describe('properties of the engine', () => {
           }
           assert.deepEqual(outcome.alerts.map(key), expected, `event ${outcome.event.eventId}`);
         }
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  test('judging with only what requirementsOf lists gives the same outcome as with the whole ledger', () => {
+    // The ledger service loads just these parts from PostgreSQL before judging; the replay has everything.
+    fc.assert(
+      fc.property(feedArb, (feed) => {
+        const replayer = new Replayer(pack);
+        feed.forEach((ev, i) => {
+          const decoded = decodeEvent(pack, line(ev));
+          if (decoded.ok) {
+            const full = replayer.state;
+            const need = requirementsOf(pack, decoded.event);
+            const part = new MemoryLedgerState();
+            const ids = new Set(need.accounts);
+            for (const id of full.accountIds()) {
+              if (need.veuIds.some((v) => id.startsWith(`installed:${v}:`) || id.startsWith(`uveu:${v}:`))) ids.add(id);
+            }
+            for (const id of ids) {
+              const acc = full.account(id);
+              if (acc !== undefined) part.setAccount(id, { ...acc });
+            }
+            for (const dc of need.dataCenters) part.setInstalled(dc.veuId, dc.dataCenterId, dc.country, full.installed(dc.veuId, dc.dataCenterId, dc.country));
+            for (const v of need.veuIds) {
+              const grant = full.veu(v);
+              if (grant !== undefined) part.setVeu({ ...grant });
+            }
+            for (const cc of full.g2gCountries()) part.setG2g(cc);
+            const digest = full.seen(decoded.event.publisher, decoded.event.eventId);
+            if (digest !== undefined) part.markSeen(decoded.event.publisher, decoded.event.eventId, digest);
+            assert.deepEqual(judge(pack, part, decoded), judge(pack, full, decoded), `event ${decoded.event.eventId}`);
+          }
+          replayer.push(line(ev), i + 1);
+        });
       }),
       { numRuns: NUM_RUNS },
     );
