@@ -3,7 +3,8 @@ import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { kafkaClientConfig } from '@app/config';
 import { INPUT_TOPICS } from '@app/contracts';
-import { BatchConsumer, errorText, JsonLogger, type BatchSummary, type ConsumedRecord } from '@app/messaging';
+import { BatchConsumer, errorText, type BatchSummary, type ConsumedRecord } from '@app/messaging';
+import { JsonLogger } from '@app/observability';
 import { LedgerWriter, loadConsumerOffsets } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
 import { LedgerMetrics } from './ledger.metrics';
@@ -14,19 +15,18 @@ const LAG_REFRESH_INTERVAL_MS = 5_000;
 
 @Injectable()
 export class LedgerConsumerService implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly logger: JsonLogger;
   private readonly consumer: BatchConsumer;
   private lagTimer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(LEDGER_SETTINGS) private readonly settings: LedgerSettingsValue,
     private readonly dataSource: DataSource,
-    private readonly metrics: LedgerMetrics,
+    private readonly logger: JsonLogger,
+    metrics: LedgerMetrics,
   ) {
-    this.logger = new JsonLogger('ledger', settings.logLevel);
     const pack = loadPolicyPack(settings.policyPack);
     const writer = new LedgerWriter(dataSource, pack, { groupId: settings.groupId });
-    this.logger.info('policy pack loaded', { policy: { id: pack.id, version: pack.version } });
+    this.logger.log({ msg: 'policy pack loaded', policy: { id: pack.id, version: pack.version } });
     this.consumer = new BatchConsumer({
       kafka: new Kafka(kafkaClientConfig(settings)),
       groupId: settings.groupId,
@@ -40,11 +40,11 @@ export class LedgerConsumerService implements OnApplicationBootstrap, OnApplicat
         const rows = await loadConsumerOffsets(dataSource, settings.groupId, [topic]);
         return rows.find((r) => r.partition === partition)?.nextOffset ?? null;
       },
-      logger: this.logger,
+      logger,
       metrics,
       retry: { attemptsMax: 20, delayMsMin: 100, delayMsMax: 10_000 },
       onFatal: (err) => {
-        this.logger.error('the ledger cannot go on; exiting so that it is restarted', { error: errorText(err) });
+        this.logger.error({ msg: 'the ledger cannot go on; exiting so that it is restarted', error: errorText(err) });
         process.exit(1);
       },
     });
@@ -56,17 +56,17 @@ export class LedgerConsumerService implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumer.start();
-    this.logger.info('consuming', { groupId: this.settings.groupId, topics: INPUT_TOPICS, batchSizeMax: this.settings.batchSizeMax });
+    this.logger.log({ msg: 'consuming', groupId: this.settings.groupId, topics: INPUT_TOPICS, batchSizeMax: this.settings.batchSizeMax });
     this.lagTimer = setInterval(() => {
-      this.consumer.refreshLag().catch((err) => this.logger.debug('lag refresh failed', { error: errorText(err) }));
+      this.consumer.refreshLag().catch((err) => this.logger.debug({ msg: 'lag refresh failed', error: errorText(err) }));
     }, LAG_REFRESH_INTERVAL_MS);
     this.lagTimer.unref();
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     if (this.lagTimer) clearInterval(this.lagTimer);
-    this.logger.info('stopping: finishing the batch in hand', { signal });
+    this.logger.log({ msg: 'stopping: finishing the batch in hand', signal });
     await this.consumer.stop();
-    this.logger.info('stopped');
+    this.logger.log('stopped');
   }
 }

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { kafkaClientConfig } from '@app/config';
-import { KafkaHealthCheck } from '@app/observability';
+import { JsonLogger, KafkaHealthCheck } from '@app/observability';
 import { createDataSource } from '@app/persistence';
 import { LedgerConsumerService } from './ledger-consumer.service';
 import { LedgerMetrics } from './ledger.metrics';
@@ -11,11 +11,12 @@ import { LEDGER_SETTINGS, type LedgerSettingsValue } from './ledger-settings.pro
 // The consumer and the clients it depends on, in a module of their own so that the health module can import them.
 @Module({})
 export class LedgerCoreModule {
-  static register(settings: LedgerSettingsValue): DynamicModule {
+  static register(settings: LedgerSettingsValue, logger: JsonLogger): DynamicModule {
     return {
       module: LedgerCoreModule,
       providers: [
         { provide: LEDGER_SETTINGS, useValue: settings },
+        { provide: JsonLogger, useValue: logger },
         {
           provide: DataSource,
           useFactory: async () => {

@@ -1,13 +1,10 @@
-import { Controller, Get, Header, HttpException, HttpStatus } from '@nestjs/common';
+import { Controller, Get, HttpException, HttpStatus } from '@nestjs/common';
 import { HealthService, type Readiness } from '@app/observability';
-import { LedgerMetrics } from './ledger.metrics';
 
+// /health/live, /health/ready and /metrics come from @app/observability's HealthModule and MetricsModule.
 @Controller()
 export class LedgerHttpController {
-  constructor(
-    private readonly health: HealthService,
-    private readonly metrics: LedgerMetrics,
-  ) {}
+  constructor(private readonly health: HealthService) {}
 
   // An alias of /health/ready, kept because bench/ledger.bench.ts waits on it.
   @Get('health')
@@ -15,11 +12,5 @@ export class LedgerHttpController {
     const readiness = await this.health.readiness();
     if (readiness.status !== 'ok') throw new HttpException(readiness, HttpStatus.SERVICE_UNAVAILABLE);
     return readiness;
-  }
-
-  @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4')
-  prometheus(): string {
-    return this.metrics.render();
   }
 }

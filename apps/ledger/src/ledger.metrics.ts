@@ -1,114 +1,79 @@
 import { Injectable } from '@nestjs/common';
 import type { BatchSummary, ConsumerMetrics } from '@app/messaging';
+import { MetricsRegistry, type Counter, type Gauge, type Histogram } from '@app/observability';
 
+const EVENT_STATUSES = ['recorded', 'duplicate', 'rejected', 'skipped'] as const;
 const BATCH_SIZE_BUCKETS = [1, 10, 50, 100, 500, 1000, 2000, 5000, 10000];
 const BATCH_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 // Events/s is averaged over this window, so a scrape sees a steady figure rather than the last batch's.
 const RATE_WINDOW_MS = 10_000;
 
-class Histogram {
-  readonly counts: number[];
-  sum = 0;
-  count = 0;
-  constructor(readonly buckets: number[]) {
-    this.counts = buckets.map(() => 0);
-  }
-  observe(value: number): void {
-    this.sum += value;
-    this.count++;
-    this.buckets.forEach((b, i) => {
-      if (value <= b) this.counts[i]!++;
-    });
-  }
-  render(name: string, out: string[]): void {
-    this.buckets.forEach((b, i) => out.push(`${name}_bucket{le="${b}"} ${this.counts[i]}`));
-    out.push(`${name}_bucket{le="+Inf"} ${this.count}`, `${name}_sum ${this.sum}`, `${name}_count ${this.count}`);
-  }
-}
-
-function label(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-// Prometheus text exposition of the ledger's figures: consumer lag, batch sizes and durations, events/s, alerts by
-// kind and rejections by code.
+// The ledger's figures in the process registry (served at /metrics): consumer lag, batch sizes and durations,
+// events/s, alerts by kind and rejections by code.
 @Injectable()
 export class LedgerMetrics implements ConsumerMetrics {
-  private readonly events = new Map<string, number>([
-    ['recorded', 0],
-    ['duplicate', 0],
-    ['rejected', 0],
-    ['skipped', 0],
-  ]);
-  private readonly rejections = new Map<string, number>();
-  private readonly alerts = new Map<string, number>();
-  private readonly lag = new Map<string, bigint>();
-  private readonly batchSize = new Histogram(BATCH_SIZE_BUCKETS);
-  private readonly batchSeconds = new Histogram(BATCH_SECONDS_BUCKETS);
+  private readonly events: Counter<'status'>;
+  private readonly rejections: Counter<'code'>;
+  private readonly alerts: Counter<'kind'>;
+  private readonly entries: Counter;
+  private readonly retries: Counter;
+  private readonly lag: Gauge<'topic' | 'partition'>;
+  private readonly batchSize: Histogram;
+  private readonly batchSeconds: Histogram;
   private readonly recent: Array<{ atMs: number; events: number }> = [];
-  private retries = 0;
-  private entries = 0;
+
+  constructor(registry: MetricsRegistry) {
+    this.events = registry.counter({ name: 'ledger_events_total', help: 'Consumed events by outcome.', labelNames: ['status'] });
+    // Every outcome is shown from the start, at 0, so that a rate over it exists before the first rejection.
+    for (const status of EVENT_STATUSES) this.events.inc({ status }, 0);
+    this.rejections = registry.counter({ name: 'ledger_rejections_total', help: 'Events sent to the DLQ, by rejection code.', labelNames: ['code'] });
+    this.alerts = registry.counter({ name: 'ledger_alerts_total', help: 'Alerts raised, by kind.', labelNames: ['kind'] });
+    this.entries = registry.counter({ name: 'ledger_entries_total', help: 'Ledger entries appended.' });
+    this.retries = registry.counter({ name: 'ledger_retries_total', help: 'Transient failures retried (database, broker).' });
+    this.lag = registry.gauge({
+      name: 'ledger_consumer_lag',
+      help: 'Records not yet applied, per partition (log end offset - offset stored in Postgres).',
+      labelNames: ['topic', 'partition'],
+    });
+    const eventsPerSecond = registry.gauge({
+      name: 'ledger_events_per_second',
+      help: `Events consumed per second over the last ${RATE_WINDOW_MS / 1000} s.`,
+    });
+    this.batchSize = registry.histogram({ name: 'ledger_batch_size', help: 'Records per stored batch.', buckets: BATCH_SIZE_BUCKETS });
+    this.batchSeconds = registry.histogram({
+      name: 'ledger_batch_duration_seconds',
+      help: 'Time to judge and store one batch.',
+      buckets: BATCH_SECONDS_BUCKETS,
+    });
+    registry.onCollect(() => eventsPerSecond.set(this.eventsPerSecond(Date.now())));
+  }
 
   onBatch(info: { topic: string; partition: number; size: number; durationMs: number; summary: BatchSummary }): void {
     const s = info.summary;
-    this.add(this.events, 'recorded', s.recorded);
-    this.add(this.events, 'duplicate', s.duplicates);
-    this.add(this.events, 'rejected', s.rejected);
-    this.add(this.events, 'skipped', s.skipped);
-    this.entries += s.entries;
+    this.events.inc({ status: 'recorded' }, s.recorded);
+    this.events.inc({ status: 'duplicate' }, s.duplicates);
+    this.events.inc({ status: 'rejected' }, s.rejected);
+    this.events.inc({ status: 'skipped' }, s.skipped);
+    this.entries.inc(s.entries);
     for (const r of s.results) {
-      if (r.status === 'rejected') this.add(this.rejections, r.code, 1);
-      else if (r.status === 'recorded') for (const a of r.alerts) this.add(this.alerts, a.kind, 1);
+      if (r.status === 'rejected') this.rejections.inc({ code: r.code });
+      else if (r.status === 'recorded') for (const a of r.alerts) this.alerts.inc({ kind: a.kind });
     }
     this.batchSize.observe(info.size);
     this.batchSeconds.observe(info.durationMs / 1000);
-    const now = Date.now();
-    this.recent.push({ atMs: now, events: info.size });
-    while (this.recent.length > 0 && this.recent[0]!.atMs < now - RATE_WINDOW_MS) this.recent.shift();
+    this.recent.push({ atMs: Date.now(), events: info.size });
   }
 
   onLag(topic: string, partition: number, lag: bigint): void {
-    this.lag.set(`${topic}\u0000${partition}`, lag);
+    this.lag.set({ topic, partition }, Number(lag));
   }
 
   onRetry(): void {
-    this.retries++;
+    this.retries.inc();
   }
 
-  totalLag(): bigint {
-    let sum = 0n;
-    for (const v of this.lag.values()) sum += v;
-    return sum;
-  }
-
-  render(): string {
-    const out: string[] = [];
-    out.push('# HELP ledger_events_total Consumed events by outcome.', '# TYPE ledger_events_total counter');
-    for (const [status, n] of this.events) out.push(`ledger_events_total{status="${status}"} ${n}`);
-    out.push('# HELP ledger_rejections_total Events sent to the DLQ, by rejection code.', '# TYPE ledger_rejections_total counter');
-    for (const [code, n] of this.rejections) out.push(`ledger_rejections_total{code="${label(code)}"} ${n}`);
-    out.push('# HELP ledger_alerts_total Alerts raised, by kind.', '# TYPE ledger_alerts_total counter');
-    for (const [kind, n] of this.alerts) out.push(`ledger_alerts_total{kind="${label(kind)}"} ${n}`);
-    out.push('# HELP ledger_entries_total Ledger entries appended.', '# TYPE ledger_entries_total counter', `ledger_entries_total ${this.entries}`);
-    out.push('# HELP ledger_retries_total Transient failures retried (database, broker).', '# TYPE ledger_retries_total counter');
-    out.push(`ledger_retries_total ${this.retries}`);
-    out.push('# HELP ledger_consumer_lag Records not yet applied, per partition (log end offset - offset stored in Postgres).');
-    out.push('# TYPE ledger_consumer_lag gauge');
-    for (const [k, v] of this.lag) {
-      const [topic, partition] = k.split('\u0000');
-      out.push(`ledger_consumer_lag{topic="${label(topic!)}",partition="${partition}"} ${v}`);
-    }
-    const windowEvents = this.recent.reduce((n, r) => n + r.events, 0);
-    out.push(`# HELP ledger_events_per_second Events consumed per second over the last ${RATE_WINDOW_MS / 1000} s.`);
-    out.push('# TYPE ledger_events_per_second gauge', `ledger_events_per_second ${windowEvents / (RATE_WINDOW_MS / 1000)}`);
-    out.push('# HELP ledger_batch_size Records per stored batch.', '# TYPE ledger_batch_size histogram');
-    this.batchSize.render('ledger_batch_size', out);
-    out.push('# HELP ledger_batch_duration_seconds Time to judge and store one batch.', '# TYPE ledger_batch_duration_seconds histogram');
-    this.batchSeconds.render('ledger_batch_duration_seconds', out);
-    return `${out.join('\n')}\n`;
-  }
-
-  private add(map: Map<string, number>, key: string, n: number): void {
-    map.set(key, (map.get(key) ?? 0) + n);
+  private eventsPerSecond(nowMs: number): number {
+    while (this.recent.length > 0 && this.recent[0]!.atMs < nowMs - RATE_WINDOW_MS) this.recent.shift();
+    return this.recent.reduce((n, r) => n + r.events, 0) / (RATE_WINDOW_MS / 1000);
   }
 }

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { HealthModule, KafkaHealthCheck, postgresCheck } from '@app/observability';
+import { HealthModule, KafkaHealthCheck, MetricsModule, postgresCheck, type JsonLogger } from '@app/observability';
 import { LedgerConsumerService } from './ledger-consumer.service';
 import { LedgerCoreModule } from './ledger-core.module';
 import { LedgerHttpController } from './ledger-http.controller';
@@ -9,13 +9,14 @@ import type { LedgerSettingsValue } from './ledger-settings.provider';
 // GET /health/live and /health/ready (postgres, kafka, consumer) for the probes, /metrics for Prometheus.
 @Module({})
 export class LedgerModule {
-  static register(settings: LedgerSettingsValue): DynamicModule {
+  static register(settings: LedgerSettingsValue, logger: JsonLogger): DynamicModule {
     // One object, imported twice: Nest identifies dynamic modules by reference, so both imports share one instance.
-    const core = LedgerCoreModule.register(settings);
+    const core = LedgerCoreModule.register(settings, logger);
     return {
       module: LedgerModule,
       imports: [
         core,
+        MetricsModule,
         HealthModule.forRootAsync({
           imports: [core],
           inject: [DataSource, KafkaHealthCheck, LedgerConsumerService],

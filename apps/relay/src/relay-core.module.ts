@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { kafkaClientConfig } from '@app/config';
-import { KafkaHealthCheck } from '@app/observability';
+import { JsonLogger, KafkaHealthCheck } from '@app/observability';
 import { createDataSource } from '@app/persistence';
 import { AlertRelayService } from './alert-relay.service';
 import { RelayMetrics } from './relay.metrics';
@@ -11,11 +11,12 @@ import { RELAY_SETTINGS, type RelaySettingsValue } from './relay-settings.provid
 // The relay and the clients it depends on, in a module of their own so that the health module can import them.
 @Module({})
 export class RelayCoreModule {
-  static register(settings: RelaySettingsValue): DynamicModule {
+  static register(settings: RelaySettingsValue, logger: JsonLogger): DynamicModule {
     return {
       module: RelayCoreModule,
       providers: [
         { provide: RELAY_SETTINGS, useValue: settings },
+        { provide: JsonLogger, useValue: logger },
         {
           provide: DataSource,
           useFactory: () =>

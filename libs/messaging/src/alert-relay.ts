@@ -1,6 +1,6 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { TOPICS } from '@app/contracts';
-import { errorText, type StructuredLogger } from './json-logger';
+import { errorText, type StructuredLogger } from './structured-logger';
 
 export interface OutboxRow {
   alertId: string;
@@ -84,7 +84,7 @@ export class AlertRelay {
         errorDelayMs = this.o.errorDelayMsMin;
       } catch (err) {
         this.o.metrics.onError();
-        this.o.logger.warn('publishing alerts failed; retrying', { delayMs: errorDelayMs, error: errorText(err) });
+        this.o.logger.warn({ msg: 'publishing alerts failed; retrying', delayMs: errorDelayMs, error: errorText(err) });
         await this.sleep(errorDelayMs);
         errorDelayMs = Math.min(errorDelayMs * 2, this.o.errorDelayMsMax);
         continue;

@@ -1,6 +1,6 @@
 import { Partitioners, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type Message, type Producer } from 'kafkajs';
 import { DLQ_HEADERS, dlqTopic } from '@app/contracts';
-import { errorText, type StructuredLogger } from './json-logger';
+import { errorText, type StructuredLogger } from './structured-logger';
 import { withRetry, type RetryPolicy } from './retry';
 import { topicWatermarks } from './topics-admin';
 
@@ -107,11 +107,11 @@ export class BatchConsumer {
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       // A new generation: every partition is positioned again from Postgres before its first batch is used.
       this.positioned.clear();
-      logger.info('joined the consumer group', { groupId, assignment: e.payload.memberAssignment });
+      logger.log({ msg: 'joined the consumer group', groupId, assignment: e.payload.memberAssignment });
     });
     consumer.on(consumer.events.CRASH, (e) => {
       if (!e.payload.restart) this.o.onFatal(e.payload.error);
-      else logger.warn('the consumer crashed; kafkajs restarts it', { error: errorText(e.payload.error) });
+      else logger.warn({ msg: 'the consumer crashed; kafkajs restarts it', error: errorText(e.payload.error) });
     });
     await this.admin.connect();
     await this.producer.connect();
@@ -128,7 +128,7 @@ export class BatchConsumer {
   // Graceful stop: kafkajs lets the batch in hand finish (it commits to Postgres, then to Kafka), then leaves.
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.consumer?.disconnect().catch((err) => this.o.logger.warn('consumer disconnect failed', { error: errorText(err) }));
+    await this.consumer?.disconnect().catch((err) => this.o.logger.warn({ msg: 'consumer disconnect failed', error: errorText(err) }));
     await this.producer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
   }
@@ -160,7 +160,8 @@ export class BatchConsumer {
       this.positioned.add(tp);
       const first = BigInt(batch.messages[0]!.offset);
       if (first !== expected) {
-        this.o.logger.info('positioning the partition at the offset stored in Postgres', {
+        this.o.logger.log({
+          msg: 'positioning the partition at the offset stored in Postgres',
           topic,
           partition,
           fetchedFrom: first.toString(),
@@ -188,7 +189,7 @@ export class BatchConsumer {
       resolveOffset(last);
       // Informational only (Postgres is the source of truth); a failure here is logged, not retried.
       await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]).catch((err) =>
-        this.o.logger.warn('committing offsets to Kafka failed; Postgres has them', { topic, partition, error: errorText(err) }),
+        this.o.logger.warn({ msg: 'committing offsets to Kafka failed; Postgres has them', topic, partition, error: errorText(err) }),
       );
       await heartbeat().catch(() => undefined);
     }
@@ -280,7 +281,8 @@ export class BatchConsumer {
     summary.results.forEach((r, i) => {
       const rec = records[i]!;
       if (r.status === 'rejected') {
-        this.o.logger.warn('event rejected to the DLQ', {
+        this.o.logger.warn({
+          msg: 'event rejected to the DLQ',
           correlationId: r.publisher !== null && r.eventId !== null ? `${r.publisher}/${r.eventId}` : null,
           code: r.code,
           reason: r.message.slice(0, DLQ_MESSAGE_CHARS_MAX),
@@ -290,7 +292,8 @@ export class BatchConsumer {
         });
       } else if (r.status === 'recorded') {
         for (const a of r.alerts) {
-          this.o.logger.info('alert raised', {
+          this.o.logger.log({
+            msg: 'alert raised',
             correlationId: `${r.publisher}/${r.eventId}`,
             alertId: a.alertId,
             kind: a.kind,
@@ -305,7 +308,7 @@ export class BatchConsumer {
   private retry<T>(what: string, work: () => Promise<T>): Promise<T> {
     return withRetry(what, this.o.retry, this.o.logger, work, () => this.stopping, () => this.o.metrics.onRetry()).catch((err: unknown) => {
       if (!this.stopping) {
-        this.o.logger.error(`${what} failed after ${this.o.retry.attemptsMax} attempts`, { error: errorText(err) });
+        this.o.logger.error({ msg: `${what} failed after ${this.o.retry.attemptsMax} attempts`, error: errorText(err) });
         this.o.onFatal(err);
       }
       throw err;

@@ -1,4 +1,4 @@
-export * from './json-logger';
+export * from './structured-logger';
 export * from './retry';
 export * from './topics-admin';
 export * from './batch-consumer';

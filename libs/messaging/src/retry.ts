@@ -1,4 +1,4 @@
-import { errorText, type StructuredLogger } from './json-logger';
+import { errorText, type StructuredLogger } from './structured-logger';
 
 export interface RetryPolicy {
   attemptsMax: number;
@@ -24,7 +24,7 @@ export async function withRetry<T>(
     } catch (err) {
       if (attempt >= policy.attemptsMax || shouldStop()) throw err;
       onRetry();
-      logger.warn(`${what} failed; retrying`, { attempt, attemptsMax: policy.attemptsMax, delayMs, error: errorText(err) });
+      logger.warn({ msg: `${what} failed; retrying`, attempt, attemptsMax: policy.attemptsMax, delayMs, error: errorText(err) });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       delayMs = Math.min(delayMs * 2, policy.delayMsMax);
     }

@@ -13,3 +13,5 @@ export { MetricsController } from './metrics.controller';
 export { MetricsModule } from './metrics.module';
 export { CONTENT_TYPE, Counter, Gauge, Histogram, MetricsRegistry, registerProcessMetrics } from './metrics.registry';
 export type { HistogramOptions, Labels } from './metrics.registry';
+export { startHttpService } from './service-bootstrap';
+export type { HttpServiceOptions } from './service-bootstrap';

@@ -1,0 +1,59 @@
+// Small: what a Prometheus scrape of the ledger shows after batches, lag and retries were reported.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { BatchSummary } from '@app/messaging';
+import { MetricsRegistry } from '@app/observability';
+import { LedgerMetrics } from '../src/ledger.metrics';
+
+const summary: BatchSummary = {
+  results: [
+    { status: 'recorded', publisher: 'nvidia', eventId: 'e-1', alerts: [{ alertId: 'a-1', kind: 'THRESHOLD_CROSSED', account: 'country:AE', severity: 'info' }] },
+    { status: 'recorded', publisher: 'nvidia', eventId: 'e-2', alerts: [] },
+    { status: 'duplicate', publisher: 'nvidia', eventId: 'e-1' },
+    { status: 'rejected', code: 'UNKNOWN_CHIP', message: 'not in the catalogue', publisher: 'nvidia', eventId: 'e-3' },
+  ],
+  recorded: 2,
+  duplicates: 1,
+  rejected: 1,
+  skipped: 0,
+  entries: 3,
+};
+
+describe('ledger metrics', () => {
+  it('counts events by outcome, rejections by code, alerts by kind, entries, retries, lag and batch sizes', () => {
+    const registry = new MetricsRegistry();
+    const metrics = new LedgerMetrics(registry);
+    metrics.onBatch({ topic: 'chips.shipments.v1', partition: 0, size: 4, durationMs: 30, summary });
+    metrics.onLag('chips.shipments.v1', 0, 120n);
+    metrics.onRetry();
+
+    const lines = registry.render().split('\n');
+    for (const expected of [
+      'ledger_events_total{status="recorded"} 2',
+      'ledger_events_total{status="duplicate"} 1',
+      'ledger_events_total{status="rejected"} 1',
+      'ledger_events_total{status="skipped"} 0',
+      'ledger_rejections_total{code="UNKNOWN_CHIP"} 1',
+      'ledger_alerts_total{kind="THRESHOLD_CROSSED"} 1',
+      'ledger_entries_total 3',
+      'ledger_retries_total 1',
+      'ledger_consumer_lag{topic="chips.shipments.v1",partition="0"} 120',
+      'ledger_events_per_second 0.4',
+      'ledger_batch_size_bucket{le="1"} 0',
+      'ledger_batch_size_bucket{le="10"} 1',
+      'ledger_batch_size_count 1',
+      'ledger_batch_duration_seconds_bucket{le="0.05"} 1',
+      'ledger_batch_duration_seconds_sum 0.03',
+    ]) {
+      assert.ok(lines.includes(expected), `${expected} in\n${lines.join('\n')}`);
+    }
+  });
+
+  it('shows every outcome at 0 before the first batch', () => {
+    const registry = new MetricsRegistry();
+    new LedgerMetrics(registry);
+    const text = registry.render();
+    for (const status of ['recorded', 'duplicate', 'rejected', 'skipped']) assert.match(text, new RegExp(`^ledger_events_total\\{status="${status}"\\} 0$`, 'm'));
+    assert.match(text, /^ledger_events_per_second 0$/m);
+  });
+});

@@ -1,0 +1,40 @@
+import type { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { LogLevel } from '@app/config';
+import { enableGracefulShutdown } from './graceful-shutdown';
+import { JsonLogger } from './json.logger';
+
+export interface HttpServiceOptions {
+  // Added to every log line as { app }.
+  app: string;
+  logLevel: LogLevel;
+  port: number;
+  // The app's root module, given the logger its own services write with.
+  module: (logger: JsonLogger) => DynamicModule;
+}
+
+// Nest's own start-up lines (modules initialised, routes mapped) are not news: its logger lets through warnings
+// and errors only, or less if the service is set quieter.
+function frameworkLevel(level: LogLevel): LogLevel {
+  return level === 'fatal' || level === 'error' ? level : 'warn';
+}
+
+// Starts a service's Nest app with JSON logs, graceful shutdown on SIGTERM/SIGINT (the shutdown hooks finish the
+// work in hand) and HTTP on all interfaces. A failed start-up is logged once and ends the process with status 1,
+// so that its supervisor restarts it.
+export async function startHttpService(options: HttpServiceOptions): Promise<void> {
+  const fields = { app: options.app };
+  const logger = new JsonLogger({ level: options.logLevel, fields });
+  try {
+    const app = await NestFactory.create(options.module(logger), {
+      logger: new JsonLogger({ level: frameworkLevel(options.logLevel), fields }),
+      // Throw instead of aborting the process, so that the error is logged below as one line.
+      abortOnError: false,
+    });
+    enableGracefulShutdown(app, { logger });
+    await app.listen(options.port, '0.0.0.0');
+  } catch (error) {
+    logger.fatal({ msg: 'start-up failed', err: error });
+    process.exit(1);
+  }
+}
