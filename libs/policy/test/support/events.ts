@@ -18,8 +18,8 @@ export function nextId(prefix = 'ev'): string {
   return `${prefix}-${counter}`;
 }
 
+// The contract's largest TPP per unit; tppItems() fills with units of this size.
 export const TPP_PER_UNIT_MAX = 10_000_000;
-export const CONTROLLED_MIN_NO_DIE = 1600;
 
 // Controlled custom items (no die area, TPP per unit >= 1,600) that add up to exactly `total` TPP, so a test can
 // move an account by a hand-chosen amount.
