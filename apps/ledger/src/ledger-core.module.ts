@@ -3,7 +3,7 @@ import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { kafkaClientConfig } from '@app/config';
 import { JsonLogger, KafkaHealthCheck } from '@app/observability';
-import { createDataSource } from '@app/persistence';
+import { openDataSource } from '@app/persistence';
 import { LedgerConsumerService } from './ledger-consumer.service';
 import { LedgerMetrics } from './ledger.metrics';
 import { LEDGER_SETTINGS, type LedgerSettingsValue } from './ledger-settings.provider';
@@ -17,17 +17,7 @@ export class LedgerCoreModule {
       providers: [
         { provide: LEDGER_SETTINGS, useValue: settings },
         { provide: JsonLogger, useValue: logger },
-        {
-          provide: DataSource,
-          useFactory: async () => {
-            const ds = createDataSource(settings.database.url, {
-              ssl: settings.database.ssl,
-              poolSizeMax: settings.database.poolSizeMax,
-              applicationName: 'ledger',
-            });
-            return ds.initialize();
-          },
-        },
+        { provide: DataSource, useFactory: () => openDataSource(settings.database, 'ledger') },
         { provide: KafkaHealthCheck, useFactory: () => new KafkaHealthCheck(new Kafka(kafkaClientConfig(settings)).admin()) },
         LedgerMetrics,
         LedgerConsumerService,

@@ -3,7 +3,7 @@ import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { kafkaClientConfig } from '@app/config';
 import { JsonLogger, KafkaHealthCheck } from '@app/observability';
-import { createDataSource } from '@app/persistence';
+import { openDataSource } from '@app/persistence';
 import { AlertRelayService } from './alert-relay.service';
 import { RelayMetrics } from './relay.metrics';
 import { RELAY_SETTINGS, type RelaySettingsValue } from './relay-settings.provider';
@@ -17,15 +17,7 @@ export class RelayCoreModule {
       providers: [
         { provide: RELAY_SETTINGS, useValue: settings },
         { provide: JsonLogger, useValue: logger },
-        {
-          provide: DataSource,
-          useFactory: () =>
-            createDataSource(settings.database.url, {
-              ssl: settings.database.ssl,
-              poolSizeMax: settings.database.poolSizeMax,
-              applicationName: 'relay',
-            }).initialize(),
-        },
+        { provide: DataSource, useFactory: () => openDataSource(settings.database, 'relay') },
         { provide: KafkaHealthCheck, useFactory: () => new KafkaHealthCheck(new Kafka(kafkaClientConfig(settings)).admin()) },
         RelayMetrics,
         AlertRelayService,

@@ -25,3 +25,9 @@ export function createDataSource(url: string, opts: DataSourceOptions = {}): Dat
     extra: { max: opts.poolSizeMax ?? 10 },
   });
 }
+
+// A service's pool, connected, from the validated database settings (libs/config's DatabaseSettings); the name is
+// what Postgres shows in pg_stat_activity.
+export function openDataSource(database: { url: string; ssl: boolean; poolSizeMax: number }, applicationName: string): Promise<DataSource> {
+  return createDataSource(database.url, { ssl: database.ssl, poolSizeMax: database.poolSizeMax, applicationName }).initialize();
+}
