@@ -96,7 +96,9 @@ function appFields(app: AppName): Record<string, EnvField<unknown>> {
     case 'ledger':
       return {
         groupId: textField('LEDGER_GROUP_ID', 'ledger', NAME, NAME_EXPECTED),
-        batchSizeMax: integerField('LEDGER_BATCH_SIZE_MAX', 1, 100_000, 500),
+        // Large batches are what the ledger's throughput rests on: one transaction and one ledger-head lock per
+        // batch, so the fixed cost of each is shared by more events.
+        batchSizeMax: integerField('LEDGER_BATCH_SIZE_MAX', 1, 100_000, 5_000),
         httpPort: portField('LEDGER_HTTP_PORT', 3001),
       };
     case 'relay':
