@@ -2,6 +2,7 @@
 // (MALFORMED); a known type (UNKNOWN_TYPE); the rest of the shape (MALFORMED); the publisher's right to send it
 // (FORBIDDEN_PUBLISHER); country codes (INVALID_COUNTRY); chip ids (UNKNOWN_CHIP). Idempotency and ledger-state
 // checks come after, in judge().
+import { isUtf8 } from 'node:buffer';
 import { hash } from 'node:crypto';
 import {
   canonicalEventJson,
@@ -65,6 +66,8 @@ export function decodeEvent(pack: PolicyPack, raw: Buffer | string | null): Deco
   const bytes = typeof raw === 'string' ? (raw.length * 3 <= EVENT_BYTES_MAX ? raw.length : Buffer.byteLength(raw)) : raw.length;
   if (bytes > EVENT_BYTES_MAX) return reject('MALFORMED', `event is larger than ${EVENT_BYTES_MAX} bytes; not parsed`);
 
+  // Replacing invalid bytes would let two different payloads read alike; a legal record takes text as sent.
+  if (typeof raw !== 'string' && !isUtf8(raw)) return reject('MALFORMED', 'event is not valid UTF-8');
   let doc: unknown;
   try {
     doc = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));

@@ -326,3 +326,30 @@ describe('order of the checks', () => {
     assert.equal(codeOf(remove('aws', 'IN', 3_000_000, { eventId: 'rm-1' }), [installIt, removeIt]), 'DUPLICATE_CONFLICT');
   });
 });
+
+// Added by the lead: identifiers and bytes at the edge of what the contract allows.
+
+test('a consignee id with spaces and capitals is accepted; one with ":" (the account-id separator) is MALFORMED', () => {
+  const pack = loadPolicyPack();
+  const base = {
+    type: 'chip.shipment', version: 1, eventId: 'id-edge-1', publisher: 'nvidia', occurredAt: '2026-03-14T09:30:00Z',
+    consignee: { id: 'Acme AI FZ-LLC', country: 'AE' }, authorization: { kind: 'LICENSE', ref: 'D1' }, items: [{ chip: 'H100-SXM', quantity: 1 }],
+  };
+  assert.equal(decodeEvent(pack, JSON.stringify(base)).ok, true);
+  const colon = decodeEvent(pack, JSON.stringify({ ...base, consignee: { id: 'acme:ai', country: 'AE' } }));
+  assert.equal(colon.ok, false);
+  assert.equal(colon.ok === false && colon.code, 'MALFORMED');
+});
+
+test('bytes that are not valid UTF-8 are MALFORMED rather than silently replaced', () => {
+  const pack = loadPolicyPack();
+  const text = JSON.stringify({
+    type: 'chip.shipment', version: 1, eventId: 'utf8-edge-1', publisher: 'nvidia', occurredAt: '2026-03-14T09:30:00Z',
+    consignee: { id: 'acme-XX', country: 'AE' }, authorization: { kind: 'LICENSE', ref: 'D1' }, items: [{ chip: 'H100-SXM', quantity: 1 }],
+  });
+  const bytes = Buffer.from(text, 'utf8');
+  bytes[bytes.indexOf('XX')] = 0xff;
+  const result = decodeEvent(pack, bytes);
+  assert.equal(result.ok === false && result.code, 'MALFORMED');
+  assert.equal(decodeEvent(pack, Buffer.from(text, 'utf8')).ok, true);
+});

@@ -6,8 +6,10 @@ export const OCCURRED_AT_PATTERN =
   '^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$';
 // Shape only: whether the code is assigned is checked separately (INVALID_COUNTRY).
 export const COUNTRY_PATTERN = '^[A-Z]{2}$';
-// Identifiers of consignees, VEUs and data centres: they become parts of account ids.
-export const ENTITY_ID_PATTERN = '^[A-Za-z0-9._-]{1,128}$';
+// Identifiers of consignees, VEUs and data centres. They become parts of account ids, which use ':' as the
+// separator, so ':' is the one printable character they may not contain (nor control characters, nor leading or
+// trailing spaces, which would make two ids look alike).
+export const ENTITY_ID_PATTERN = '^(?! )[^:\\u0000-\\u001f\\u007f]{1,128}(?<! )$';
 // A well-formed chip model id; whether the catalogue knows it is checked separately (UNKNOWN_CHIP).
 export const CHIP_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$';
 
