@@ -173,7 +173,7 @@ topics() {
   answers || die "no broker at $host:$port (scripts/kafka.sh start)"
   install
   local wanted existing line name partitions current
-  wanted=$(node "$root/scripts/kafka/topic-partitions.js") || die "could not read libs/contracts/src/topics.ts"
+  wanted=$(node "$root/scripts/kafka/topics.js") || die "could not read libs/contracts/src/topics.ts"
   # One describe call for all topics: each JVM start costs about a second.
   existing=$(tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$host:$port" --describe --exclude-internal |
     sed -n 's/^Topic: \([^[:space:]]*\)[[:space:]].*PartitionCount: \([0-9]*\).*/\1 \2/p')
