@@ -7,7 +7,8 @@
 #   scripts/kafka.sh start     install if needed, format storage (once), start in the background, wait, create topics
 #   scripts/kafka.sh stop      stop the broker this script started (SIGTERM, then SIGKILL after a grace period)
 #   scripts/kafka.sh status    exit 0 when a broker answers at 127.0.0.1:9092
-#   scripts/kafka.sh topics    create the topics of libs/contracts/src/topics.ts that are missing
+#   scripts/kafka.sh topics    create the topics of libs/contracts/src/topics.ts that are missing, and give the input
+#                              topics and their DLQs their max.message.bytes (scripts/kafka/topics.js)
 #
 # Every command is idempotent. If some other Kafka already answers at 127.0.0.1:9092, start uses it as it is.
 #
@@ -172,24 +173,46 @@ status() {
 topics() {
   answers || die "no broker at $host:$port (scripts/kafka.sh start)"
   install
-  local wanted existing line name partitions current
+  local wanted existing name partitions bytes current current_bytes config
   wanted=$(node "$root/scripts/kafka/topics.js") || die "could not read libs/contracts/src/topics.ts"
-  # One describe call for all topics: each JVM start costs about a second.
+  # One describe call for all topics: each JVM start costs about a second. Lines are tab-separated fields
+  # (Topic: NAME, PartitionCount: N, Configs: k=v,k=v); keep "NAME N max.message.bytes" ("-" when not set).
   existing=$(tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$host:$port" --describe --exclude-internal |
-    sed -n 's/^Topic: \([^[:space:]]*\)[[:space:]].*PartitionCount: \([0-9]*\).*/\1 \2/p')
-  while read -r name partitions; do
-    current=$(awk -v n="$name" '$1 == n { print $2 }' <<<"$existing")
+    awk -F'\t' '/^Topic: .*PartitionCount: / {
+      name = ""; count = ""; bytes = "-"
+      for (i = 1; i <= NF; i++) {
+        if ($i ~ /^Topic: /) name = substr($i, 8)
+        else if ($i ~ /^PartitionCount: /) count = substr($i, 17)
+        else if ($i ~ /^Configs: /) {
+          n = split(substr($i, 10), kv, ",")
+          for (j = 1; j <= n; j++) if (kv[j] ~ /^max\.message\.bytes=/) bytes = substr(kv[j], 19)
+        }
+      }
+      print name, count, bytes
+    }')
+  while read -r name partitions bytes; do
+    read -r current current_bytes < <(awk -v n="$name" '$1 == n { print $2, $3 }' <<<"$existing")
+    config=()
+    [[ $bytes != - ]] && config=(--config "max.message.bytes=$bytes")
     if [[ -z $current ]]; then
       tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$host:$port" --create --if-not-exists \
-        --topic "$name" --partitions "$partitions" --replication-factor 1 >/dev/null
-      say "created $name ($partitions partitions)"
-    elif ((current < partitions)); then
+        --topic "$name" --partitions "$partitions" --replication-factor 1 "${config[@]}" >/dev/null
+      say "created $name ($partitions partitions${config:+, max.message.bytes=$bytes})"
+      continue
+    fi
+    if ((current < partitions)); then
       tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$host:$port" --alter \
         --topic "$name" --partitions "$partitions" >/dev/null
       say "raised $name from $current to $partitions partitions"
     elif ((current > partitions)); then
       # Kafka cannot remove partitions; say so instead of failing every later run.
       say "warning: $name has $current partitions, the contract says $partitions (delete .run/kafka to start afresh)"
+    fi
+    # A topic created before its size limit was set (or by hand) gets it now; one already right is left alone.
+    if [[ $bytes != - && $current_bytes != "$bytes" ]]; then
+      tool kafka.admin.ConfigCommand --bootstrap-server "$host:$port" --entity-type topics --entity-name "$name" \
+        --alter --add-config "max.message.bytes=$bytes" >/dev/null
+      say "set max.message.bytes=$bytes on $name (was ${current_bytes/#-/the broker default})"
     fi
   done <<<"$wanted"
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Prints "<topic> <partitions>" for every topic of the wire contract, one per line, so that shell scripts
-// create exactly the topics in libs/contracts/src/topics.ts. Uses the compiled file when it is at least as new
-// as the source; otherwise transpiles the source on the fly, so it works before the first build.
+// Prints "<topic> <partitions> <max.message.bytes>" for every topic of the wire contract, one per line ("-" where the
+// broker's default applies), so that shell scripts create exactly the topics in libs/contracts/src/topics.ts. Uses
+// the compiled file when it is at least as new as the source; otherwise transpiles the source on the fly, so it
+// works before the first build. test/platform/manifests.spec.ts checks the k8s KafkaTopics and docker-compose's
+// topic creation against what this prints (require() it for topicSpecs()).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -24,5 +26,21 @@ function load() {
   return mod.exports;
 }
 
-const { TOPIC_PARTITIONS } = load();
-for (const [name, partitions] of Object.entries(TOPIC_PARTITIONS)) process.stdout.write(`${name} ${partitions}\n`);
+// The input topics and their DLQs accept records of up to three times EVENT_BYTES_MAX (1 MiB): an event over the
+// limit must still reach the ledger, which rejects it as MALFORMED (a broker that refused it would leave the
+// producer with an error and no record), and its DLQ copy carries the original bytes plus the rejection headers.
+function topicSpecs() {
+  const { TOPIC_PARTITIONS, INPUT_TOPICS, EVENT_BYTES_MAX, dlqTopic } = load();
+  const large = new Set(INPUT_TOPICS.flatMap((topic) => [topic, dlqTopic(topic)]));
+  return Object.entries(TOPIC_PARTITIONS).map(([name, partitions]) => ({
+    name,
+    partitions,
+    maxMessageBytes: large.has(name) ? 3 * EVENT_BYTES_MAX : null,
+  }));
+}
+
+module.exports = { topicSpecs };
+
+if (require.main === module) {
+  for (const t of topicSpecs()) process.stdout.write(`${t.name} ${t.partitions} ${t.maxMessageBytes ?? '-'}\n`);
+}

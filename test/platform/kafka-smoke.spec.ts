@@ -1,11 +1,18 @@
-// The real broker (scripts/kafka.sh) has every topic of the contract with its partition count, and each one carries
-// bytes, keys and headers through kafkajs unchanged, to a consumer group as the services use them.
+// The real broker (scripts/kafka.sh) has every topic of the contract with its partition count and size limit, and
+// each one carries bytes, keys and headers through kafkajs unchanged, to a consumer group as the services use them.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { Admin, Consumer, Producer } from 'kafkajs';
+import * as path from 'node:path';
+import { ConfigResourceTypes, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { ALL_TOPICS, TOPIC_PARTITIONS } from '@app/contracts';
 import { testKafka, uniqueName, waitFor } from '../support';
+
+// What scripts/kafka.sh creates (plain JavaScript, shared with the shell script).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { topicSpecs } = require(path.resolve(__dirname, '..', '..', '..', 'scripts', 'kafka', 'topics.js')) as {
+  topicSpecs(): Array<{ name: string; partitions: number; maxMessageBytes: number | null }>;
+};
 
 describe('Kafka smoke (real broker)', () => {
   const kafka = testKafka('platform-smoke');
@@ -26,6 +33,17 @@ describe('Kafka smoke (real broker)', () => {
     const { topics } = await admin.fetchTopicMetadata({ topics: [...ALL_TOPICS] });
     const counts = Object.fromEntries(topics.map((t) => [t.name, t.partitions.length]));
     assert.deepEqual(counts, { ...TOPIC_PARTITIONS });
+  });
+
+  it('has the max.message.bytes of scripts/kafka.sh on the input topics and their DLQs', async () => {
+    const sized = topicSpecs().filter((t) => t.maxMessageBytes !== null);
+    assert.ok(sized.length > 0);
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: sized.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.name, configNames: ['max.message.bytes'] })),
+    });
+    const actual = Object.fromEntries(resources.map((r) => [r.resourceName, r.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue]));
+    assert.deepEqual(actual, Object.fromEntries(sized.map((t) => [t.name, String(t.maxMessageBytes)])));
   });
 
   it('delivers key, bytes and headers on every topic to a consumer group', async () => {

@@ -10,7 +10,7 @@ import { Namespace, ConfigMap, Service } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
-import { TOPIC_PARTITIONS, INPUT_TOPICS } from '@app/contracts';
+import { dlqTopic, EVENT_BYTES_MAX, INPUT_TOPICS, TOPIC_PARTITIONS } from '@app/contracts';
 import { AppName, loadApiSettings, loadCliSettings, loadLedgerSettings, loadRelaySettings, settingsReference } from '@app/config';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -30,6 +30,22 @@ const objects: { file: string; obj: Obj }[] = k8sFiles
 const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, { image?: string; command?: string[] | string; environment?: Record<string, unknown>; healthcheck?: { test: string[] }; ports?: string[] }>;
 };
+
+// What scripts/kafka.sh creates (plain JavaScript, shared with the shell script).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { topicSpecs } = require(path.join(root, 'scripts', 'kafka', 'topics.js')) as {
+  topicSpecs(): Array<{ name: string; partitions: number; maxMessageBytes: number | null }>;
+};
+
+// The topics compose's kafka-topics one-shot creates, from its list of name:partitions:max.message.bytes.
+function composeTopics(): { partitions: Record<string, number>; maxMessageBytes: Record<string, number | null> } {
+  const script = JSON.stringify(compose.services['kafka-topics'].command);
+  const specs = [...script.matchAll(/([a-z][a-z0-9.]+\.v1(?:\.dlq)?):(\d+):(\d+|-)/g)];
+  return {
+    partitions: Object.fromEntries(specs.map((m) => [m[1], Number(m[2])])),
+    maxMessageBytes: Object.fromEntries(specs.map((m) => [m[1], m[3] === '-' ? null : Number(m[3])])),
+  };
+}
 
 const loaders: Record<AppName, (env: Record<string, string>) => unknown> = {
   ledger: loadLedgerSettings,
@@ -105,11 +121,24 @@ describe('manifests', () => {
       objects.filter(({ obj }) => obj.kind === 'KafkaTopic').map(({ obj }) => [obj.spec.topicName, obj.spec.partitions]),
     );
     assert.deepEqual(k8sTopics, { ...TOPIC_PARTITIONS });
-    const script = JSON.stringify(compose.services['kafka-topics'].command);
-    const composeTopics = Object.fromEntries([...script.matchAll(/([a-z][a-z0-9.]+\.v1(?:\.dlq)?):(\d+)/g)].map((m) => [m[1], Number(m[2])]));
-    assert.deepEqual(composeTopics, { ...TOPIC_PARTITIONS });
+    assert.deepEqual(composeTopics().partitions, { ...TOPIC_PARTITIONS });
     const kafka = objects.find(({ obj }) => obj.kind === 'Kafka')!.obj;
     assert.equal(kafka.spec.kafka.config['auto.create.topics.enable'], false);
+  });
+
+  it('scripts/kafka.sh, Kubernetes and compose give each topic the same max.message.bytes, room for an oversized event', () => {
+    const script = Object.fromEntries(topicSpecs().map((t) => [t.name, t.maxMessageBytes]));
+    const k8s = Object.fromEntries(
+      objects.filter(({ obj }) => obj.kind === 'KafkaTopic').map(({ obj }) => [obj.spec.topicName, obj.spec.config?.['max.message.bytes'] ?? null]),
+    );
+    assert.deepEqual(k8s, script, 'k8s KafkaTopics against scripts/kafka/topics.js');
+    assert.deepEqual(composeTopics().maxMessageBytes, script, 'compose kafka-topics against scripts/kafka/topics.js');
+    // The ledger rejects an event over EVENT_BYTES_MAX itself, so its topic must carry more than that, and the DLQ
+    // as much as the input topic (the original bytes plus the rejection headers).
+    for (const topic of INPUT_TOPICS) {
+      assert.ok((script[topic] ?? 0) > EVENT_BYTES_MAX, `${topic} accepts records over EVENT_BYTES_MAX`);
+      assert.equal(script[dlqTopic(topic)], script[topic], `${dlqTopic(topic)} accepts what ${topic} does`);
+    }
   });
 
   it('compose runs the Kafka version of scripts/kafka.sh', () => {
