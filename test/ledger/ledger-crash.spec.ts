@@ -1,6 +1,9 @@
 // Large: crash safety. While 50,000 events flow, the ledger (and the relay) are SIGKILLed at random moments and
 // restarted. At the end the balances and alerts equal the offline replay's, no event is counted twice, `verify`
 // passes and every alert id has reached compliance.alerts.v1 at least once.
+// The input topics are shared with the specs that run at the same time: this ledger records their events too, so
+// every count is of this run's own (tagged) events and their alerts, the waits are for the offsets of what this
+// spec published, and the comparison is with the replay of exactly what this ledger recorded, in its order.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,15 +14,18 @@ import { TOPICS } from '@app/contracts';
 import { loadPolicyPack, Replayer } from '@app/policy';
 import { testKafka, uniqueName, waitFor } from '../support';
 import {
+  alertIdsCausedBy,
   caughtUp,
   cli,
+  countRecorded,
   createLedgerDatabase,
   generateFeed,
-  ledgerSnapshot,
+  inputEndOffsets,
+  ledgerAndReplaySnapshots,
   randomPort,
-  replaySnapshot,
   startAtEndOfTopics,
   startService,
+  tagFeed,
   type LedgerDatabase,
   type ServiceProcess,
 } from './ledger-fixtures';
@@ -63,7 +69,7 @@ describe('ledger crash safety', () => {
 
   it('survives SIGKILLs of the ledger and the relay without losing or doubling anything', { timeout: 420_000 }, async (t) => {
     const run = groupId.slice(-12);
-    const lines = (await generateFeed(EVENTS, 99)).map((l) => l.replace(/"eventId":"([^"]*)"/, `"eventId":"$1-${run}"`));
+    const lines = tagFeed(await generateFeed(EVENTS, 99), run);
     const file = path.join(tmp, 'feed.ndjson');
     fs.writeFileSync(file, `${lines.join('\n')}\n`);
 
@@ -76,9 +82,9 @@ describe('ledger crash safety', () => {
     startRelay();
     const publishing = cli(['publish', file, '--rate', String(PUBLISH_RATE_PER_S)]);
 
-    // Each kill comes while the ledger is visibly recording (its inbox grew since it was started) and events are
-    // still waiting, at a random moment of that flow.
-    const inboxCount = async () => ((await db.ds.query(`SELECT count(*)::int AS n FROM inbox`)) as Array<{ n: number }>)[0]!.n;
+    // Each kill comes while the ledger is visibly recording this run's events (their count grew since it was
+    // started) and some are still waiting, at a random moment of that flow.
+    const inboxCount = () => countRecorded(db.ds, run);
     let killsMidFlow = 0;
     for (let k = 0; k < LEDGER_KILLS; k++) {
       const startCount = await inboxCount();
@@ -98,32 +104,31 @@ describe('ledger crash safety', () => {
     const publishResult = await publishing;
     assert.equal(publishResult.code, 0, publishResult.stderr);
 
-    await waitFor(() => caughtUp(admin, db.ds, groupId), { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 500, what: 'the ledger to catch up' });
-    await waitFor(async () => (await db.ds.query(`SELECT count(*)::int AS n FROM alerts WHERE published_at IS NULL`))[0].n === 0, {
+    const ends = await inputEndOffsets(admin);
+    await waitFor(() => caughtUp(admin, db.ds, groupId, ends), { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 500, what: 'the ledger to judge the feed' });
+    await waitFor(async () => (await alertIdsCausedBy(db.ds, run, { unpublished: true })).length === 0, {
       timeoutMs: 60_000,
       intervalMs: 250,
-      what: 'the relay to publish every alert',
+      what: "the relay to publish every alert of this run's events",
     });
 
     // Every event recorded once: as many as the file replay records, and no entry written twice for an event.
     const replayOfFile = new Replayer(loadPolicyPack());
     lines.forEach((l, i) => replayOfFile.push(l, i + 1));
-    const [{ n: recorded }] = (await db.ds.query(`SELECT count(*)::int AS n FROM inbox`)) as Array<{ n: number }>;
-    assert.equal(recorded, replayOfFile.result().counts.recorded);
+    assert.equal(await countRecorded(db.ds, run), replayOfFile.result().counts.recorded);
     const [{ n: doubled }] = (await db.ds.query(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM ledger_entries GROUP BY event_publisher, event_id, account_id HAVING count(*) > 1) d`,
     )) as Array<{ n: number }>;
     assert.equal(doubled, 0);
 
-    const ledgerState = await ledgerSnapshot(db.ds);
-    const replay = await replaySnapshot(db.ds);
+    const { ledger: ledgerState, replay } = await ledgerAndReplaySnapshots(db.ds);
     assert.deepEqual(ledgerState.accounts, replay.accounts);
     assert.deepEqual(ledgerState.alerts, replay.alerts);
 
     const verify = await cli(['verify'], { DATABASE_URL: db.url });
     assert.equal(verify.code, 0, verify.stdout);
 
-    const expected = new Set(((await db.ds.query(`SELECT alert_id FROM alerts`)) as Array<{ alert_id: string }>).map((r) => r.alert_id));
+    const expected = new Set(await alertIdsCausedBy(db.ds, run));
     assert.ok(expected.size > 100);
     const seen = new Set<string>();
     const consumer = kafka.consumer({ groupId: alertGroup });

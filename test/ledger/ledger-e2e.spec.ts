@@ -1,6 +1,9 @@
 // Large: the ledger service as a child process on real Kafka and Postgres. (a) a generated feed published with
 // `ledger publish` ends in the same accounts and alerts as the offline replay of what the ledger recorded;
 // (c) bad input lands on its topic's DLQ with its code while the good events around it are recorded.
+// The input topics are shared with the specs that run at the same time: this ledger records their events too, so
+// every count is of this run's own (tagged) events, the waits are for the offsets of what this spec published, and
+// the comparison is with the replay of exactly what this ledger recorded, in its order.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,13 +16,15 @@ import { testKafka, uniqueName, waitFor } from '../support';
 import {
   caughtUp,
   cli,
+  countRecorded,
   createLedgerDatabase,
   generateFeed,
-  ledgerSnapshot,
+  inputEndOffsets,
+  ledgerAndReplaySnapshots,
   randomPort,
-  replaySnapshot,
   startAtEndOfTopics,
   startService,
+  tagFeed,
   type LedgerDatabase,
   type ServiceProcess,
 } from './ledger-fixtures';
@@ -50,18 +55,18 @@ describe('ledger service end to end', () => {
   });
 
   it('(a) ends in the accounts and alerts of the offline replay', async () => {
-    const feed = await generateFeed(3000, 21);
-    // Event ids unique to this run, so that earlier runs on the same topics cannot make them duplicates.
+    // Tagged with this run, so that earlier runs and other specs on the same topics cannot make them duplicates or
+    // change how they are judged.
     const run = groupId.slice(-12);
-    const lines = feed.map((l) => l.replace(/"eventId":"([^"]*)"/, `"eventId":"$1-${run}"`));
+    const lines = tagFeed(await generateFeed(3000, 21), run);
     const file = path.join(tmp, 'feed.ndjson');
     fs.writeFileSync(file, `${lines.join('\n')}\n`);
     const published = await cli(['publish', file]);
     assert.equal(published.code, 0, published.stderr);
-    await waitFor(() => caughtUp(admin, db.ds, groupId), { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 250, what: 'the ledger to catch up' });
+    const ends = await inputEndOffsets(admin);
+    await waitFor(() => caughtUp(admin, db.ds, groupId, ends), { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 250, what: 'the ledger to judge the feed' });
 
-    const ledgerState = await ledgerSnapshot(db.ds);
-    const replay = await replaySnapshot(db.ds);
+    const { ledger: ledgerState, replay } = await ledgerAndReplaySnapshots(db.ds);
     assert.ok(ledgerState.accounts.length > 20);
     assert.ok(ledgerState.alerts.length > 0);
     assert.deepEqual(ledgerState.accounts, replay.accounts);
@@ -70,8 +75,7 @@ describe('ledger service end to end', () => {
     // The file replayed in file order records as many events as the ledger did (order changes no count).
     const fileReplay = new Replayer(loadPolicyPack());
     lines.forEach((l, i) => fileReplay.push(l, i + 1));
-    const [{ n }] = (await db.ds.query(`SELECT count(*)::int AS n FROM inbox WHERE payload->>'eventId' LIKE $1`, [`%-${run}`])) as Array<{ n: number }>;
-    assert.equal(n, fileReplay.result().counts.recorded);
+    assert.equal(await countRecorded(db.ds, run), fileReplay.result().counts.recorded);
 
     const verify = await cli(['verify'], { DATABASE_URL: db.url });
     assert.equal(verify.code, 0, verify.stdout);
@@ -101,6 +105,9 @@ describe('ledger service end to end', () => {
         code: 'FORBIDDEN_PUBLISHER',
       },
     ];
+    // This spec's DLQ records come after the current ends (other ledgers write there too).
+    const dlqs = [dlqTopic(TOPICS.shipments), dlqTopic(TOPICS.policy)];
+    const dlqEnds = await Promise.all(dlqs.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const sent: Array<{ topic: string; partition: number; offset: string; code: string | null; eventId: string | null }> = [];
@@ -113,7 +120,8 @@ describe('ledger service end to end', () => {
       }
     }
     await producer.disconnect();
-    await waitFor(() => caughtUp(admin, db.ds, groupId), { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 250, what: 'the ledger to catch up' });
+    const ends = await inputEndOffsets(admin);
+    await waitFor(() => caughtUp(admin, db.ds, groupId, ends), { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 250, what: 'the ledger to judge the events' });
 
     const goodIds = sent.filter((s) => s.code === null).map((s) => s.eventId!);
     const recorded = (await db.ds.query(`SELECT event_id FROM inbox WHERE publisher = 'nvidia' AND event_id = ANY($1::text[])`, [goodIds])) as Array<{
@@ -121,12 +129,14 @@ describe('ledger service end to end', () => {
     }>;
     assert.equal(recorded.length, goodIds.length, 'every good event around the bad ones is recorded');
 
-    // Read both DLQs from the beginning; keep the records whose source offsets are the ones this spec sent.
+    // Read both DLQs from where they ended before this spec sent anything; keep the records whose source offsets are
+    // the ones this spec sent.
     const wanted = new Map(sent.filter((s) => s.code !== null).map((s) => [`${s.topic}/${s.partition}/${s.offset}`, s.code!]));
     const found = new Map<string, string>();
-    const consumer = kafka.consumer({ groupId: uniqueName('dlq_reader'), maxBytesPerPartition: 4 * 1024 * 1024 });
+    // A short fetch wait: disconnect() waits for the fetch in flight, which otherwise idles 5 s at the end of the DLQs.
+    const consumer = kafka.consumer({ groupId: uniqueName('dlq_reader'), maxBytesPerPartition: 4 * 1024 * 1024, maxWaitTimeInMs: 100 });
     await consumer.connect();
-    await consumer.subscribe({ topics: [dlqTopic(TOPICS.shipments), dlqTopic(TOPICS.policy)], fromBeginning: true });
+    await consumer.subscribe({ topics: dlqs, fromBeginning: true });
     const header = (h: IHeaders | undefined, k: string) => h?.[k]?.toString() ?? '';
     await consumer.run({
       eachMessage: async ({ message }) => {
@@ -134,6 +144,7 @@ describe('ledger service end to end', () => {
         if (wanted.has(k)) found.set(k, header(message.headers, DLQ_HEADERS.code));
       },
     });
+    for (const { topic, offsets } of dlqEnds) for (const o of offsets) consumer.seek({ topic, partition: o.partition, offset: o.high });
     try {
       await waitFor(() => found.size === wanted.size, { timeoutMs: 60_000, what: 'every bad event on its DLQ' });
     } finally {

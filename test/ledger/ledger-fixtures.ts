@@ -53,13 +53,45 @@ export async function generateFeed(events: number, seed: number): Promise<string
   return stdout.split('\n').filter((l) => l.trim() !== '');
 }
 
+// ---- this run's events ----------------------------------------------------------------------------------------
+
+// Every spec's ledger consumes the shared input topics, so it also records what other specs publish meanwhile (the
+// test runner runs two spec files at once). A spec tells its own events apart by a suffix on their event ids that no
+// other run uses; the same suffix on data-center ids keeps its installed bases apart, so that a REMOVE is judged
+// against its own INSTALLs only and no other spec can turn it into NEGATIVE_INSTALLED_BASE (or save it from that).
+export function tagFeed(lines: readonly string[], run: string): string[] {
+  return lines.map((line) =>
+    line.replace(/"eventId":"([^"]*)"/, `"eventId":"$1-${run}"`).replace(/"dataCenter":\{"id":"([^"]*)"/, `"dataCenter":{"id":"$1-${run}"`),
+  );
+}
+
+// How many of the events tagged `run` the ledger recorded.
+export async function countRecorded(ds: DataSource, run: string): Promise<number> {
+  const [row] = (await ds.query(`SELECT count(*)::int AS n FROM inbox WHERE right(event_id, char_length($1)) = $1`, [`-${run}`])) as Array<{ n: number }>;
+  return row!.n;
+}
+
+// The ids of the alerts caused by events tagged `run`; `unpublished` keeps those the relay has not published yet.
+export async function alertIdsCausedBy(ds: DataSource, run: string, { unpublished = false } = {}): Promise<string[]> {
+  const rows = (await ds.query(
+    `SELECT alert_id FROM alerts WHERE right(payload->'causedBy'->>'eventId', char_length($1)) = $1 ${unpublished ? 'AND published_at IS NULL' : ''}`,
+    [`-${run}`],
+  )) as Array<{ alert_id: string }>;
+  return rows.map((r) => r.alert_id);
+}
+
+// ---- the ledger against the offline replay --------------------------------------------------------------------
+
+// Anything that runs SQL: a DataSource, or the EntityManager of a transaction.
+type Queryable = Pick<DataSource, 'query'>;
+
 export interface LedgerSnapshot {
   accounts: Array<{ id: string; usedTpp: string; capTpp: string | null; disarmedMask: number }>;
   alerts: unknown[];
 }
 
 // What the ledger holds: accounts and alerts, in comparable form.
-export async function ledgerSnapshot(ds: DataSource): Promise<LedgerSnapshot> {
+export async function ledgerSnapshot(ds: Queryable): Promise<LedgerSnapshot> {
   const accounts = (await ds.query(`SELECT id, used_tpp, cap_tpp, disarmed_mask FROM accounts ORDER BY id COLLATE "C"`)) as Array<{
     id: string;
     used_tpp: string;
@@ -75,7 +107,7 @@ export async function ledgerSnapshot(ds: DataSource): Promise<LedgerSnapshot> {
 
 // The offline replay of the events the ledger recorded, in the order it recorded them. Caps are compared at each
 // account's latest event, which is what the ledger stores.
-export async function replaySnapshot(ds: DataSource, pack: PolicyPack = loadPolicyPack()): Promise<LedgerSnapshot> {
+export async function replaySnapshot(ds: Queryable, pack: PolicyPack = loadPolicyPack()): Promise<LedgerSnapshot> {
   const events = (await ds.query(`SELECT payload::text AS payload FROM inbox ORDER BY recorded_seq`)) as Array<{ payload: string }>;
   const replayer = new Replayer(pack);
   events.forEach((e, i) => replayer.push(e.payload, i + 1));
@@ -90,6 +122,23 @@ export async function replaySnapshot(ds: DataSource, pack: PolicyPack = loadPoli
     }),
     alerts: replayer.result().alerts.map((a) => JSON.parse(stringifyJson(a)) as unknown),
   };
+}
+
+// Both snapshots read in one REPEATABLE READ transaction, so they describe the same moment even while the ledger goes
+// on recording other specs' events.
+export async function ledgerAndReplaySnapshots(ds: DataSource, pack: PolicyPack = loadPolicyPack()): Promise<{ ledger: LedgerSnapshot; replay: LedgerSnapshot }> {
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.startTransaction('REPEATABLE READ');
+    const ledger = await ledgerSnapshot(runner.manager);
+    const replay = await replaySnapshot(runner.manager, pack);
+    await runner.commitTransaction();
+    return { ledger, replay };
+  } finally {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    await runner.release();
+  }
 }
 
 export async function countRows(ds: DataSource, table: string): Promise<number> {
@@ -155,18 +204,25 @@ export async function startAtEndOfTopics(admin: Admin, ds: DataSource, groupId: 
   }
 }
 
-// True once the ledger has stored offsets at (or past) the current end of every input partition.
-export async function caughtUp(admin: Admin, ds: DataSource, groupId: string): Promise<boolean> {
+// The end of every input partition now, keyed "topic/partition". Taken right after a spec published its events, it
+// is what the ledger must reach to have judged them all, whatever other specs publish afterwards.
+export async function inputEndOffsets(admin: Admin): Promise<Map<string, bigint>> {
+  const ends = new Map<string, bigint>();
+  for (const topic of INPUT_TOPICS) {
+    for (const o of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${o.partition}`, BigInt(o.high));
+  }
+  return ends;
+}
+
+// True once the ledger has stored offsets at (or past) `ends` on every input partition (by default, the current end).
+export async function caughtUp(admin: Admin, ds: DataSource, groupId: string, ends?: ReadonlyMap<string, bigint>): Promise<boolean> {
+  const target = ends ?? (await inputEndOffsets(admin));
   const rows = (await ds.query(`SELECT topic, partition, next_offset FROM consumer_offsets WHERE group_id = $1`, [groupId])) as Array<{
     topic: string;
     partition: number;
     next_offset: string;
   }>;
   const stored = new Map(rows.map((r) => [`${r.topic}/${r.partition}`, BigInt(r.next_offset)]));
-  for (const topic of INPUT_TOPICS) {
-    for (const o of await admin.fetchTopicOffsets(topic)) {
-      if ((stored.get(`${topic}/${o.partition}`) ?? 0n) < BigInt(o.high)) return false;
-    }
-  }
+  for (const [partition, end] of target) if ((stored.get(partition) ?? 0n) < end) return false;
   return true;
 }
