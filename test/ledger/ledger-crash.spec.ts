@@ -48,6 +48,14 @@ describe('ledger crash safety', () => {
   let relay: ServiceProcess | null = null;
   let env: Record<string, string>;
 
+  // A wait that times out says what the services were doing: whether they still run, and their last log lines.
+  const explained = async <T>(wait: Promise<T>): Promise<T> =>
+    wait.catch((err: Error) => {
+      const state = (name: string, p: ServiceProcess | null) =>
+        `${name} (${p === null ? 'not started' : p.child.exitCode !== null || p.child.signalCode !== null ? `exited: ${p.child.exitCode ?? p.child.signalCode}` : 'running'}):\n${p?.log.slice(-15).join('\n') ?? ''}`;
+      throw new Error(`${err.message}\n${state('ledger', ledger)}\n${state('relay', relay)}`, { cause: err });
+    });
+
   const startLedger = () => (ledger = startService('ledger', { ...env, LEDGER_HTTP_PORT: String(randomPort()) }));
   const startRelay = () => (relay = startService('relay', { ...env, RELAY_HTTP_PORT: String(randomPort()) }));
 
@@ -88,7 +96,7 @@ describe('ledger crash safety', () => {
     let killsMidFlow = 0;
     for (let k = 0; k < LEDGER_KILLS; k++) {
       const startCount = await inboxCount();
-      await waitFor(async () => (await inboxCount()) > startCount + 200, { timeoutMs: 60_000, intervalMs: 50, what: 'the ledger to record events' });
+      await explained(waitFor(async () => (await inboxCount()) > startCount + 200, { timeoutMs: 60_000, intervalMs: 50, what: 'the ledger to record events' }));
       await sleep(Math.random() * 1000);
       const n = await inboxCount();
       t.diagnostic(`SIGKILL ledger with ${n} of ${EVENTS} events recorded`);
@@ -105,12 +113,14 @@ describe('ledger crash safety', () => {
     assert.equal(publishResult.code, 0, publishResult.stderr);
 
     const ends = await inputEndOffsets(admin);
-    await waitFor(() => caughtUp(admin, db.ds, groupId, ends), { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 500, what: 'the ledger to judge the feed' });
-    await waitFor(async () => (await alertIdsCausedBy(db.ds, run, { unpublished: true })).length === 0, {
-      timeoutMs: 60_000,
-      intervalMs: 250,
-      what: "the relay to publish every alert of this run's events",
-    });
+    await explained(waitFor(() => caughtUp(admin, db.ds, groupId, ends), { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 500, what: 'the ledger to judge the feed' }));
+    await explained(
+      waitFor(async () => (await alertIdsCausedBy(db.ds, run, { unpublished: true })).length === 0, {
+        timeoutMs: 60_000,
+        intervalMs: 250,
+        what: "the relay to publish every alert of this run's events",
+      }),
+    );
 
     // Every event recorded once: as many as the file replay records, and no entry written twice for an event.
     const replayOfFile = new Replayer(loadPolicyPack());

@@ -182,8 +182,11 @@ export function startService(app: 'ledger' | 'relay', env: Record<string, string
   };
 }
 
+// An HTTP port for a service under test, below the range the OS takes ephemeral ports from for outgoing connections
+// (Linux: 32768 and up; macOS and Windows: 49152 and up). A port from that range can be held by one of the many
+// Kafka and Postgres client sockets open during a test run, and the service would then fail to listen and exit.
 export function randomPort(): number {
-  return 20_000 + Math.floor(Math.random() * 20_000);
+  return 20_000 + Math.floor(Math.random() * 12_000);
 }
 
 // ---- Kafka ----------------------------------------------------------------------------------------------------
