@@ -6,7 +6,7 @@ import { INPUT_TOPICS } from '@app/contracts';
 import { BatchConsumer, errorText, type BatchSummary, type ConsumedRecord } from '@app/messaging';
 import { JsonLogger } from '@app/observability';
 import { LedgerWriter, loadConsumerOffsets } from '@app/persistence';
-import { loadPolicyPack } from '@app/policy';
+import { decodeEvent, loadPolicyPack } from '@app/policy';
 import { LedgerMetrics } from './ledger.metrics';
 import { LEDGER_SETTINGS, type LedgerSettingsValue } from './ledger-settings.provider';
 
@@ -32,6 +32,9 @@ export class LedgerConsumerService implements OnApplicationBootstrap, OnApplicat
       groupId: settings.groupId,
       topics: INPUT_TOPICS,
       batchSizeMax: settings.batchSizeMax,
+      prepare: (records) => {
+        for (const r of records) r.prepared = decodeEvent(pack, r.value);
+      },
       processor: (records, beforeCommit) =>
         writer.processBatch(records, {
           beforeCommit: (result, recs) => beforeCommit(result as unknown as BatchSummary, recs as readonly ConsumedRecord[]),

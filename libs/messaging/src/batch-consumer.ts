@@ -11,6 +11,8 @@ export interface ConsumedRecord {
   key: Buffer | null;
   value: Buffer | null;
   headers: IHeaders;
+  // Whatever `prepare` attached (the ledger: the decoded event), computed before the record waits for the database.
+  prepared?: unknown;
 }
 
 export type RecordVerdict =
@@ -58,6 +60,9 @@ export interface BatchConsumerOptions {
   onFatal: (err: unknown) => void;
   // Bytes fetched per partition per request; a larger value means larger batches under load.
   fetchBytesPerPartitionMax?: number;
+  // Stateless per-record work (parsing, validation) done as soon as a fetch arrives, so that it overlaps with the
+  // database writing the previous batch instead of running after it.
+  prepare?: (records: ConsumedRecord[]) => void;
 }
 
 // At least the number of input partitions (6 + 6 + 1), so that every partition of a fetch joins one transaction.
@@ -184,6 +189,7 @@ export class BatchConsumer {
         value: (m.value as Buffer | null) ?? null,
         headers: m.headers ?? {},
       }));
+      this.o.prepare?.(records);
       await this.submit(records);
       const last = slice[slice.length - 1]!.offset;
       resolveOffset(last);

@@ -24,6 +24,8 @@ export interface SourceRecord {
   key: Buffer | null;
   value: Buffer | null;
   headers?: Record<string, unknown>;
+  // decodeEvent(pack, value), when the caller computed it ahead (it is stateless); decoded here otherwise.
+  prepared?: unknown;
 }
 
 export type RecordResult =
@@ -176,7 +178,7 @@ export class LedgerWriter {
       }
       const forcedMessage = forced.get(i);
       const d: DecodeResult =
-        forcedMessage === undefined ? decodeEvent(pack, r.value) : { ok: false, code: 'MALFORMED', message: forcedMessage, publisher: null, eventId: null };
+        forcedMessage === undefined ? ((r.prepared as DecodeResult | undefined) ?? decodeEvent(pack, r.value)) : { ok: false, code: 'MALFORMED', message: forcedMessage, publisher: null, eventId: null };
       decoded[i] = d;
       if (!d.ok) continue;
       needs.add(pack, d.event);
