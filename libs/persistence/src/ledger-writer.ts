@@ -92,6 +92,51 @@ interface TouchedAccount {
   atMs: number;
 }
 
+interface InboxRow {
+  r: SourceRecord;
+  publisher: string;
+  eventId: string;
+  digest: string;
+  type: string;
+  occurredAt: string;
+  recordedSeq: bigint;
+}
+
+// Events judged before their rows are handed to Postgres (see judgeAndWrite).
+const WRITE_CHUNK_EVENTS_MAX = 500;
+
+function inboxDocument(rows: readonly InboxRow[]): string {
+  let doc = '[';
+  for (let i = 0; i < rows.length; i++) {
+    const x = rows[i]!;
+    doc +=
+      (i > 0 ? ',' : '') +
+      `{"publisher":${JSON.stringify(x.publisher)},"event_id":${JSON.stringify(x.eventId)},"digest":${JSON.stringify(x.digest)},` +
+      `"event_type":${JSON.stringify(x.type)},"payload":${storablePayload(x.r.value!)},"occurred_at":${JSON.stringify(x.occurredAt)},` +
+      `"source_topic":${JSON.stringify(x.r.topic)},"source_partition":${x.r.partition === null ? 'null' : x.r.partition},` +
+      `"source_offset":${x.r.offset === null ? 'null' : JSON.stringify(x.r.offset)},"recorded_seq":"${x.recordedSeq}"}`;
+  }
+  return doc + ']';
+}
+
+// Amounts are written as JSON strings and read back as numeric: exact at any size.
+function entriesDocument(entries: readonly PendingEntry[]): string {
+  const str = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
+  let doc = '[';
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    doc +=
+      (i > 0 ? ',' : '') +
+      `{"seq":"${e.seq}","account_id":${JSON.stringify(e.accountId)},"delta_tpp":"${e.deltaTpp}","balance_tpp":"${e.balanceTpp}",` +
+      `"cap_tpp":${e.capTpp === null ? 'null' : `"${e.capTpp}"`},"event_publisher":${JSON.stringify(e.eventPublisher)},` +
+      `"event_id":${JSON.stringify(e.eventId)},"event_type":${JSON.stringify(e.eventType)},"occurred_at":${JSON.stringify(e.occurredAt)},` +
+      `"source_topic":${str(e.sourceTopic)},"source_partition":${e.sourcePartition === null ? 'null' : e.sourcePartition},` +
+      `"source_offset":${e.sourceOffset === null ? 'null' : `"${e.sourceOffset}"`},"policy_id":${JSON.stringify(e.policyId)},` +
+      `"policy_version":${JSON.stringify(e.policyVersion)},"prev_hash":"${e.prevHash.toString('hex')}","hash":"${e.hash.toString('hex')}"}`;
+  }
+  return doc + ']';
+}
+
 // Judges batches of raw events and appends their outcome to Postgres, one transaction per batch.
 export class LedgerWriter {
   constructor(
@@ -186,20 +231,39 @@ export class LedgerWriter {
 
     const state = await loadLedgerState((sql, params) => qr.query(sql, params), needs);
 
-    const entries: PendingEntry[] = [];
+    let entries: PendingEntry[] = [];
+    let entryCount = 0;
     const touched = new Map<string, TouchedAccount>();
     const alerts: ComplianceAlertV1[] = [];
-    const inboxRows: Array<{ r: SourceRecord; publisher: string; eventId: string; digest: string; type: string; occurredAt: string; recordedSeq: bigint }> = [];
+    let inboxRows: InboxRow[] = [];
     const effects: Array<{ effect: StateEffect; recordedSeq: bigint; occurredAt: string }> = [];
     let recorded = 0;
     let duplicates = 0;
     let rejected = 0;
     let skipped = 0;
 
+    // The batch is judged in chunks, and each chunk's inbox rows and entries go to Postgres as soon as the chunk is
+    // judged, so that Postgres stores chunk k while this process judges chunk k+1 (one connection, one
+    // transaction: the statements run one after the other, chained, and a failure skips the rest and is reported).
+    let written: Promise<void> = Promise.resolve();
+    const flush = () => {
+      if (inboxRows.length === 0 && entries.length === 0) return;
+      const chunkInbox = inboxRows;
+      const chunkEntries = entries;
+      written = written.then(() => this.writeChunk(qr, chunkInbox, chunkEntries));
+      written.catch(() => undefined);
+      inboxRows = [];
+      entries = [];
+    };
     for (let i = 0; i < records.length; i++) {
       if (results[i] !== undefined) {
         skipped++;
         continue;
+      }
+      if (inboxRows.length >= WRITE_CHUNK_EVENTS_MAX) {
+        flush();
+        // Let the connection send what is queued and take in what has completed.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       const r = records[i]!;
       const d = decoded[i]!;
@@ -256,6 +320,7 @@ export class LedgerWriter {
         }
         seq += 1n;
         eventEntries++;
+        entryCount++;
         const entry: HashedEntry = {
           seq,
           accountId: m.account,
@@ -282,20 +347,20 @@ export class LedgerWriter {
       results[i] = { status: 'recorded', publisher: ev.publisher, eventId: ev.eventId, recordedSeq: eventSeq, entries: eventEntries, alerts: outcome.alerts };
     }
 
-    await this.writeInbox(qr, inboxRows);
-    await this.writeEntries(qr, entries);
+    flush();
+    await written;
     await this.writeAccounts(qr, state, touched, effects);
     await this.writeAlerts(qr, alerts);
     await this.writeEffects(qr, state, effects);
     await this.writeOffsets(qr, records);
-    if (entries.length > 0 || inboxRows.length > 0) {
+    if (entryCount > 0 || recorded > 0) {
       await qr.query(`UPDATE ledger_head SET seq = $1, hash = decode($2, 'hex'), event_seq = $3 WHERE id = 1`, [
         seq.toString(),
         prevHash.toString('hex'),
         eventSeq.toString(),
       ]);
     }
-    return { results, recorded, duplicates, rejected, skipped, entries: entries.length, alerts, headSeq: seq };
+    return { results, recorded, duplicates, rejected, skipped, entries: entryCount, alerts, headSeq: seq };
   }
 
   private async loadOffsets(qr: QueryRunner, records: readonly SourceRecord[]): Promise<Map<string, bigint>> {
@@ -322,64 +387,29 @@ export class LedgerWriter {
     return out;
   }
 
-  // Rows go to Postgres as one JSON document per statement (json_to_recordset): one native JSON.stringify per
-  // value instead of pg's per-element array escaping, and the event's own bytes are embedded as they came (they
-  // are valid JSON: decodeEvent parsed them). Measured about 1.5x faster than unnest() over ten text arrays.
-  private async writeInbox(
-    qr: QueryRunner,
-    rows: Array<{ r: SourceRecord; publisher: string; eventId: string; digest: string; type: string; occurredAt: string; recordedSeq: bigint }>,
-  ): Promise<void> {
-    if (rows.length === 0) return;
-    let doc = '[';
-    for (let i = 0; i < rows.length; i++) {
-      const x = rows[i]!;
-      doc +=
-        (i > 0 ? ',' : '') +
-        `{"publisher":${JSON.stringify(x.publisher)},"event_id":${JSON.stringify(x.eventId)},"digest":${JSON.stringify(x.digest)},` +
-        `"event_type":${JSON.stringify(x.type)},"payload":${storablePayload(x.r.value!)},"occurred_at":${JSON.stringify(x.occurredAt)},` +
-        `"source_topic":${JSON.stringify(x.r.topic)},"source_partition":${x.r.partition === null ? 'null' : x.r.partition},` +
-        `"source_offset":${x.r.offset === null ? 'null' : JSON.stringify(x.r.offset)},"recorded_seq":"${x.recordedSeq}"}`;
-    }
-    doc += ']';
+  // A chunk's inbox rows and entries go to Postgres as one statement (a data-modifying CTE) with two JSON
+  // documents read by json_to_recordset: one native JSON.stringify per value instead of pg's per-element array
+  // escaping, and the event's own bytes embedded as they came (valid JSON: decodeEvent parsed them). Measured
+  // about 1.5x faster than unnest() over text arrays.
+  private async writeChunk(qr: QueryRunner, inbox: readonly InboxRow[], entries: readonly PendingEntry[]): Promise<void> {
     await qr.query(
-      `INSERT INTO inbox (publisher, event_id, digest, event_type, status, payload, occurred_at,
-                          source_topic, source_partition, source_offset, recorded_seq)
-       SELECT u.publisher, u.event_id, u.digest, u.event_type, 'recorded', u.payload, u.occurred_at,
-              u.source_topic, u.source_partition, u.source_offset, u.recorded_seq
-         FROM json_to_recordset($1::json) AS u(publisher text, event_id text, digest text, event_type text, payload json,
-              occurred_at timestamptz, source_topic text, source_partition int, source_offset bigint, recorded_seq bigint)`,
-      [doc],
-    );
-  }
-
-  private async writeEntries(qr: QueryRunner, entries: PendingEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const str = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
-    let doc = '[';
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i]!;
-      // Amounts are written as JSON strings and read back as numeric: exact at any size.
-      doc +=
-        (i > 0 ? ',' : '') +
-        `{"seq":"${e.seq}","account_id":${JSON.stringify(e.accountId)},"delta_tpp":"${e.deltaTpp}","balance_tpp":"${e.balanceTpp}",` +
-        `"cap_tpp":${e.capTpp === null ? 'null' : `"${e.capTpp}"`},"event_publisher":${JSON.stringify(e.eventPublisher)},` +
-        `"event_id":${JSON.stringify(e.eventId)},"event_type":${JSON.stringify(e.eventType)},"occurred_at":${JSON.stringify(e.occurredAt)},` +
-        `"source_topic":${str(e.sourceTopic)},"source_partition":${e.sourcePartition === null ? 'null' : e.sourcePartition},` +
-        `"source_offset":${e.sourceOffset === null ? 'null' : `"${e.sourceOffset}"`},"policy_id":${JSON.stringify(e.policyId)},` +
-        `"policy_version":${JSON.stringify(e.policyVersion)},"prev_hash":"${e.prevHash.toString('hex')}","hash":"${e.hash.toString('hex')}"}`;
-    }
-    doc += ']';
-    await qr.query(
-      `INSERT INTO ledger_entries (seq, account_id, delta_tpp, balance_tpp, cap_tpp, event_publisher, event_id, event_type,
+      `WITH inbox_rows AS (
+         INSERT INTO inbox (publisher, event_id, digest, event_type, status, payload, occurred_at,
+                            source_topic, source_partition, source_offset, recorded_seq)
+         SELECT u.publisher, u.event_id, u.digest, u.event_type, 'recorded', u.payload, u.occurred_at,
+                u.source_topic, u.source_partition, u.source_offset, u.recorded_seq
+           FROM json_to_recordset($1::json) AS u(publisher text, event_id text, digest text, event_type text, payload json,
+                occurred_at timestamptz, source_topic text, source_partition int, source_offset bigint, recorded_seq bigint))
+       INSERT INTO ledger_entries (seq, account_id, delta_tpp, balance_tpp, cap_tpp, event_publisher, event_id, event_type,
                                    occurred_at, source_topic, source_partition, source_offset, policy_id, policy_version,
                                    prev_hash, hash)
        SELECT u.seq, u.account_id, u.delta_tpp, u.balance_tpp, u.cap_tpp, u.event_publisher, u.event_id, u.event_type,
               u.occurred_at, u.source_topic, u.source_partition, u.source_offset, u.policy_id, u.policy_version,
               decode(u.prev_hash, 'hex'), decode(u.hash, 'hex')
-         FROM json_to_recordset($1::json) AS u(seq bigint, account_id text, delta_tpp numeric, balance_tpp numeric, cap_tpp numeric,
+         FROM json_to_recordset($2::json) AS u(seq bigint, account_id text, delta_tpp numeric, balance_tpp numeric, cap_tpp numeric,
               event_publisher text, event_id text, event_type text, occurred_at timestamptz, source_topic text,
               source_partition int, source_offset bigint, policy_id text, policy_version text, prev_hash text, hash text)`,
-      [doc],
+      [inboxDocument(inbox), entriesDocument(entries)],
     );
   }
 
