@@ -26,16 +26,13 @@ function load() {
   return mod.exports;
 }
 
-// The input topics and their DLQs accept records of up to three times EVENT_BYTES_MAX (1 MiB): an event over the
-// limit must still reach the ledger, which rejects it as MALFORMED (a broker that refused it would leave the
-// producer with an error and no record), and its DLQ copy carries the original bytes plus the rejection headers.
+// Names, partition counts and record size limits all come from libs/contracts/src/topics.ts.
 function topicSpecs() {
-  const { TOPIC_PARTITIONS, INPUT_TOPICS, EVENT_BYTES_MAX, dlqTopic } = load();
-  const large = new Set(INPUT_TOPICS.flatMap((topic) => [topic, dlqTopic(topic)]));
+  const { TOPIC_PARTITIONS, TOPIC_MESSAGE_BYTES_MAX } = load();
   return Object.entries(TOPIC_PARTITIONS).map(([name, partitions]) => ({
     name,
     partitions,
-    maxMessageBytes: large.has(name) ? 3 * EVENT_BYTES_MAX : null,
+    maxMessageBytes: TOPIC_MESSAGE_BYTES_MAX[name] ?? null,
   }));
 }
 

@@ -40,3 +40,15 @@ export const DLQ_HEADERS = {
 
 // Events larger than this are rejected as MALFORMED without being parsed.
 export const EVENT_BYTES_MAX = 1024 * 1024;
+
+// Records the broker must accept on each topic (max.message.bytes; null = the broker's default). The input topics
+// and their DLQs take three times EVENT_BYTES_MAX: an event over the limit must still reach the ledger, which rejects
+// it as MALFORMED (a broker that refused it would leave the producer with an error and no record), and its DLQ copy
+// carries the original bytes plus the rejection headers. scripts/kafka.sh, k8s/ and docker-compose.yml follow this
+// (test/platform/manifests.spec.ts checks them).
+export const TOPIC_MESSAGE_BYTES_MAX: Readonly<Record<string, number | null>> = Object.fromEntries(
+  ALL_TOPICS.map((topic) => {
+    const input = INPUT_TOPICS.some((t) => topic === t || topic === dlqTopic(t));
+    return [topic, input ? 3 * EVENT_BYTES_MAX : null];
+  }),
+);
