@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiMetrics } from './api.metrics';
 import { ApiModule } from './api.module';
 import type { ApiAppSettings } from './api-settings';
 import { API_KEY_HEADER } from './auth/api-key';
@@ -20,6 +21,8 @@ export async function createApiApp(settings: ApiAppSettings, logLevels: NestLogL
     logger: logLevels,
     bodyParser: false,
   });
+  // First, so that every answer is counted, whoever gives it (the body parser's 400 and 413 included).
+  app.use(app.get(ApiMetrics).middleware);
   // Pre-clearance takes an event exactly as a producer would publish it, up to the size the ledger accepts.
   app.useBodyParser('json', { limit: EVENT_BYTES_MAX + 1024 });
   app.disable('x-powered-by');
@@ -39,6 +42,8 @@ export async function createApiApp(settings: ApiAppSettings, logLevels: NestLogL
       .setVersion('1')
       .addApiKey({ type: 'apiKey', name: API_KEY_HEADER, in: 'header' }, 'api-key')
       .build(),
+    // The API's own controllers only: /metrics (MetricsModule) is for Prometheus, not for API clients.
+    { include: [ApiModule] },
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', customSiteTitle: 'Ledger API docs' });
   // Only the dashboard's own files go through the static handler: letting every API request fall through it would

@@ -1,11 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { MetricsModule } from '@app/observability';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { HistoryService } from './accounts/history.service';
 import { AlertFeedService } from './alerts/alert-feed.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsService } from './alerts/alerts.service';
+import { ApiMetrics } from './api.metrics';
 import { API_SETTINGS, type ApiAppSettings } from './api-settings';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyStore } from './auth/api-key.store';
@@ -28,6 +30,8 @@ export class ApiModule {
   static register(settings: ApiAppSettings): DynamicModule {
     return {
       module: ApiModule,
+      // GET /metrics for Prometheus, without a key like /health/* (see ApiKeyGuard).
+      imports: [MetricsModule],
       controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, PreClearanceController],
       providers: [
         { provide: API_SETTINGS, useValue: settings },
@@ -36,6 +40,7 @@ export class ApiModule {
           useFactory: () => new ReadDatabase({ database: settings.database, statementTimeoutMs: settings.statementTimeoutMs }),
         },
         policyPackProvider,
+        ApiMetrics,
         LedgerVersion,
         ApiKeyStore,
         AccountsService,

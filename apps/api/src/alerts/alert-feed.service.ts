@@ -3,6 +3,7 @@ import { stringifyJson } from '@app/contracts';
 import type { Request, Response } from 'express';
 import type { Client } from 'pg';
 import { ALERTS_CHANNEL } from '@app/persistence';
+import { ApiMetrics } from '../api.metrics';
 import { API_SETTINGS, type ApiAppSettings } from '../api-settings';
 import type { Principal } from '../auth/principal';
 import { ReadDatabase } from '../database/read-database';
@@ -39,7 +40,10 @@ export class AlertFeedService implements BeforeApplicationShutdown, OnApplicatio
   constructor(
     private readonly db: ReadDatabase,
     @Inject(API_SETTINGS) private readonly settings: ApiAppSettings,
-  ) {}
+    metrics: ApiMetrics,
+  ) {
+    metrics.countStreamSubscribers(() => this.subscribers.size);
+  }
 
   async attach(principal: Principal, query: AlertStreamQuery, request: Request, response: Response): Promise<void> {
     response.writeHead(200, {

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { MetricsController } from '@app/observability';
 import type { Request } from 'express';
 import { ApiError } from '../common/api-error';
 import { API_KEY_HEADER, API_KEY_QUERY } from './api-key';
@@ -11,6 +12,9 @@ const QUERY_KEY_ALLOWED = 'api:query-key-allowed';
 
 // Routes anyone may call (health, the OpenAPI document).
 export const Public = () => SetMetadata(PUBLIC, true);
+// Controllers from the shared libraries, which cannot carry this app's @Public(): Prometheus scrapes /metrics
+// without a key, as it does on the ledger and the relay. It reveals request counts, nothing about the ledger.
+const PUBLIC_CONTROLLERS: ReadonlySet<Function> = new Set([MetricsController]);
 // Routes that also accept the key as ?key=, for EventSource, which cannot set headers.
 export const QueryKeyAllowed = () => SetMetadata(QUERY_KEY_ALLOWED, true);
 
@@ -31,7 +35,7 @@ export class ApiKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    if (PUBLIC_CONTROLLERS.has(context.getClass()) || this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const header = request.headers[API_KEY_HEADER];

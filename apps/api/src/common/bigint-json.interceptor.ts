@@ -15,6 +15,9 @@ export class BigintJsonInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const response = context.switchToHttp().getResponse<Response>();
+    // A handler that declares its own Content-Type with @Header (e.g. /metrics, Prometheus text) writes its own body;
+    // Nest sets those headers before the interceptors run.
+    if (response.getHeader('content-type') !== undefined) return next.handle();
     return next.handle().pipe(
       map((body: unknown) => {
         if (body === undefined || response.headersSent) return body;

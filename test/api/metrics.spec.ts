@@ -1,0 +1,91 @@
+// /metrics on the API port, as Prometheus scrapes it (k8s/api.yaml): no key needed, requests counted by route
+// template and status class (never by the URL sent), latency as a histogram, open alert streams as a gauge.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { waitFor } from '../support';
+import { shipment, startApiFixture, type ApiFixture } from './support/api-fixture';
+
+const KEY = 'metrics-regulator-key';
+
+let f: ApiFixture;
+
+before(async () => {
+  f = await startApiFixture('api_metrics');
+  await f.addKey(KEY, 'regulator');
+  const result = await f.record([shipment({ country: 'AE', quantity: 100, at: '2026-01-05T00:00:00Z' })]);
+  assert.equal(result.recorded, 1);
+});
+
+after(async () => {
+  await f?.close();
+});
+
+async function scrape(): Promise<string> {
+  const res = await f.get('/metrics');
+  assert.equal(res.status, 200, res.text);
+  return res.text;
+}
+
+// The value of one series, or undefined when the scrape does not have it.
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('GET /metrics', () => {
+  it('answers without an API key, in the Prometheus text format, and is not in the API docs', async () => {
+    const res = await fetch(`${f.baseUrl}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(String(res.headers.get('content-type')), /^text\/plain;.*\bversion=0\.0\.4\b/);
+    const text = await res.text();
+    assert.match(text, /^# TYPE api_http_requests_total counter$/m);
+    assert.match(text, /^# TYPE api_http_request_duration_seconds histogram$/m);
+    assert.match(text, /^process_resident_memory_bytes \d+$/m);
+    const docs = await f.get('/docs/openapi.json');
+    assert.equal(docs.status, 200);
+    assert.equal(docs.body.paths['/metrics'], undefined);
+  });
+
+  it('counts requests by route template and status class, with their latency', async () => {
+    const ok = 'api_http_requests_total{method="GET",route="/accounts/:accountId",status_class="2xx"}';
+    const unauthenticated = 'api_http_requests_total{method="GET",route="/accounts",status_class="4xx"}';
+    const notFound = 'api_http_requests_total{method="GET",route="(not found)",status_class="4xx"}';
+    const notJson = 'api_http_requests_total{method="POST",route="(before routing)",status_class="4xx"}';
+    const before = await scrape();
+
+    for (let i = 0; i < 3; i++) assert.equal((await f.get('/accounts/country:AE', KEY)).status, 200);
+    assert.equal((await f.get('/accounts', null)).status, 401);
+    assert.equal((await f.get('/no/such/path?x=1', KEY)).status, 404);
+    assert.equal((await f.post('/pre-clearance', '{"type":', KEY)).status, 400);
+
+    const text = await scrape();
+    assert.equal((sample(text, ok) ?? 0) - (sample(before, ok) ?? 0), 3);
+    assert.equal((sample(text, unauthenticated) ?? 0) - (sample(before, unauthenticated) ?? 0), 1);
+    assert.equal((sample(text, notFound) ?? 0) - (sample(before, notFound) ?? 0), 1);
+    assert.equal((sample(text, notJson) ?? 0) - (sample(before, notJson) ?? 0), 1);
+    // The scrape before this one was counted too.
+    assert.ok((sample(text, 'api_http_requests_total{method="GET",route="/metrics",status_class="2xx"}') ?? 0) >= 1);
+    const latencyCount = sample(text, 'api_http_request_duration_seconds_count{method="GET",route="/accounts/:accountId",status_class="2xx"}');
+    assert.ok(latencyCount !== undefined && latencyCount >= 3, `latency histogram: ${latencyCount}`);
+    assert.match(text, /^api_http_request_duration_seconds_bucket\{method="GET",route="\/accounts\/:accountId",status_class="2xx",le="\+Inf"\} \d+$/m);
+    // Bounded label values: what the client sent is not a label.
+    assert.doesNotMatch(text, /country:AE|no\/such|x=1/);
+  });
+
+  it('shows the number of open alert streams', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${f.baseUrl}/alerts/stream?key=${KEY}`, { signal: controller.signal });
+    assert.equal(res.status, 200);
+    try {
+      await waitFor(async () => sample(await scrape(), 'api_alert_stream_subscribers') === 1, { what: 'one stream subscriber' });
+    } finally {
+      controller.abort();
+    }
+    await waitFor(async () => sample(await scrape(), 'api_alert_stream_subscribers') === 0, { what: 'no stream subscribers' });
+    const streams = await waitFor(
+      async () => sample(await scrape(), 'api_http_requests_total{method="GET",route="/alerts/stream",status_class="2xx"}'),
+      { what: 'the closed stream to be counted' },
+    );
+    assert.equal(streams, 1);
+  });
+});
