@@ -162,7 +162,7 @@ async function fill(name: string, entriesWanted: number): Promise<string[]> {
 
 // ---- the API in a child process --------------------------------------------------------------------------------
 async function serve(settings: ApiAppSettings): Promise<void> {
-  const app = await createApiApp(settings, ['error']);
+  const app = await createApiApp(settings, 'error');
   await app.listen(0, '127.0.0.1');
   process.send!({ port: (app.getHttpServer().address() as AddressInfo).port });
   process.on('disconnect', () => void app.close().then(() => process.exit(0)));

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { LogLevel } from '@app/config';
 import { EVENT_BYTES_MAX } from '@app/contracts';
-import type { LogLevel as NestLogLevel } from '@nestjs/common';
+import { JsonLogger } from '@app/observability';
+import type { NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -14,13 +16,20 @@ import { API_KEY_HEADER } from './auth/api-key';
 // The dashboard is plain HTML/CSS/JS, copied next to the compiled code by scripts/copy-assets.js.
 export const DASHBOARD_DIR = path.join(__dirname, '..', 'public');
 
-// Builds the API application without listening, so main.ts, the tests and the benchmark run the same app.
-export async function createApiApp(settings: ApiAppSettings, logLevels: NestLogLevel[] | false = ['error', 'warn']) {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(settings), {
-    rawBody: true,
-    logger: logLevels,
-    bodyParser: false,
-  });
+// Pre-clearance reads the body as sent (rawBody); the JSON parser is mounted by configureApiApp with its own limit.
+export const API_APP_OPTIONS: Omit<NestApplicationOptions, 'logger' | 'abortOnError'> = { rawBody: true, bodyParser: false };
+
+// Builds the API application without listening, for the tests and the benchmark; main.ts starts the same module
+// with the same options and configuration through startHttpService.
+export async function createApiApp(settings: ApiAppSettings, logLevel: LogLevel = 'warn'): Promise<NestExpressApplication> {
+  const logger = new JsonLogger({ level: logLevel, fields: { app: 'api' } });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(settings, logger), { ...API_APP_OPTIONS, logger });
+  configureApiApp(app);
+  return app;
+}
+
+// Everything between creating the app and listening: metrics, body parser, Express settings, docs, dashboard.
+export function configureApiApp(app: NestExpressApplication): void {
   // First, so that every answer is counted, whoever gives it (the body parser's 400 and 413 included).
   app.use(app.get(ApiMetrics).middleware);
   // Pre-clearance takes an event exactly as a producer would publish it, up to the size the ledger accepts.
@@ -54,5 +63,4 @@ export async function createApiApp(settings: ApiAppSettings, logLevels: NestLogL
     if ((request.method === 'GET' || request.method === 'HEAD') && assets.has(request.path)) serveDashboard(request, response, next);
     else next();
   });
-  return app;
 }

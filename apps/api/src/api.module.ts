@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { MetricsModule } from '@app/observability';
+import { JsonLogger, MetricsModule } from '@app/observability';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { HistoryService } from './accounts/history.service';
@@ -27,7 +27,7 @@ import { ProofService } from './proof/proof.service';
 
 @Module({})
 export class ApiModule {
-  static register(settings: ApiAppSettings): DynamicModule {
+  static register(settings: ApiAppSettings, logger: JsonLogger): DynamicModule {
     return {
       module: ApiModule,
       // GET /metrics for Prometheus, without a key like /health/* (see ApiKeyGuard).
@@ -35,6 +35,7 @@ export class ApiModule {
       controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, PreClearanceController],
       providers: [
         { provide: API_SETTINGS, useValue: settings },
+        { provide: JsonLogger, useValue: logger },
         {
           provide: ReadDatabase,
           useFactory: () => new ReadDatabase({ database: settings.database, statementTimeoutMs: settings.statementTimeoutMs }),

@@ -1,23 +1,22 @@
+// The regulator API and dashboard: read-only HTTP over the ledger's tables, with health and Prometheus metrics on
+// API_PORT. On SIGTERM/SIGINT open alert streams are ended and the database pool drains.
 import 'reflect-metadata';
 import { loadApiSettings, settingsOrExit } from '@app/config';
-import { Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
-import { createApiApp } from './api-app.factory';
-
-const NEST_LEVELS: Record<string, NestLogLevel[]> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  verbose: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
+import { JsonLogger, startHttpService } from '@app/observability';
+import { API_APP_OPTIONS, configureApiApp } from './api-app.factory';
+import { ApiModule } from './api.module';
 
 async function main(): Promise<void> {
   const settings = settingsOrExit(() => loadApiSettings());
-  const app = await createApiApp(settings, NEST_LEVELS[settings.logLevel] ?? NEST_LEVELS['info']!);
-  app.enableShutdownHooks();
-  await app.listen(settings.port, '0.0.0.0');
-  new Logger('api').log(`listening on :${settings.port} (dashboard /, docs /docs, policy ${settings.policyPack})`);
+  const app = await startHttpService({
+    app: 'api',
+    logLevel: settings.logLevel,
+    port: settings.port,
+    module: (logger) => ApiModule.register(settings, logger),
+    appOptions: API_APP_OPTIONS,
+    configure: configureApiApp,
+  });
+  app.get(JsonLogger).log({ msg: 'listening', port: settings.port, dashboard: '/', docs: '/docs', policy: settings.policyPack });
 }
 
 void main();

@@ -62,7 +62,7 @@ export async function startApiFixture(prefix: string, opts: { alertPollIntervalM
       alertPollIntervalMs: opts.alertPollIntervalMs ?? 200,
       statementTimeoutMs: 10_000,
     },
-    ['error'],
+    'error',
   );
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as AddressInfo;

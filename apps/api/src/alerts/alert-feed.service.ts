@@ -1,5 +1,6 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { stringifyJson } from '@app/contracts';
+import { JsonLogger } from '@app/observability';
 import type { Request, Response } from 'express';
 import type { Client } from 'pg';
 import { ALERTS_CHANNEL } from '@app/persistence';
@@ -23,7 +24,6 @@ interface Subscriber {
 // order, serialised on ledger_head) and fans them out, so N dashboards cost one query per interval, not N.
 @Injectable()
 export class AlertFeedService implements BeforeApplicationShutdown, OnApplicationShutdown {
-  private readonly logger = new Logger('alert-feed');
   private readonly subscribers = new Set<Subscriber>();
   private readonly openResponses = new Set<Response>();
   private readonly pollBatchSizeMax = 500;
@@ -40,6 +40,7 @@ export class AlertFeedService implements BeforeApplicationShutdown, OnApplicatio
   constructor(
     private readonly db: ReadDatabase,
     @Inject(API_SETTINGS) private readonly settings: ApiAppSettings,
+    private readonly logger: JsonLogger,
     metrics: ApiMetrics,
   ) {
     metrics.countStreamSubscribers(() => this.subscribers.size);
@@ -120,7 +121,7 @@ export class AlertFeedService implements BeforeApplicationShutdown, OnApplicatio
   private async listen(): Promise<void> {
     const client = this.db.newListenerClient();
     client.on('error', (error) => {
-      this.logger.warn(`LISTEN connection lost (${error.message}); polling every ${this.settings.alertPollIntervalMs} ms`);
+      this.logger.warn({ msg: 'LISTEN connection lost; polling only', err: error, pollIntervalMs: this.settings.alertPollIntervalMs });
       this.listener = null;
     });
     client.on('notification', () => this.requestPoll());
@@ -132,7 +133,7 @@ export class AlertFeedService implements BeforeApplicationShutdown, OnApplicatio
       if (this.stopped) await client.end();
       else this.listener = client;
     } catch (error) {
-      this.logger.warn(`cannot LISTEN (${(error as Error).message}); polling only`);
+      this.logger.warn({ msg: 'cannot LISTEN; polling only', err: error, pollIntervalMs: this.settings.alertPollIntervalMs });
       await client.end().catch(() => undefined);
     }
   }
@@ -147,7 +148,7 @@ export class AlertFeedService implements BeforeApplicationShutdown, OnApplicatio
       return;
     }
     this.polling = this.poll()
-      .catch((error: Error) => this.logger.warn(`alert poll failed: ${error.message}`))
+      .catch((error: unknown) => this.logger.warn({ msg: 'alert poll failed', err: error }))
       .finally(() => {
         this.polling = null;
         if (this.pollRequested) {

@@ -1,5 +1,6 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import { JsonLogger } from '@app/observability';
+import type { Request, Response } from 'express';
 import { ApiError, ApiErrorCode } from './api-error';
 
 interface ErrorBody {
@@ -10,12 +11,16 @@ interface ErrorBody {
 // malformed JSON or an oversized body) are translated to the same codes so clients need a single error path.
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('api');
+  constructor(private readonly logger: JsonLogger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
     const [status, body] = this.toBody(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    if (status >= 500) {
+      const request = http.getRequest<Request>();
+      this.logger.error({ msg: 'request failed', method: request.method, path: request.path, err: exception });
+    }
     if (response.headersSent) {
       response.end();
       return;
