@@ -191,7 +191,8 @@ topics() {
       print name, count, bytes
     }')
   while read -r name partitions bytes; do
-    read -r current current_bytes < <(awk -v n="$name" '$1 == n { print $2, $3 }' <<<"$existing")
+    # read fails at end of input when the topic does not exist yet: that is the "create" case below.
+    read -r current current_bytes < <(awk -v n="$name" '$1 == n { print $2, $3 }' <<<"$existing") || current=""
     config=()
     [[ $bytes != - ]] && config=(--config "max.message.bytes=$bytes")
     if [[ -z $current ]]; then
