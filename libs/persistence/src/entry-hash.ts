@@ -23,6 +23,55 @@ export interface HashedEntry {
 
 export const GENESIS_HASH: Buffer = Buffer.alloc(32);
 
+// A ledger_entries row as pg returns it (numeric and bigint columns as strings), with the columns the hash covers
+// and the hashes themselves. `verify` and the API's proof read entries this way.
+export interface LedgerEntryRow {
+  seq: string;
+  account_id: string;
+  delta_tpp: string;
+  balance_tpp: string;
+  cap_tpp: string | null;
+  event_publisher: string;
+  event_id: string;
+  event_type: string;
+  occurred_at: Date;
+  source_topic: string | null;
+  source_partition: number | null;
+  source_offset: string | null;
+  policy_id: string;
+  policy_version: string;
+  prev_hash: Buffer;
+  hash: Buffer;
+}
+
+export const LEDGER_ENTRY_COLUMNS =
+  'seq, account_id, delta_tpp, balance_tpp, cap_tpp, event_publisher, event_id, event_type, occurred_at, source_topic, ' +
+  'source_partition, source_offset, policy_id, policy_version, prev_hash, hash';
+
+// The hash a stored row should have: recomputed from its prev_hash and its content, to compare with row.hash.
+export function recomputeEntryHash(row: LedgerEntryRow): Buffer {
+  return entryHash(row.prev_hash, hashedEntryFromRow(row));
+}
+
+export function hashedEntryFromRow(row: LedgerEntryRow): HashedEntry {
+  return {
+    seq: BigInt(row.seq),
+    accountId: row.account_id,
+    deltaTpp: BigInt(row.delta_tpp),
+    balanceTpp: BigInt(row.balance_tpp),
+    capTpp: row.cap_tpp === null ? null : BigInt(row.cap_tpp),
+    eventPublisher: row.event_publisher,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    occurredAt: utcMillisIso(row.occurred_at),
+    sourceTopic: row.source_topic,
+    sourcePartition: row.source_partition,
+    sourceOffset: row.source_offset === null ? null : BigInt(row.source_offset),
+    policyId: row.policy_id,
+    policyVersion: row.policy_version,
+  };
+}
+
 // sha256(previous hash || canonical JSON of the entry): changing, removing or reordering any entry changes
 // every hash after it.
 export function entryHash(prevHash: Buffer, entry: HashedEntry): Buffer {

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { entryHash, GENESIS_HASH, utcMillisIso } from './entry-hash';
+import { GENESIS_HASH, LEDGER_ENTRY_COLUMNS, recomputeEntryHash, type LedgerEntryRow } from './entry-hash';
 
 export interface VerifyReport {
   ok: boolean;
@@ -14,25 +14,6 @@ export interface VerifyOptions {
   pageSizeRows?: number;
   // Problems listed in the report; the count of the rest is still given.
   problemsMax?: number;
-}
-
-interface EntryRow {
-  seq: string;
-  account_id: string;
-  delta_tpp: string;
-  balance_tpp: string;
-  cap_tpp: string | null;
-  event_publisher: string;
-  event_id: string;
-  event_type: string;
-  occurred_at: Date;
-  source_topic: string | null;
-  source_partition: number | null;
-  source_offset: string | null;
-  policy_id: string;
-  policy_version: string;
-  prev_hash: Buffer;
-  hash: Buffer;
 }
 
 // Recomputes the hash chain and every account balance from the entries alone, and compares them with the head
@@ -63,11 +44,9 @@ export async function verifyLedger(dataSource: DataSource, opts: VerifyOptions =
     let after = '0';
     for (;;) {
       const rows = (await qr.query(
-        `SELECT seq, account_id, delta_tpp, balance_tpp, cap_tpp, event_publisher, event_id, event_type, occurred_at,
-                source_topic, source_partition, source_offset, policy_id, policy_version, prev_hash, hash
-           FROM ledger_entries WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        `SELECT ${LEDGER_ENTRY_COLUMNS} FROM ledger_entries WHERE seq > $1 ORDER BY seq LIMIT $2`,
         [after, pageSizeRows],
-      )) as EntryRow[];
+      )) as LedgerEntryRow[];
       if (rows.length === 0) break;
       for (const row of rows) {
         const seq = BigInt(row.seq);
@@ -81,23 +60,7 @@ export async function verifyLedger(dataSource: DataSource, opts: VerifyOptions =
         if (BigInt(row.balance_tpp) !== balance) {
           problem(seq, `seq ${seq}: balance_tpp of ${row.account_id} is ${row.balance_tpp}, the entries sum to ${balance}`);
         }
-        const hash = entryHash(row.prev_hash, {
-          seq,
-          accountId: row.account_id,
-          deltaTpp: delta,
-          balanceTpp: BigInt(row.balance_tpp),
-          capTpp: row.cap_tpp === null ? null : BigInt(row.cap_tpp),
-          eventPublisher: row.event_publisher,
-          eventId: row.event_id,
-          eventType: row.event_type,
-          occurredAt: utcMillisIso(row.occurred_at),
-          sourceTopic: row.source_topic,
-          sourcePartition: row.source_partition,
-          sourceOffset: row.source_offset === null ? null : BigInt(row.source_offset),
-          policyId: row.policy_id,
-          policyVersion: row.policy_version,
-        });
-        if (!hash.equals(row.hash)) problem(seq, `seq ${seq}: hash does not match the entry's contents`);
+        if (!recomputeEntryHash(row).equals(row.hash)) problem(seq, `seq ${seq}: hash does not match the entry's contents`);
         prevHash = row.hash;
       }
       after = rows[rows.length - 1]!.seq;

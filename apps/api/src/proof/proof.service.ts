@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { entryHash, GENESIS_HASH, utcMillisIso, type HashedEntry } from '@app/persistence';
+import { GENESIS_HASH, recomputeEntryHash } from '@app/persistence';
 import { canSeeAccountEntries, canSeeEvent, type Principal } from '../auth/principal';
 import { accountRefOf } from '../accounts/account-ref';
 import { ApiError } from '../common/api-error';
-import { ReadDatabase } from '../database/read-database';
+import { ReadDatabase, type Queryable } from '../database/read-database';
 import { ENTRY_COLUMNS, toEntryView, type EntryRow, type EntryView } from '../accounts/entry.view';
 
 export interface ChainHead {
@@ -28,37 +28,20 @@ export interface EntryProof {
   doesNotProve: string;
 }
 
-function hashedEntryOf(row: EntryRow): HashedEntry {
-  return {
-    seq: BigInt(row.seq),
-    accountId: row.account_id,
-    deltaTpp: BigInt(row.delta_tpp),
-    balanceTpp: BigInt(row.balance_tpp),
-    capTpp: row.cap_tpp === null ? null : BigInt(row.cap_tpp),
-    eventPublisher: row.event_publisher,
-    eventId: row.event_id,
-    eventType: row.event_type,
-    occurredAt: utcMillisIso(row.occurred_at),
-    sourceTopic: row.source_topic,
-    sourcePartition: row.source_partition,
-    sourceOffset: row.source_offset === null ? null : BigInt(row.source_offset),
-    policyId: row.policy_id,
-    policyVersion: row.policy_version,
-  };
-}
-
 const hex = (b: Buffer | null | undefined): string | null => (b ? b.toString('hex') : null);
+
+async function readHead(db: Queryable): Promise<ChainHead> {
+  const [row] = await db.query<{ seq: string; hash: Buffer; event_seq: string }>('SELECT seq, hash, event_seq FROM ledger_head WHERE id = 1');
+  if (!row) throw ApiError.notFound('ledger head (the schema has not been migrated)');
+  return { seq: BigInt(row.seq), hash: row.hash.toString('hex'), recordedEvents: BigInt(row.event_seq) };
+}
 
 @Injectable()
 export class ProofService {
   constructor(private readonly db: ReadDatabase) {}
 
-  async head(): Promise<ChainHead> {
-    const [row] = await this.db.query<{ seq: string; hash: Buffer; event_seq: string }>(
-      'SELECT seq, hash, event_seq FROM ledger_head WHERE id = 1',
-    );
-    if (!row) throw ApiError.notFound('ledger head (the schema has not been migrated)');
-    return { seq: BigInt(row.seq), hash: row.hash.toString('hex'), recordedEvents: BigInt(row.event_seq) };
+  head(): Promise<ChainHead> {
+    return readHead(this.db);
   }
 
   // A bounded inclusion check of one entry: at most four rows are read (the entry, its neighbours and the head),
@@ -76,10 +59,7 @@ export class ProofService {
       }
       const previous = rows.find((r) => BigInt(r.seq) === seq - 1n);
       const next = rows.find((r) => BigInt(r.seq) === seq + 1n);
-      const [headRow] = await db.query<{ seq: string; hash: Buffer; event_seq: string }>(
-        'SELECT seq, hash, event_seq FROM ledger_head WHERE id = 1',
-      );
-      const head: ChainHead = { seq: BigInt(headRow!.seq), hash: headRow!.hash.toString('hex'), recordedEvents: BigInt(headRow!.event_seq) };
+      const head = await readHead(db);
       const [headEntry] =
         head.seq === seq
           ? [entry]
@@ -88,7 +68,7 @@ export class ProofService {
             : await db.query<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE seq = $1`, [head.seq.toString()]);
 
       const checks: ProofCheck[] = [];
-      const recomputed = entryHash(entry.prev_hash, hashedEntryOf(entry));
+      const recomputed = recomputeEntryHash(entry);
       checks.push({ check: 'entry hash = sha256(prev_hash || canonical entry)', ok: recomputed.equals(entry.hash), expected: hex(recomputed), actual: hex(entry.hash) });
       if (seq === 1n) {
         checks.push({ check: 'first entry links to the genesis hash', ok: entry.prev_hash.equals(GENESIS_HASH), expected: hex(GENESIS_HASH), actual: hex(entry.prev_hash) });
@@ -101,7 +81,7 @@ export class ProofService {
         });
       }
       if (next) {
-        const nextRecomputed = entryHash(next.prev_hash, hashedEntryOf(next));
+        const nextRecomputed = recomputeEntryHash(next);
         checks.push({ check: 'next entry prev_hash = this entry hash', ok: next.prev_hash.equals(entry.hash), expected: hex(entry.hash), actual: hex(next.prev_hash) });
         checks.push({ check: 'next entry hash recomputes', ok: nextRecomputed.equals(next.hash), expected: hex(nextRecomputed), actual: hex(next.hash) });
       } else {
