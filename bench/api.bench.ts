@@ -19,6 +19,8 @@ import { Client } from 'pg';
 import { createApiApp } from '../apps/api/src/api-app.factory';
 import type { ApiAppSettings } from '../apps/api/src/api-settings';
 import { hashApiKey } from '../apps/api/src/auth/api-key';
+// Seeded, so that two runs fill the same ledger.
+import { prng } from '../apps/cli/src/feed/feed-generator';
 
 const BENCH_KEY = 'bench-regulator-key';
 const BATCH_EVENTS = 5_000;
@@ -41,18 +43,6 @@ async function onServer(sql: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-// Deterministic pseudo-random numbers, so two runs fill the same ledger.
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shipments(
@@ -84,7 +74,7 @@ async function whileRecording<T>(url: string, countries: readonly string[], even
   const ds = createDataSource(url, { poolSizeMax: 1, applicationName: 'bench-live-writer' });
   await ds.initialize();
   const writer = new LedgerWriter(ds, loadPolicyPack(), { groupId: 'bench-live' });
-  const random = rng(Date.now());
+  const random = prng(Date.now());
   const batchIntervalMs = 200;
   const perBatch = Math.max(1, Math.round((eventsPerSecond * batchIntervalMs) / 1000));
   let stop = false;
@@ -133,7 +123,7 @@ async function fill(name: string, entriesWanted: number): Promise<string[]> {
       return tier2;
     }
     const writer = new LedgerWriter(ds, pack, { groupId: 'bench' });
-    const random = rng(42);
+    const random = prng(42);
     const startedMs = Date.now();
     let eventNo = entries;
     process.stdout.write(`filling ${name} through LedgerWriter.processBatch (${BATCH_EVENTS} events per batch)\n`);
@@ -265,7 +255,7 @@ async function main(): Promise<void> {
     statementTimeoutMs: 5_000,
   });
   try {
-    const random = rng(7);
+    const random = prng(7);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
     const listPaths = [
       '/accounts?kind=country&sort=utilization&order=desc&limit=50',

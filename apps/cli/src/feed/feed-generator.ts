@@ -9,8 +9,8 @@ export interface FeedOptions {
   invalidRate: number;
 }
 
-// mulberry32: small, fast and good enough for test data.
-function prng(seed: number): () => number {
+// mulberry32: small, fast and good enough for test data. Exported for the benchmarks' own generators.
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
