@@ -12,7 +12,7 @@ import type {
   RejectionCode,
   ShipmentV1,
 } from '@app/contracts';
-import { accountIds, countryCap, isRatioKind, parseAccountId, plainCap, ratioCap, type AccountKind } from './accounts';
+import { accountIds, countryCap, isRatioKind, parseAccountId, plainCap, ratioCap } from './accounts';
 import type { DecodeResult } from './decode-event';
 import type { LedgerReadState, Movement, StateEffect } from './ledger-state';
 import type { MemoryLedgerState } from './memory-ledger-state';
@@ -373,39 +373,40 @@ function evaluateUveuRatios(
   delta: bigint,
   atMs: number,
 ): void {
-  const byCountry = new Map(state.installedByCountry(veuId));
-  byCountry.set(changedCountry, (byCountry.get(changedCountry) ?? 0n) + delta);
+  // The installed base after this event, without copying the map: only changedCountry differs.
+  const installed = state.installedByCountry(veuId);
+  const after = (cc: string): bigint => (installed.get(cc) ?? 0n) + (cc === changedCountry ? delta : 0n);
   let worldwide = 0n;
   let outsideTier1 = 0n;
-  for (const [cc, tpp] of byCountry) {
+  const nonTier1: string[] = [];
+  const visit = (cc: string): void => {
+    const tpp = after(cc);
     worldwide += tpp;
-    if (tierOf(pack, cc, atMs) !== 1) outsideTier1 += tpp;
-  }
+    if (tierOf(pack, cc, atMs) !== 1) {
+      outsideTier1 += tpp;
+      nonTier1.push(cc);
+    }
+  };
+  for (const cc of installed.keys()) visit(cc);
+  if (!installed.has(changedCountry)) visit(changedCountry);
+  nonTier1.sort();
   const evaluate = worldwide >= pack.uveu.evaluationFloorTpp;
 
-  const targets: Array<{ id: string; kind: AccountKind; used: bigint }> = [
-    { id: accountIds.uveuOutsideTier1(veuId), kind: 'uveu-outside-tier1', used: outsideTier1 },
-  ];
-  const countries = [...byCountry.keys()].filter((cc) => tierOf(pack, cc, atMs) !== 1).sort();
-  for (const cc of countries) targets.push({ id: accountIds.uveuCountry(veuId, cc), kind: 'uveu-country', used: byCountry.get(cc)! });
-  if (headquarters === 'US') {
-    targets.push({ id: accountIds.uveuOutsideUs(veuId), kind: 'uveu-outside-us', used: worldwide - (byCountry.get('US') ?? 0n) });
-  }
-
-  for (const target of targets) {
-    const before = state.account(target.id);
+  const ratio = (id: string, used: bigint, cap: Rational, capTpp: bigint): void => {
+    const before = state.account(id);
     const usedBefore = before?.usedTpp ?? 0n;
-    const cap = ratioCap(pack, target.kind, worldwide);
     const mask = before?.disarmedMask ?? 0;
-    const disarmedMaskAfter = evaluate ? evaluateThresholds(ctx, target.id, usedBefore, target.used, cap, mask) : mask;
-    draft.movements.push({
-      account: target.id,
-      deltaTpp: target.used - usedBefore,
-      usedBeforeTpp: usedBefore,
-      usedAfterTpp: target.used,
-      capTpp: floorOf(cap),
-      disarmedMaskAfter,
-    });
+    const disarmedMaskAfter = evaluate ? evaluateThresholds(ctx, id, usedBefore, used, cap, mask) : mask;
+    draft.movements.push({ account: id, deltaTpp: used - usedBefore, usedBeforeTpp: usedBefore, usedAfterTpp: used, capTpp, disarmedMaskAfter });
+  };
+  const outsideCap = ratioCap(pack, 'uveu-outside-tier1', worldwide);
+  ratio(accountIds.uveuOutsideTier1(veuId), outsideTier1, outsideCap, floorOf(outsideCap));
+  const countryCapRatio = ratioCap(pack, 'uveu-country', worldwide);
+  const countryCapTpp = floorOf(countryCapRatio);
+  for (const cc of nonTier1) ratio(accountIds.uveuCountry(veuId, cc), after(cc), countryCapRatio, countryCapTpp);
+  if (headquarters === 'US') {
+    const usCap = ratioCap(pack, 'uveu-outside-us', worldwide);
+    ratio(accountIds.uveuOutsideUs(veuId), worldwide - after('US'), usCap, floorOf(usCap));
   }
 }
 
