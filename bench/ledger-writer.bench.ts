@@ -1,0 +1,51 @@
+// The ledger writer alone, without Kafka: generated events judged and written by LedgerWriter.processBatch into a
+// fresh database, in batches of 5,000, with the time spent in each SQL statement. A program, not a test:
+//   node dist/bench/ledger-writer.bench.js [--events 100000]
+import { loadPolicyPack } from '@app/policy';
+import { LedgerWriter, type SourceRecord } from '@app/persistence';
+import { generateFeed } from '../apps/cli/src/feed/feed-generator';
+import { createLedgerDatabase } from '../test/ledger/ledger-fixtures';
+
+const BATCH_EVENTS = 5_000;
+
+async function main(): Promise<void> {
+  const i = process.argv.indexOf('--events');
+  const events = i >= 0 ? Number(process.argv[i + 1]) : 100_000;
+  const lines = [...generateFeed({ events, seed: 7, startMs: Date.parse('2025-02-01T00:00:00Z'), days: 880, invalidRate: 0.004 })];
+  const db = await createLedgerDatabase('bench_writer');
+  try {
+    // Time every statement the writer sends, by its first words.
+    const statementMs = new Map<string, number>();
+    const createQueryRunner = db.ds.createQueryRunner.bind(db.ds);
+    db.ds.createQueryRunner = (...args) => {
+      const qr = createQueryRunner(...args);
+      const query = qr.query.bind(qr);
+      qr.query = (async (sql: string, params?: unknown[]) => {
+        const t0 = performance.now();
+        try {
+          return await query(sql, params);
+        } finally {
+          const key = sql.trim().replace(/\s+/g, ' ').slice(0, 48);
+          statementMs.set(key, (statementMs.get(key) ?? 0) + performance.now() - t0);
+        }
+      }) as typeof qr.query;
+      return qr;
+    };
+    const writer = new LedgerWriter(db.ds, loadPolicyPack(), { groupId: 'bench' });
+    const t0 = performance.now();
+    for (let at = 0; at < lines.length; at += BATCH_EVENTS) {
+      const records: SourceRecord[] = lines.slice(at, at + BATCH_EVENTS).map((line, k) => ({
+        topic: 'bench', partition: 0, offset: String(at + k), key: null, value: Buffer.from(line),
+      }));
+      await writer.processBatch(records);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    console.log(`ledger writer: ${lines.length} events in ${seconds.toFixed(2)} s = ${Math.round(lines.length / seconds).toLocaleString('en-US')} events/s (batches of ${BATCH_EVENTS})`);
+    console.log('time in each statement, ms (statements overlap with judging, so they may add up to more than the wall time):');
+    for (const [sql, ms] of [...statementMs].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`${String(Math.round(ms)).padStart(8)}  ${sql}`);
+  } finally {
+    await db.close();
+  }
+}
+
+void main();
