@@ -4,7 +4,18 @@
 # the relay and the API from dist/ in the background (logs in .run/logs/), publishes 20,000 generated events,
 # prints where to look, and stays in the foreground until Ctrl-C or SIGTERM; then it stops what it started
 # (Kafka only if it was not already running). Running it again needs no clean-up.
+#
+#   scripts/run.sh           keeps what the local broker and database already hold
+#   scripts/run.sh --fresh   starts from empty topics and an empty ledger database (the test suite publishes its
+#                            own events to the same local topics, and a ledger consumes whatever its topics hold)
 set -euo pipefail
+
+fresh=false
+case "${1:-}" in
+  "") ;;
+  --fresh) fresh=true ;;
+  *) echo "usage: scripts/run.sh [--fresh]" >&2; exit 2 ;;
+esac
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -73,6 +84,16 @@ say "building"
 npm run -s build
 
 bash scripts/pg.sh start
+if [[ $fresh == true ]]; then
+  say "--fresh: emptying the local Kafka data and the ledger database"
+  bash scripts/kafka.sh stop
+  if bash scripts/kafka.sh status >/dev/null; then
+    say "a Kafka this script did not start answers at 127.0.0.1:9092; stop it first"
+    exit 1
+  fi
+  rm -rf .run/kafka
+  bash scripts/pg.sh drop ledger
+fi
 bash scripts/kafka.sh status >/dev/null || kafka_started=true
 bash scripts/kafka.sh start
 bash scripts/pg.sh create ledger
