@@ -202,3 +202,14 @@ describe('replay document (compiled CLI)', () => {
     }
   });
 });
+
+test('a byte-order mark at the start of the file and CRLF line ends do not make the first event MALFORMED', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-bom-'));
+  const file = path.join(dir, 'bom.ndjson');
+  const g2gLine = '{"type":"policy.g2g-arrangement","version":1,"eventId":"bis-9","publisher":"regulator","occurredAt":"2026-01-01T00:00:00Z","country":"AE"}';
+  fs.writeFileSync(file, `\uFEFF${g2gLine}\r\n`);
+  const out = spawnSync(process.execPath, [CLI, 'replay', file], { encoding: 'utf8' }).stdout;
+  const doc = JSON.parse(out) as { counts: { read: number; recorded: number; rejected: number } };
+  assert.deepEqual(doc.counts, { read: 1, recorded: 1, duplicates: 0, rejected: 0 });
+  fs.rmSync(dir, { recursive: true, force: true });
+});

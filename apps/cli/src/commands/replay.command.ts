@@ -73,9 +73,13 @@ async function forEachLine(file: string, onLine: (line: string, lineNumber: numb
   let bytesRead = 0;
   let rest = '';
   const stream = fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  let first = true;
   for await (const chunk of stream as AsyncIterable<string>) {
     bytesRead += Buffer.byteLength(chunk);
     let text = rest + chunk;
+    // A byte-order mark that an editor put at the start of the file is not part of the first event.
+    if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    first = false;
     let start = 0;
     let nl: number;
     while ((nl = text.indexOf('\n', start)) !== -1) {
