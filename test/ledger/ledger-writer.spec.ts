@@ -95,6 +95,28 @@ describe('ledger writer (Postgres)', () => {
     assert.equal((await verifyLedger(db.ds)).ok, true);
   });
 
+  it('a record Postgres cannot store in a later chunk of a large batch is isolated too, and nothing else is lost', async () => {
+    // Batches are written in chunks of 500 events while the next chunk is judged; a failure in chunk 2 must roll
+    // the whole batch back and isolate the one record, like a failure in chunk 1.
+    const ship = (eventId: string, occurredAt: string) =>
+      JSON.stringify({
+        type: 'chip.shipment', version: 1, eventId, publisher: 'intel', occurredAt,
+        consignee: { id: 'chunked', country: 'SG' }, authorization: { kind: 'LICENSE', ref: 'D2' },
+        items: [{ tppPerUnit: 5000, quantity: 1 }],
+      });
+    const lines = Array.from({ length: 600 }, (_, i) => ship(`chunk-${i}`, i === 550 ? '0000-01-01T00:00:00Z' : '2026-04-01T00:00:00Z'));
+    const usedSg = async () =>
+      BigInt(((await db.ds.query(`SELECT used_tpp FROM accounts WHERE id = 'country:SG'`)) as Array<{ used_tpp: string }>)[0]?.used_tpp ?? 0);
+    const inboxBefore = await countRows(db.ds, 'inbox');
+    const usedBefore = await usedSg();
+    const result = await writer.processBatch(records(lines));
+    assert.equal(result.recorded, 599);
+    assert.equal(result.results[550]!.status, 'rejected');
+    assert.equal((await countRows(db.ds, 'inbox')) - inboxBefore, 599);
+    assert.equal((await usedSg()) - usedBefore, 599n * 5000n);
+    assert.equal((await verifyLedger(db.ds)).ok, true);
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE of ledger entries', async () => {
     await assert.rejects(db.ds.query(`UPDATE ledger_entries SET delta_tpp = 0 WHERE seq = 1`), /append-only/);
     await assert.rejects(db.ds.query(`DELETE FROM ledger_entries WHERE seq = 1`), /append-only/);
