@@ -193,9 +193,8 @@ export class BatchConsumer {
       await this.submit(records);
       const last = slice[slice.length - 1]!.offset;
       resolveOffset(last);
-      // Informational only (Postgres is the source of truth), so not awaited: the next fetch of this partition need
-      // not wait for it. A failure is logged, not retried.
-      void this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]).catch((err) =>
+      // Informational only (Postgres is the source of truth); a failure here is logged, not retried.
+      await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]).catch((err) =>
         this.o.logger.warn({ msg: 'committing offsets to Kafka failed; Postgres has them', topic, partition, error: errorText(err) }),
       );
       await heartbeat().catch(() => undefined);
