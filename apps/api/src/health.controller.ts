@@ -21,7 +21,8 @@ export class HealthController {
     try {
       await this.db.query('SELECT 1 FROM ledger_head WHERE id = 1');
     } catch {
-      throw new ApiError('INTERNAL', 'the database is not reachable or not migrated');
+      // 503, like the ledger and the relay: not ready, as opposed to broken.
+      throw new ApiError('UNAVAILABLE', 'the database is not reachable or not migrated', { postgres: 'down' });
     }
     return { status: 'ok' };
   }
