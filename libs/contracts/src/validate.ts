@@ -28,10 +28,6 @@ function describe(error: ErrorObject): Violation {
   }
 }
 
-export function hasSchema(type: string): boolean {
-  return validators.has(type);
-}
-
 // Returns [] when `value` is a valid document of `type`.
 export function validateAgainstSchema(type: string, value: unknown): Violation[] {
   const validate = validators.get(type);

@@ -5,13 +5,6 @@ export interface Rational {
   den: bigint; // > 0
 }
 
-export const ONE: Rational = { num: 1n, den: 1n };
-
-export function rational(num: bigint, den: bigint = 1n): Rational {
-  if (den <= 0n) throw new RangeError('denominator must be positive');
-  return { num, den };
-}
-
 // Parses a plain decimal such as "0.05", "5.92", "1", "814.5" exactly.
 export function parseDecimal(text: string): Rational {
   const m = /^(-?)([0-9]+)(?:\.([0-9]+))?$/.exec(text);
@@ -36,10 +29,6 @@ export function fromNumber(value: number): Rational {
   return parseDecimal(text);
 }
 
-export function sub(a: Rational, b: Rational): Rational {
-  return { num: a.num * b.den - b.num * a.den, den: a.den * b.den };
-}
-
 export function mulInt(a: Rational, n: bigint): Rational {
   return { num: a.num * n, den: a.den };
 }
@@ -56,10 +45,6 @@ export function ratioBelow(used: bigint, cap: Rational, t: Rational): boolean {
 export function floorOf(r: Rational): bigint {
   // bigint division truncates toward zero; amounts here are never negative.
   return r.num / r.den;
-}
-
-export function toNumber(r: Rational): number {
-  return Number(r.num) / Number(r.den);
 }
 
 // used / cap as a float for display; exact comparisons use ratioAtLeast/ratioBelow.
