@@ -76,12 +76,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if [[ ! -d node_modules ]]; then
-  say "node_modules is missing: npm ci"
-  npm ci --no-audit --no-fund
-fi
-say "building"
-npm run -s build
+bash scripts/build.sh
 
 bash scripts/pg.sh start
 if [[ $fresh == true ]]; then

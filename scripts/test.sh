@@ -19,12 +19,7 @@ esac
 
 say() { printf 'test: %s\n' "$*" >&2; }
 
-if [[ ! -d node_modules ]]; then
-  say "node_modules is missing: npm ci"
-  npm ci --no-audit --no-fund
-fi
-say "building"
-npm run -s build
+bash scripts/build.sh
 
 bash scripts/pg.sh start
 
