@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadPolicyPack, Replayer } from '@app/policy';
 import { generateFeed } from '../apps/cli/src/feed/feed-generator';
+import { forEachLine, readLineAt } from '../apps/cli/src/support/ndjson-file';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -49,7 +50,9 @@ async function main(): Promise<void> {
 
 async function child(file: string): Promise<void> {
   const pack = loadPolicyPack();
-  const replayer = new Replayer(pack);
+  // The same reading and the same Replayer options as `ledger replay`.
+  const fd = fs.openSync(file, 'r');
+  const replayer = new Replayer(pack, { lineAt: (offset) => readLineAt(fd, offset) });
   const total = Number(process.env['REPLAY_BENCH_EVENTS']);
   const gc = (globalThis as { gc?: () => void }).gc;
   let gcSeconds = 0;
@@ -58,27 +61,21 @@ async function child(file: string): Promise<void> {
   const samples: string[] = [];
   const t0 = process.hrtime.bigint();
   let n = 0;
-  let rest = '';
-  for await (const chunk of fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
-    const text = rest + chunk;
-    let start = 0;
-    let nl: number;
-    while ((nl = text.indexOf('\n', start)) !== -1) {
-      replayer.push(text.slice(start, nl), ++n);
-      start = nl + 1;
-      if (marks.has(n)) {
-        // Live memory after a full collection: what the replay really keeps (the time spent here is excluded).
-        const g0 = process.hrtime.bigint();
-        peakRss = Math.max(peakRss, process.memoryUsage().rss);
-        gc?.();
-        gcSeconds += Number(process.hrtime.bigint() - g0) / 1e9;
-        const m = process.memoryUsage();
-        peakRss = Math.max(peakRss, m.rss);
-        samples.push(`${String(n).padStart(9)} events  live heap ${(m.heapUsed / 2 ** 20).toFixed(0).padStart(5)} MiB  rss ${(m.rss / 2 ** 20).toFixed(0).padStart(5)} MiB`);
-      }
+  await forEachLine(file, (line, lineNumber, offset) => {
+    replayer.push(line, lineNumber, offset);
+    n = lineNumber;
+    if (marks.has(n)) {
+      // Live memory after a full collection: what the replay really keeps (the time spent here is excluded).
+      const g0 = process.hrtime.bigint();
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      gc?.();
+      gcSeconds += Number(process.hrtime.bigint() - g0) / 1e9;
+      const m = process.memoryUsage();
+      peakRss = Math.max(peakRss, m.rss);
+      samples.push(`${String(n).padStart(9)} events  live heap ${(m.heapUsed / 2 ** 20).toFixed(0).padStart(5)} MiB  rss ${(m.rss / 2 ** 20).toFixed(0).padStart(5)} MiB`);
     }
-    rest = text.slice(start);
-  }
+  });
+  fs.closeSync(fd);
   const result = replayer.result();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9 - gcSeconds;
   peakRss = Math.max(peakRss, process.memoryUsage().rss);

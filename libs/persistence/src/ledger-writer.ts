@@ -302,11 +302,11 @@ export class LedgerWriter {
       }
       applyOutcome(state, outcome);
       const ev = outcome.event;
-      if (state.seen(ev.publisher, ev.eventId) === undefined) state.markSeen(ev.publisher, ev.eventId, outcome.digest);
+      if (state.seen(ev.publisher, ev.eventId) === undefined) state.markSeen(ev.publisher, ev.eventId, outcome.digest());
       eventSeq += 1n;
       recorded++;
       const occurredAt = utcMillisIso(ev.occurredAt);
-      inboxRows.push({ r, publisher: ev.publisher, eventId: ev.eventId, digest: outcome.digest, type: ev.type, occurredAt, recordedSeq: eventSeq });
+      inboxRows.push({ r, publisher: ev.publisher, eventId: ev.eventId, digest: outcome.digest(), type: ev.type, occurredAt, recordedSeq: eventSeq });
       let eventEntries = 0;
       for (const m of outcome.movements) {
         if (m.usedBeforeTpp + m.deltaTpp !== m.usedAfterTpp) {

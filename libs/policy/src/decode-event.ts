@@ -20,8 +20,23 @@ import { tierOf, type PolicyPack } from './policy-pack';
 export interface DecodedEvent {
   ok: true;
   event: InputEventV1;
-  digest: string;
   occurredAtMs: number;
+  // Digest of the canonical payload (the idempotency comparison). Computed on first use: most events are new keys,
+  // and the offline replay keeps a reference to the line instead of a digest (see MemoryLedgerState.markSeen).
+  digest(): string;
+}
+
+class Decoded implements DecodedEvent {
+  readonly ok = true as const;
+  private cachedDigest: string | undefined = undefined;
+  constructor(
+    readonly event: InputEventV1,
+    readonly occurredAtMs: number,
+  ) {}
+
+  digest(): string {
+    return (this.cachedDigest ??= payloadDigest(this.event));
+  }
 }
 
 export interface DecodeRejection {
@@ -42,19 +57,35 @@ function reject(code: RejectionCode, message: string, doc?: Record<string, unkno
   return { ok: false, code, message, publisher, eventId };
 }
 
-// Date.parse accepts 2026-02-30 and rolls it over; a legal record must not.
+// The instant of an occurredAt that matched the schema's pattern (YYYY-MM-DDTHH:MM:SS[.fraction](Z|+hh:mm|-hh:mm)),
+// or NaN when it is not a real calendar instant. Date.parse alone accepts 2026-02-30 and rolls it over, and
+// 24:00:00; a legal record must not. Fractions beyond milliseconds are truncated, as Date.parse does.
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function parseOccurredAt(text: string): number {
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) return NaN;
-  const y = Number(text.slice(0, 4));
-  const mo = Number(text.slice(5, 7));
-  const d = Number(text.slice(8, 10));
-  if (Number(text.slice(11, 13)) > 23 || Number(text.slice(14, 16)) > 59 || Number(text.slice(17, 19)) > 59) return NaN;
-  if (mo < 1 || mo > 12) return NaN;
+const digit = (text: string, i: number): number => text.charCodeAt(i) - 48;
+const two = (text: string, i: number): number => digit(text, i) * 10 + digit(text, i + 1);
+
+export function parseOccurredAt(text: string): number {
+  const y = two(text, 0) * 100 + two(text, 2);
+  const mo = two(text, 5);
+  const d = two(text, 8);
+  const h = two(text, 11);
+  const mi = two(text, 14);
+  const s = two(text, 17);
+  if (h > 23 || mi > 59 || s > 59 || mo < 1 || mo > 12) return NaN;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!;
-  return d >= 1 && d <= days ? ms : NaN;
+  if (d < 1 || d > (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!)) return NaN;
+  const zone = text.charCodeAt(text.length - 1);
+  // UTC ('Z') from year 100 on (Date.UTC reads years 0-99 as 1900-1999): computed directly. Offsets and early years
+  // go through Date.parse, which also refuses offsets such as +24:00.
+  if ((zone === 0x5a || zone === 0x7a) && y >= 100) {
+    let ms = 0;
+    if (text.charCodeAt(19) === 0x2e) {
+      const end = Math.min(text.length - 1, 23);
+      for (let i = 20; i < 23; i++) ms = ms * 10 + (i < end ? digit(text, i) : 0);
+    }
+    return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  }
+  return Date.parse(text);
 }
 
 export function payloadDigest(event: InputEventV1): string {
@@ -114,7 +145,7 @@ export function decodeEvent(pack: PolicyPack, raw: Buffer | string | null): Deco
     }
   }
 
-  return { ok: true, event, digest: payloadDigest(event), occurredAtMs };
+  return new Decoded(event, occurredAtMs);
 }
 
 function countryFields(event: InputEventV1): Array<[string, string]> {

@@ -13,11 +13,11 @@ import type {
   ShipmentV1,
 } from '@app/contracts';
 import { accountIds, countryCap, isRatioKind, parseAccountId, plainCap, ratioCap } from './accounts';
-import type { DecodeResult } from './decode-event';
+import type { DecodedEvent, DecodeResult } from './decode-event';
 import type { LedgerReadState, Movement, StateEffect } from './ledger-state';
 import type { MemoryLedgerState } from './memory-ledger-state';
 import { nveuCapAt, tierOf, type PolicyPack, type Threshold } from './policy-pack';
-import { floorOf, fromNumber, ratioAtLeast, ratioBelow, utilizationOf, type Rational } from './rational';
+import { floorOf, fromNumber, ratioAtLeastFast, ratioBelowFast, toFloat, utilizationOf, type Rational } from './rational';
 
 export type Outcome =
   | { status: 'rejected'; code: RejectionCode; message: string; publisher: string | null; eventId: string | null }
@@ -25,7 +25,8 @@ export type Outcome =
   | {
       status: 'recorded';
       event: InputEventV1;
-      digest: string;
+      // The payload digest, computed on first call (see DecodedEvent.digest).
+      digest(): string;
       occurredAtMs: number;
       movements: Movement[];
       alerts: ComplianceAlertV1[];
@@ -34,6 +35,33 @@ export type Outcome =
     };
 
 export type RecordedOutcome = Extract<Outcome, { status: 'recorded' }>;
+
+// A recorded outcome is plain data apart from its digest, which it asks of the decoded event only when needed
+// (held in a private field, so two outcomes of the same event still compare equal as data).
+class Recorded implements RecordedOutcome {
+  readonly status = 'recorded' as const;
+  readonly event: InputEventV1;
+  readonly occurredAtMs: number;
+  readonly movements: Movement[];
+  readonly alerts: ComplianceAlertV1[];
+  readonly effects: StateEffect[];
+  readonly policy: { id: string; version: string };
+  readonly #decoded: DecodedEvent;
+
+  constructor(decoded: DecodedEvent, draft: Draft, pack: PolicyPack) {
+    this.#decoded = decoded;
+    this.event = decoded.event;
+    this.occurredAtMs = decoded.occurredAtMs;
+    this.movements = draft.movements;
+    this.alerts = draft.alerts;
+    this.effects = draft.effects;
+    this.policy = { id: pack.id, version: pack.version };
+  }
+
+  digest(): string {
+    return this.#decoded.digest();
+  }
+}
 
 // ---- TPP ------------------------------------------------------------------------------------------------------
 
@@ -146,15 +174,18 @@ export function evaluateThresholds(
 ): number {
   if (cap === null || cap.num === 0n) return disarmedMask;
   let mask = disarmedMask;
+  const capFloat = toFloat(cap);
+  const before = Number(usedBefore) / capFloat;
+  const after = Number(usedAfter) / capFloat;
   for (const t of ctx.pack.thresholds) {
     const bit = 1 << t.index;
     let armed = (mask & bit) === 0;
-    if (!armed && ratioBelow(usedBefore, cap, t.armBelow)) armed = true;
-    if (armed && ratioAtLeast(usedAfter, cap, t.value)) {
+    if (!armed && ratioBelowFast(before, t.armBelowFloat, usedBefore, cap, t.armBelow)) armed = true;
+    if (armed && ratioAtLeastFast(after, t.valueFloat, usedAfter, cap, t.value)) {
       raise(ctx, 'THRESHOLD_CROSSED', account, usedAfter, cap, t, `${account} reached ${t.label * 100}% of its cap`);
       armed = false;
     }
-    if (!armed && ratioBelow(usedAfter, cap, t.armBelow)) armed = true;
+    if (!armed && ratioBelowFast(after, t.armBelowFloat, usedAfter, cap, t.armBelow)) armed = true;
     mask = armed ? mask & ~bit : mask | bit;
   }
   const over = (used: bigint) => used * cap.den > cap.num;
@@ -189,10 +220,10 @@ export function judge(pack: PolicyPack, state: LedgerReadState, decoded: DecodeR
   if (!decoded.ok) {
     return { status: 'rejected', code: decoded.code, message: decoded.message, publisher: decoded.publisher, eventId: decoded.eventId };
   }
-  const { event, digest, occurredAtMs } = decoded;
+  const { event, occurredAtMs } = decoded;
   const seen = state.seen(event.publisher, event.eventId);
   if (seen !== undefined) {
-    if (seen === digest) return { status: 'duplicate', publisher: event.publisher, eventId: event.eventId };
+    if (seen === decoded.digest()) return { status: 'duplicate', publisher: event.publisher, eventId: event.eventId };
     return {
       status: 'rejected',
       code: 'DUPLICATE_CONFLICT',
@@ -234,7 +265,7 @@ export function judge(pack: PolicyPack, state: LedgerReadState, decoded: DecodeR
       draft.effects.push({ kind: 'g2g-arranged', country: event.country });
       break;
   }
-  return { status: 'recorded', event, digest, occurredAtMs, ...draft, policy: { id: pack.id, version: pack.version } };
+  return new Recorded(decoded, draft, pack);
 }
 
 // A destination is prohibited for this shipment when it is Tier 3, or when the pack restricts the country to chips
@@ -412,9 +443,11 @@ function evaluateUveuRatios(
 
 // ---- applying and viewing -------------------------------------------------------------------------------------
 
-export function applyOutcome(state: MemoryLedgerState, outcome: Outcome): void {
+// `seenRecord` is what the idempotency record keeps for the event: its digest, or a reference the state can turn
+// back into the digest when the key comes again (the offline replay passes the line's place in its file).
+export function applyOutcome(state: MemoryLedgerState, outcome: Outcome, seenRecord?: number): void {
   if (outcome.status !== 'recorded') return;
-  state.markSeen(outcome.event.publisher, outcome.event.eventId, outcome.digest);
+  state.markSeen(outcome.event.publisher, outcome.event.eventId, seenRecord ?? outcome.digest());
   for (const m of outcome.movements) state.setAccount(m.account, { usedTpp: m.usedAfterTpp, disarmedMask: m.disarmedMaskAfter });
   for (const effect of outcome.effects) {
     switch (effect.kind) {

@@ -9,8 +9,13 @@ export class MemoryLedgerState implements LedgerReadState {
   private readonly installedByVeu = new Map<string, Map<string, bigint>>();
   private readonly veus = new Map<string, VeuGrant>();
   private readonly g2g = new Set<string>();
-  // publisher -> eventId -> payload digest (nested, so that no key string is built per lookup)
-  private readonly seenDigests = new Map<string, Map<string, string>>();
+  // publisher -> eventId -> payload digest, or a number that digestOfRef turns into it (nested, so that no key
+  // string is built per lookup)
+  private readonly seenDigests = new Map<string, Map<string, string | number>>();
+
+  // digestOfRef lets a caller keep a number per key (the offline replay: where the line is in its file) instead of
+  // a 32-character digest, and compute the digest only when the key comes again.
+  constructor(private readonly digestOfRef?: (ref: number) => string) {}
 
   account(id: string): AccountState | undefined {
     return this.accountsById.get(id);
@@ -33,7 +38,13 @@ export class MemoryLedgerState implements LedgerReadState {
   }
 
   seen(publisher: string, eventId: string): string | undefined {
-    return this.seenDigests.get(publisher)?.get(eventId);
+    const byId = this.seenDigests.get(publisher);
+    const record = byId?.get(eventId);
+    if (typeof record !== 'number') return record;
+    if (this.digestOfRef === undefined) throw new Error('invariant: a numeric idempotency record needs digestOfRef');
+    const digest = this.digestOfRef(record);
+    byId!.set(eventId, digest);
+    return digest;
   }
 
   setAccount(id: string, state: AccountState): void {
@@ -59,7 +70,7 @@ export class MemoryLedgerState implements LedgerReadState {
     this.g2g.add(country);
   }
 
-  markSeen(publisher: string, eventId: string, digest: string): void {
+  markSeen(publisher: string, eventId: string, digest: string | number): void {
     let byId = this.seenDigests.get(publisher);
     if (byId === undefined) this.seenDigests.set(publisher, (byId = new Map()));
     byId.set(eventId, digest);

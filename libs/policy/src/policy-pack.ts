@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isAssignedCountry } from '@app/contracts';
-import { parseDecimal, type Rational } from './rational';
+import { parseDecimal, toFloat, type Rational } from './rational';
 
 export const DEFAULT_PACK_ID = 'ai-diffusion-2025';
 
@@ -20,6 +20,9 @@ export interface Threshold {
   value: Rational;
   label: number; // as written in alerts, e.g. 0.9
   armBelow: Rational; // t - h
+  // value and armBelow as floats, for the quick side of the comparisons (see ratioAtLeastFast)
+  valueFloat: number;
+  armBelowFloat: number;
 }
 
 export interface NveuPhase {
@@ -204,7 +207,7 @@ export function compilePolicyPack(doc: unknown, catalogueDoc: unknown): PolicyPa
       try {
         const value = parseDecimal(String(t));
         const armBelow = { num: value.num * hysteresis.den - hysteresis.num * value.den, den: value.den * hysteresis.den };
-        thresholds.push({ index: i, value, label: Number(t), armBelow });
+        thresholds.push({ index: i, value, label: Number(t), armBelow, valueFloat: toFloat(value), armBelowFloat: toFloat(armBelow) });
       } catch {
         problems.push(`alerts.thresholds.value[${i}]: not a decimal`);
       }

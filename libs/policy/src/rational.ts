@@ -42,6 +42,27 @@ export function ratioBelow(used: bigint, cap: Rational, t: Rational): boolean {
   return used * cap.den * t.den < t.num * cap.num;
 }
 
+export function toFloat(r: Rational): number {
+  return Number(r.num) / Number(r.den);
+}
+
+// The same comparisons, decided by floats when the two sides are far apart and exactly otherwise. `ratio` is
+// Number(used) / toFloat(cap) and `tFloat` is toFloat(t): each is within a few units in the last place (about
+// 1e-15 relative) of the exact value, so a float gap wider than 1e-9 relative cannot be a rounding artefact.
+// Only a ratio within 1e-9 of a threshold pays for the bigint products.
+const FLOAT_MARGIN = 1e-9;
+
+export function ratioAtLeastFast(ratio: number, tFloat: number, used: bigint, cap: Rational, t: Rational): boolean {
+  const margin = FLOAT_MARGIN * Math.max(Math.abs(ratio), Math.abs(tFloat));
+  if (ratio - tFloat > margin) return true;
+  if (tFloat - ratio > margin) return false;
+  return ratioAtLeast(used, cap, t);
+}
+
+export function ratioBelowFast(ratio: number, tFloat: number, used: bigint, cap: Rational, t: Rational): boolean {
+  return !ratioAtLeastFast(ratio, tFloat, used, cap, t);
+}
+
 export function floorOf(r: Rational): bigint {
   // bigint division truncates toward zero; amounts here are never negative.
   return r.num / r.den;

@@ -22,23 +22,44 @@ export interface ReplayResult {
   counts: { read: number; recorded: number; duplicates: number; rejected: number };
 }
 
+export interface ReplayerOptions {
+  // Reads again the line that push() was given with `ref`. With it, the idempotency record keeps that number per key
+  // instead of a payload digest, and the digest is computed only if the key comes again: less memory and no hashing
+  // for the many keys that are seen once.
+  lineAt?: (ref: number) => string | Buffer;
+}
+
 export class Replayer {
-  readonly state = new MemoryLedgerState();
+  readonly state: MemoryLedgerState;
   private readonly alerts: ComplianceAlertV1[] = [];
   private readonly rejected: ReplayRejection[] = [];
   private readonly counts = { read: 0, recorded: 0, duplicates: 0, rejected: 0 };
   private latestOccurredAtMs = -Infinity;
 
-  constructor(readonly pack: PolicyPack) {}
+  constructor(
+    readonly pack: PolicyPack,
+    private readonly options: ReplayerOptions = {},
+  ) {
+    const lineAt = options.lineAt;
+    this.state = new MemoryLedgerState(
+      lineAt === undefined
+        ? undefined
+        : (ref) => {
+            const decoded = decodeEvent(pack, lineAt(ref));
+            if (!decoded.ok) throw new Error(`invariant: the line at ${ref} was recorded but no longer decodes (${decoded.message})`);
+            return decoded.digest();
+          },
+    );
+  }
 
-  // Blank lines are not events and are not counted.
-  push(line: string, lineNumber: number): Outcome | null {
-    if (line.trim() === '') return null;
+  // Blank lines are not events and are not counted. `ref` locates the line for options.lineAt.
+  push(line: string | Buffer, lineNumber: number, ref?: number): Outcome | null {
+    if (isBlank(line)) return null;
     this.counts.read++;
     const outcome = judge(this.pack, this.state, decodeEvent(this.pack, line));
     switch (outcome.status) {
       case 'recorded':
-        applyOutcome(this.state, outcome);
+        applyOutcome(this.state, outcome, this.options.lineAt === undefined ? undefined : ref);
         this.counts.recorded++;
         for (const alert of outcome.alerts) this.alerts.push(alert);
         if (outcome.occurredAtMs > this.latestOccurredAtMs) this.latestOccurredAtMs = outcome.occurredAtMs;
@@ -70,4 +91,15 @@ export class Replayer {
       counts: { ...this.counts },
     };
   }
+}
+
+// String.prototype.trim() === '' for text; bytes are looked at as text only when they are not plain ASCII.
+function isBlank(line: string | Buffer): boolean {
+  if (typeof line === 'string') return line.length === 0 || (line.charCodeAt(0) <= 0x20 || line.charCodeAt(0) >= 0x7f ? line.trim() === '' : false);
+  for (let i = 0; i < line.length; i++) {
+    const b = line[i]!;
+    if (b >= 0x80) return line.toString('utf8').trim() === '';
+    if (b !== 0x20 && (b < 0x09 || b > 0x0d)) return false;
+  }
+  return true;
 }

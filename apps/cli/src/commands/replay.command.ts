@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import { stringifyJson } from '@app/contracts';
 import { DEFAULT_PACK_ID, loadPolicyPack, Replayer, type PolicyPack } from '@app/policy';
+import { forEachLine, readLineAt } from '../support/ndjson-file';
 
 const USAGE = 'usage: ledger replay FILE.ndjson [--pack PACK_ID]';
 const PROGRESS_BYTES_MIN = 8 * 1024 * 1024;
@@ -49,49 +50,26 @@ export async function run(argv: string[], io: { stdout: NodeJS.WritableStream; s
     return 2;
   }
 
-  const replayer = new Replayer(pack);
   const progress = io.stderr.isTTY === true && size >= PROGRESS_BYTES_MIN ? new ProgressBar(io.stderr, size) : null;
+  let fd: number | undefined;
+  let replayer: Replayer;
   try {
-    await forEachLine(file, (line, lineNumber, bytesRead) => {
-      replayer.push(line, lineNumber);
+    // The idempotency record keeps each key's byte offset; a key that comes again has its first line read back.
+    const lineFd = (fd = fs.openSync(file, 'r'));
+    replayer = new Replayer(pack, { lineAt: (offset) => readLineAt(lineFd, offset) });
+    await forEachLine(file, (line, lineNumber, offset, bytesRead) => {
+      replayer.push(line, lineNumber, offset);
       progress?.update(bytesRead, lineNumber);
     });
   } catch (e) {
-    progress?.done();
-    io.stderr.write(`ledger replay: cannot read ${file}: ${(e as Error).message}\n`);
+    io.stderr.write(`${progress === null ? '' : '\n'}ledger replay: cannot read ${file}: ${(e as Error).message}\n`);
     return 2;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
   progress?.done();
   await writeAll(io.stdout, `${stringifyJson(replayer.result())}\n`);
   return 0;
-}
-
-// Streams the file and splits it into lines itself (faster than readline on large files); memory is bounded by
-// the read chunk and the longest line.
-async function forEachLine(file: string, onLine: (line: string, lineNumber: number, bytesRead: number) => void): Promise<void> {
-  let lineNumber = 0;
-  let bytesRead = 0;
-  let rest = '';
-  const stream = fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  let first = true;
-  for await (const chunk of stream as AsyncIterable<string>) {
-    bytesRead += Buffer.byteLength(chunk);
-    let text = rest + chunk;
-    // A byte-order mark that an editor put at the start of the file is not part of the first event.
-    if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    first = false;
-    let start = 0;
-    let nl: number;
-    while ((nl = text.indexOf('\n', start)) !== -1) {
-      let line = text.slice(start, nl);
-      if (line.endsWith('\r')) line = line.slice(0, -1);
-      onLine(line, ++lineNumber, bytesRead);
-      start = nl + 1;
-    }
-    rest = text.slice(start);
-    text = '';
-  }
-  if (rest !== '') onLine(rest.endsWith('\r') ? rest.slice(0, -1) : rest, ++lineNumber, bytesRead);
 }
 
 function writeAll(stream: NodeJS.WritableStream, text: string): Promise<void> {
