@@ -213,3 +213,51 @@ test('a byte-order mark at the start of the file and CRLF line ends do not make 
   assert.deepEqual(doc.counts, { read: 1, recorded: 1, duplicates: 0, rejected: 0 });
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+// The CLI keeps each idempotency key's byte offset instead of a digest and reads the first line back when the key
+// comes again. Offsets must survive a byte-order mark, CRLF ends, multi-byte characters and lines longer than one
+// read, and the verdicts must equal those of the in-memory path (digests kept for every key).
+test('a key that comes back is compared with its first line, read again from the file at its byte offset', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-dup-'));
+  const reversed = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(reversed) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v;
+  // ~250 KB: longer than the 64 KiB the CLI reads at a time when it looks a line up again.
+  const longItems = Array.from({ length: 1000 }, (_, i) => ({ chip: 'H100-SXM', quantity: 1 + (i % 7), label: `lot ${i} ${'é'.repeat(90)}` }));
+  const first = shipment({ eventId: 'long-1', consignee: 'Zürich-AI', country: 'DE', items: longItems });
+  const small = shipment({ eventId: 'small-1', consignee: 'Société-Générale-Calcul', items: [{ chip: 'A100', quantity: 3 }] });
+  const lines: Array<Json | string> = [
+    small, // 1
+    first, // 2
+    shipment({ eventId: 'other', country: 'AE', items: [{ chip: 'B300', quantity: 1 }] }), // 3
+    first, // 4: exact duplicate
+    JSON.stringify(reversed(first), null, 1).replace(/\n/g, ' '), // 5: the same payload, keys reversed, spaces
+    { ...first, items: longItems.map((it, i) => (i === 999 ? { ...it, quantity: it.quantity + 1 } : it)) }, // 6: conflict
+    JSON.stringify(reversed(small)), // 7: duplicate of line 1
+    { ...small, consignee: { id: 'Société-Générale-Calcul', country: 'FR' } }, // 8: conflict with line 1
+  ];
+  const file = path.join(dir, 'dups.ndjson');
+  fs.writeFileSync(file, `\uFEFF${lines.map(line).join('\r\n')}\r\n`);
+  const r = spawnSync(process.execPath, [CLI, 'replay', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { counts: unknown; rejected: Array<{ line: number; code: string }> };
+  assert.deepEqual(doc.counts, { read: 8, recorded: 3, duplicates: 3, rejected: 2 });
+  assert.deepEqual(doc.rejected.map((x) => [x.line, x.code]), [[6, 'DUPLICATE_CONFLICT'], [8, 'DUPLICATE_CONFLICT']]);
+  assert.equal(r.stdout.trim(), stringifyJson(replayLines(lines).result));
+});
+
+// The service refuses a Kafka message whose bytes are not UTF-8; the replay must refuse such a line the same way,
+// not read it with replacement characters.
+test('a line that is not valid UTF-8 is MALFORMED, as the same bytes would be on Kafka, and its neighbours count', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-utf8-'));
+  const good = (id: string) => Buffer.from(`${line(shipment({ eventId: id, items: [{ chip: 'A100', quantity: 1 }] }))}\n`);
+  const bad = Buffer.from(line(shipment({ eventId: 'bad', consignee: 'acme-XX' })).replace('XX', '\u0000\u0000'), 'utf8');
+  bad[bad.indexOf(0)] = 0xc3; // a lead byte followed by a NUL: not UTF-8
+  const file = path.join(dir, 'utf8.ndjson');
+  fs.writeFileSync(file, Buffer.concat([good('u-1'), bad, Buffer.from('\n'), good('u-2')]));
+  const r = spawnSync(process.execPath, [CLI, 'replay', file], { encoding: 'utf8' });
+  fs.rmSync(dir, { recursive: true, force: true });
+  const doc = JSON.parse(r.stdout) as { counts: unknown; rejected: Array<{ line: number; code: string; message: string }> };
+  assert.deepEqual(doc.counts, { read: 3, recorded: 2, duplicates: 0, rejected: 1 });
+  assert.deepEqual(doc.rejected.map((x) => [x.line, x.code, x.message]), [[2, 'MALFORMED', 'event is not valid UTF-8']]);
+});
