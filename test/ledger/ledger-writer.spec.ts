@@ -117,6 +117,33 @@ describe('ledger writer (Postgres)', () => {
     assert.equal((await verifyLedger(db.ds)).ok, true);
   });
 
+  it('stores payloads byte for byte and ids with backslashes, tabs and line breaks in the JSON, and the chain verifies', async () => {
+    // Rows go to Postgres with COPY, whose text format gives \\, tab, LF and CR a meaning of their own.
+    const consignee = 'back\\slash \\N Zürich €';
+    const shipment = {
+      type: 'chip.shipment',
+      version: 1,
+      eventId: 'esc:1.a',
+      publisher: 'nvidia',
+      occurredAt: '2026-05-01T00:00:00Z',
+      consignee: { id: consignee, country: 'IN' },
+      authorization: { kind: 'LPP' },
+      items: [{ chip: 'H100-SXM', quantity: 10, label: 'tab\there, "quoted" \\ and \u00e9' }],
+    };
+    const pretty = JSON.stringify(shipment, null, '\t').replace(/\n/g, '\r\n');
+    assert.match(pretty, /\t/);
+    const result = await writer.processBatch(records([pretty], 'chips.shipments.v1', 9000));
+    assert.equal(result.recorded, 1, result.results.map((r) => ('message' in r ? `${r.code}: ${r.message}` : r.status)).join());
+    const [inbox] = (await db.ds.query(`SELECT payload::text AS payload, source_offset FROM inbox WHERE publisher = 'nvidia' AND event_id = 'esc:1.a'`)) as Array<{ payload: string; source_offset: string }>;
+    assert.equal(inbox!.payload, pretty);
+    assert.equal(inbox!.source_offset, '9000');
+    const entries = (await db.ds.query(`SELECT account_id, delta_tpp FROM ledger_entries WHERE event_id = 'esc:1.a'`)) as Array<{ account_id: string; delta_tpp: string }>;
+    assert.deepEqual(entries, [{ account_id: `lpp:${consignee}:2026`, delta_tpp: String(10 * 15_832) }]);
+    const again = await writer.processBatch(records([JSON.stringify(shipment)]));
+    assert.equal(again.duplicates, 1, 'the same payload, written without the whitespace, is a duplicate');
+    assert.deepEqual((await verifyLedger(db.ds)).problems, []);
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE of ledger entries', async () => {
     await assert.rejects(db.ds.query(`UPDATE ledger_entries SET delta_tpp = 0 WHERE seq = 1`), /append-only/);
     await assert.rejects(db.ds.query(`DELETE FROM ledger_entries WHERE seq = 1`), /append-only/);
