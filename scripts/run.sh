@@ -35,6 +35,8 @@ ready_timeout_s=60
 
 apps=(ledger relay api)
 declare -A port_of=([ledger]=$ledger_port [relay]=$relay_port [api]=$api_port)
+# Node.js flags per app; the ledger's are LEDGER_NODE_FLAGS in apps/ledger/src/node-flags.ts (a spec checks).
+declare -A node_flags=([ledger]="--max-semi-space-size=32" [relay]="" [api]="")
 started=()
 kafka_started=false
 
@@ -109,7 +111,8 @@ for name in "${apps[@]}"; do
   fi
   [[ -f $logs/$name.log ]] && mv -f "$logs/$name.log" "$logs/$name.log.1"
   # setsid: Ctrl-C reaches this script only, which then stops each app with SIGTERM, in order.
-  setsid node "$entry" </dev/null >"$logs/$name.log" 2>&1 &
+  # shellcheck disable=SC2086 # the flags are words
+  setsid node ${node_flags[$name]} "$entry" </dev/null >"$logs/$name.log" 2>&1 &
   echo $! >"$pids_dir/$name.pid"
   started+=("$name")
   say "started $name (pid $!, log $logs/$name.log)"

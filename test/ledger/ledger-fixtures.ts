@@ -9,6 +9,7 @@ import { INPUT_TOPICS, stringifyJson } from '@app/contracts';
 import { createDataSource } from '@app/persistence';
 import { accountView, loadPolicyPack, Replayer, type PolicyPack } from '@app/policy';
 import { createTestDatabase, type TestDatabase } from '../support';
+import { LEDGER_NODE_FLAGS } from '../../apps/ledger/src/node-flags';
 
 const run = promisify(execFile);
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -156,9 +157,15 @@ export interface ServiceProcess {
   kill(): Promise<number | null>;
 }
 
+// LEDGER_NODE_ARGS / RELAY_NODE_ARGS add Node.js flags for one run (a CPU profile of the ledger in the benchmark,
+// say: LEDGER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof').
+function extraNodeArgs(app: 'ledger' | 'relay'): string[] {
+  return (process.env[`${app.toUpperCase()}_NODE_ARGS`] ?? '').split(' ').filter((a) => a !== '');
+}
+
 export function startService(app: 'ledger' | 'relay', env: Record<string, string>): ServiceProcess {
   const entry = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
-  const child = spawn(process.execPath, [entry], { env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(app === 'ledger' ? LEDGER_NODE_FLAGS : []), ...extraNodeArgs(app), entry], { env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   const keep = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) if (line !== '') log.push(line);

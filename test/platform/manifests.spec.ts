@@ -11,6 +11,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { dlqTopic, EVENT_BYTES_MAX, INPUT_TOPICS, TOPIC_PARTITIONS } from '@app/contracts';
+import { LEDGER_NODE_FLAGS } from '../../apps/ledger/src/node-flags';
 import { AppName, loadApiSettings, loadCliSettings, loadLedgerSettings, loadRelaySettings, settingsReference } from '@app/config';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -188,6 +189,21 @@ describe('manifests', () => {
       assert.equal(container.livenessProbe.httpGet.path, '/health/live');
       assert.equal(services.get(obj.metadata.name)?.spec.ports[0].port, port, `${file}: service port`);
     }
+  });
+
+  it('every launcher starts the ledger with LEDGER_NODE_FLAGS: compose, Kubernetes, scripts/run.sh and the fixtures', () => {
+    const flagsBefore = (command: unknown) => {
+      const words = command as string[];
+      return words.slice(1, words.findIndex((w) => w.endsWith('/main.js')));
+    };
+    assert.deepEqual(flagsBefore(compose.services['ledger']!.command), LEDGER_NODE_FLAGS);
+    const ledger = objects.find(({ obj }) => obj.kind === 'Deployment' && obj.metadata.name === 'ledger');
+    assert.ok(ledger, 'k8s has a ledger Deployment');
+    assert.deepEqual(flagsBefore(ledger.obj.spec.template.spec.containers[0].command), LEDGER_NODE_FLAGS);
+    const runSh = fs.readFileSync(path.join(root, 'scripts', 'run.sh'), 'utf8');
+    assert.match(runSh, new RegExp(`\\[ledger\\]="${LEDGER_NODE_FLAGS.join(' ')}"`));
+    const fixtures = fs.readFileSync(path.join(root, 'test', 'ledger', 'ledger-fixtures.ts'), 'utf8');
+    assert.match(fixtures, /app === 'ledger' \? LEDGER_NODE_FLAGS/);
   });
 
   it('KEDA scales the ledger on the lag of its own consumer group, up to the partitions there are to share', () => {
