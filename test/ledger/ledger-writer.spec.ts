@@ -144,6 +144,29 @@ describe('ledger writer (Postgres)', () => {
     assert.deepEqual((await verifyLedger(db.ds)).problems, []);
   });
 
+  it('compares a key that comes again with the stored payload, in the same batch and in later ones', async () => {
+    const base = {
+      type: 'chip.shipment',
+      version: 1,
+      publisher: 'amd',
+      occurredAt: '2026-06-01T00:00:00Z',
+      consignee: { id: 'acme', country: 'DE' },
+      authorization: { kind: 'LICENSE', ref: 'L-1' },
+      items: [{ chip: 'MI300X', quantity: 2 }],
+    };
+    const ev = (eventId: string, extra: Record<string, unknown> = {}) => JSON.stringify({ ...base, eventId, ...extra });
+    const nul = ev('dup-nul', { items: [{ chip: 'MI300X', quantity: 2, label: 'a\u0000b' }] });
+    const first = await writer.processBatch(
+      records([ev('dup-1'), ev('dup-1'), ev('dup-1', { occurredAt: '2026-06-02T00:00:00Z' }), nul, nul], 'chips.shipments.v1', 20_000),
+    );
+    assert.deepEqual(first.results.map((r) => ('code' in r ? r.code : r.status)), ['recorded', 'duplicate', 'DUPLICATE_CONFLICT', 'recorded', 'duplicate']);
+    const stored = (await db.ds.query(`SELECT event_id, digest FROM inbox WHERE publisher = 'amd' AND event_id LIKE 'dup-%' ORDER BY event_id`)) as Array<{ event_id: string; digest: string | null }>;
+    assert.equal(stored.find((r) => r.event_id === 'dup-1')!.digest, null, 'no digest is stored for an ordinary event');
+    assert.match(stored.find((r) => r.event_id === 'dup-nul')!.digest ?? '', /^[0-9a-f]{32}$/, 'the stored copy of a \\u0000 payload differs: its digest is kept');
+    const later = await writer.processBatch(records([ev('dup-1'), ev('dup-1', { items: [{ chip: 'MI300X', quantity: 3 }] }), nul]));
+    assert.deepEqual(later.results.map((r) => ('code' in r ? r.code : r.status)), ['duplicate', 'DUPLICATE_CONFLICT', 'duplicate']);
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE of ledger entries', async () => {
     await assert.rejects(db.ds.query(`UPDATE ledger_entries SET delta_tpp = 0 WHERE seq = 1`), /append-only/);
     await assert.rejects(db.ds.query(`DELETE FROM ledger_entries WHERE seq = 1`), /append-only/);

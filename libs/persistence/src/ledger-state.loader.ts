@@ -2,7 +2,7 @@
 // plus the idempotency records of their keys, all VEU grants and g2g arrangements) into a MemoryLedgerState.
 // The ledger writer calls it inside its batch transaction; the API's pre-clearance calls it on a read-only
 // snapshot. One loader, so what pre-clearance predicts is what the writer would do.
-import { MemoryLedgerState, requirementsOf, type PolicyPack, type VeuGrant } from '@app/policy';
+import { MemoryLedgerState, payloadDigest, requirementsOf, type PolicyPack, type VeuGrant } from '@app/policy';
 import type { InputEventV1 } from '@app/contracts';
 
 export type SqlQuery = (sql: string, params?: unknown[]) => Promise<any[]>;
@@ -22,8 +22,9 @@ export class StateNeeds {
   }
 }
 
-export async function loadLedgerState(query: SqlQuery, needs: StateNeeds): Promise<MemoryLedgerState> {
-  const state = new MemoryLedgerState();
+// digestOfRef: see MemoryLedgerState (the writer marks the events of its batch with their index in the batch).
+export async function loadLedgerState(query: SqlQuery, needs: StateNeeds, digestOfRef?: (ref: number) => string): Promise<MemoryLedgerState> {
+  const state = new MemoryLedgerState(digestOfRef);
   if (needs.accountIds.size > 0 || needs.veuIds.size > 0) {
     // veu_id is set on every installed:ID:* and uveu:ID:* account, so this is the prefix load requirementsOf asks for.
     const rows = (await query(`SELECT id, used_tpp, disarmed_mask FROM accounts WHERE id = ANY($1::text[]) OR veu_id = ANY($2::text[])`, [
@@ -45,11 +46,12 @@ export async function loadLedgerState(query: SqlQuery, needs: StateNeeds): Promi
   const keys = [...needs.inboxKeys.values()];
   if (keys.length > 0) {
     const rows = (await query(
-      `SELECT i.publisher, i.event_id, i.digest FROM inbox i
+      `SELECT i.publisher, i.event_id, i.digest, CASE WHEN i.digest IS NULL THEN i.payload::text END AS payload FROM inbox i
          JOIN unnest($1::text[], $2::text[]) AS k(publisher, event_id) ON k.publisher = i.publisher AND k.event_id = i.event_id`,
       [keys.map((k) => k.publisher), keys.map((k) => k.eventId)],
-    )) as Array<{ publisher: string; event_id: string; digest: string }>;
-    for (const row of rows) state.markSeen(row.publisher, row.event_id, row.digest);
+    )) as Array<{ publisher: string; event_id: string; digest: string | null; payload: string | null }>;
+    // A digest that was not stored is that of the stored payload, which is the event's text as it came.
+    for (const row of rows) state.markSeen(row.publisher, row.event_id, row.digest ?? payloadDigest(JSON.parse(row.payload!) as InputEventV1));
   }
   // Grants and g2g arrangements are few (one row per VEU or country) and any event may depend on them.
   const grants = (await query(`SELECT id, kind, headquarters, country, active FROM veu_grants`)) as Array<{

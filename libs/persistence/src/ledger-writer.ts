@@ -9,6 +9,7 @@ import {
   decodeEvent,
   judge,
   MemoryLedgerState,
+  type DecodedEvent,
   type DecodeResult,
   type Movement,
   type PolicyPack,
@@ -16,7 +17,7 @@ import {
 } from '@app/policy';
 import { accountColumns } from './account-id';
 import { loadLedgerState, StateNeeds } from './ledger-state.loader';
-import { entryHash, utcMillisIso, type HashedEntry } from './entry-hash';
+import { entryHash, type HashedEntry } from './entry-hash';
 
 // One consumed record. topic/partition/offset are null when the record does not come from Kafka (tests, tools);
 // such records are judged the same way but leave no consumer offset behind.
@@ -62,6 +63,7 @@ export interface LedgerWriterOptions {
   groupId: string;
 }
 
+const EMPTY_HASH = Buffer.alloc(0);
 const NO_FORCED_REJECTIONS: ReadonlyMap<number, string> = new Map();
 
 // SQLSTATE class 22 (data exception) and 54 (program limit exceeded): the values cannot be stored, and
@@ -77,7 +79,11 @@ function isDataError(err: unknown): boolean {
 const JSON_NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/gi;
 function storablePayload(value: Buffer): string {
   const text = value.toString('utf8');
-  return text.includes('\\u0000') || text.includes('\\U0000') ? text.replace(JSON_NUL_ESCAPE, '$1\\ufffd') : text;
+  return mayHoldNul(text) ? text.replace(JSON_NUL_ESCAPE, '$1\\ufffd') : text;
+}
+
+function mayHoldNul(text: string): boolean {
+  return text.includes('\\u0000') || text.includes('\\U0000');
 }
 
 // Postgres raises NOTIFY on this channel when a batch added alerts; the relay listens.
@@ -99,7 +105,8 @@ interface InboxRow {
   r: SourceRecord;
   publisher: string;
   eventId: string;
-  digest: string;
+  // null: computed from the stored payload when needed (see the inbox-digest-on-demand migration)
+  digest: string | null;
   type: string;
   occurredAt: string;
   recordedSeq: bigint;
@@ -133,7 +140,7 @@ export function inboxCopyText(rows: readonly InboxRow[]): string {
   for (let i = 0; i < rows.length; i++) {
     const x = rows[i]!;
     text +=
-      `${copyText(x.publisher)}\t${copyText(x.eventId)}\t${x.digest}\t${copyText(x.type)}\trecorded\t${copyText(storablePayload(x.r.value!))}\t` +
+      `${copyText(x.publisher)}\t${copyText(x.eventId)}\t${x.digest ?? COPY_NULL}\t${copyText(x.type)}\trecorded\t${copyText(storablePayload(x.r.value!))}\t` +
       `${x.occurredAt}\t${copyNullable(x.r.topic)}\t${copyNullable(x.r.partition)}\t${copyNullable(x.r.offset)}\t${x.recordedSeq}\n`;
   }
   return text;
@@ -259,7 +266,8 @@ export class LedgerWriter {
       needs.add(pack, d.event);
     }
 
-    const state = await loadLedgerState((sql, params) => qr.query(sql, params), needs);
+    // The batch's own events are marked seen by their index here; the digest is computed only if a key comes back.
+    const state = await loadLedgerState((sql, params) => qr.query(sql, params), needs, (i) => (decoded[i] as DecodedEvent).digest());
 
     let entries: PendingEntry[] = [];
     let entryCount = 0;
@@ -332,13 +340,13 @@ export class LedgerWriter {
         duplicates++;
         continue;
       }
-      applyOutcome(state, outcome);
+      applyOutcome(state, outcome, i);
       const ev = outcome.event;
-      if (state.seen(ev.publisher, ev.eventId) === undefined) state.markSeen(ev.publisher, ev.eventId, outcome.digest());
       eventSeq += 1n;
       recorded++;
-      const occurredAt = utcMillisIso(ev.occurredAt);
-      inboxRows.push({ r, publisher: ev.publisher, eventId: ev.eventId, digest: outcome.digest(), type: ev.type, occurredAt, recordedSeq: eventSeq });
+      // The instant decodeEvent read, in UTC with milliseconds (as utcMillisIso(ev.occurredAt) would write it).
+      const occurredAt = new Date(d.occurredAtMs).toISOString();
+      inboxRows.push({ r, publisher: ev.publisher, eventId: ev.eventId, digest: mayHoldNul(r.value!.toString('latin1')) ? outcome.digest() : null, type: ev.type, occurredAt, recordedSeq: eventSeq });
       let eventEntries = 0;
       for (const m of outcome.movements) {
         if (m.usedBeforeTpp + m.deltaTpp !== m.usedAfterTpp) {
@@ -355,7 +363,7 @@ export class LedgerWriter {
         seq += 1n;
         eventEntries++;
         entryCount++;
-        const entry: HashedEntry = {
+        const entry: PendingEntry = {
           seq,
           accountId: m.account,
           deltaTpp: m.deltaTpp,
@@ -370,10 +378,12 @@ export class LedgerWriter {
           sourceOffset: r.offset === null ? null : BigInt(r.offset),
           policyId: outcome.policy.id,
           policyVersion: outcome.policy.version,
+          prevHash,
+          hash: EMPTY_HASH,
         };
-        const hash = entryHash(prevHash, entry);
-        entries.push({ ...entry, prevHash, hash });
-        prevHash = hash;
+        entry.hash = entryHash(prevHash, entry);
+        entries.push(entry);
+        prevHash = entry.hash;
         touched.set(m.account, { movement: m, lastSeq: seq, lastOccurredAt: occurredAt, atMs: d.occurredAtMs });
       }
       for (const effect of outcome.effects) effects.push({ effect, recordedSeq: eventSeq, occurredAt });

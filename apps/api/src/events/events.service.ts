@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { InputEventV1 } from '@app/contracts';
+import { payloadDigest } from '@app/policy';
 import { canSeeEvent, type Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { ReadDatabase } from '../database/read-database';
@@ -35,7 +37,7 @@ export class EventsService {
     return this.db.snapshot(async (db) => {
       const [inbox] = await db.query<{
         event_type: string;
-        digest: string;
+        digest: string | null;
         payload: unknown;
         occurred_at: Date;
         recorded_at: Date;
@@ -68,7 +70,8 @@ export class EventsService {
         publisher,
         eventId,
         type: inbox.event_type,
-        digest: inbox.digest,
+        // Not stored for most events: the digest of the stored payload, as the writer computes it for a duplicate.
+        digest: inbox.digest ?? payloadDigest(inbox.payload as InputEventV1),
         occurredAt: inbox.occurred_at.toISOString(),
         recordedAt: inbox.recorded_at.toISOString(),
         recordedSeq: BigInt(inbox.recorded_seq),
