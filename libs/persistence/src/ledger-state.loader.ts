@@ -46,8 +46,13 @@ export async function loadLedgerState(query: SqlQuery, needs: StateNeeds, digest
   const keys = [...needs.inboxKeys.values()];
   if (keys.length > 0) {
     const rows = (await query(
-      `SELECT i.publisher, i.event_id, i.digest, CASE WHEN i.digest IS NULL THEN i.payload::text END AS payload FROM inbox i
-         JOIN unnest($1::text[], $2::text[]) AS k(publisher, event_id) ON k.publisher = i.publisher AND k.event_id = i.event_id`,
+      // One primary-key probe per key. As a plain join, the planner sees a 5,000-element array and picks a hash join
+      // over a sequential scan of the whole inbox, which grows with the ledger (94 ms against 17 ms at 300,000
+      // rows); LATERAL ... LIMIT 1 cannot be flattened into such a join.
+      `SELECT i.publisher, i.event_id, i.digest, CASE WHEN i.digest IS NULL THEN i.payload::text END AS payload
+         FROM unnest($1::text[], $2::text[]) AS k(publisher, event_id)
+        CROSS JOIN LATERAL (SELECT publisher, event_id, digest, payload FROM inbox
+                             WHERE publisher = k.publisher AND event_id = k.event_id LIMIT 1) AS i`,
       [keys.map((k) => k.publisher), keys.map((k) => k.eventId)],
     )) as Array<{ publisher: string; event_id: string; digest: string | null; payload: string | null }>;
     // A digest that was not stored is that of the stored payload, which is the event's text as it came.
