@@ -5,7 +5,7 @@ import { kafkaClientConfig } from '@app/config';
 import { INPUT_TOPICS } from '@app/contracts';
 import { BatchConsumer, errorText, type BatchSummary, type ConsumedRecord } from '@app/messaging';
 import { JsonLogger } from '@app/observability';
-import { LedgerWriter, loadConsumerOffsets, type BatchCarry } from '@app/persistence';
+import { LedgerWriter, loadConsumerOffsets } from '@app/persistence';
 import { decodeEvent, loadPolicyPack } from '@app/policy';
 import { LedgerMetrics } from './ledger.metrics';
 import { LEDGER_SETTINGS, type LedgerSettingsValue } from './ledger-settings.provider';
@@ -35,12 +35,9 @@ export class LedgerConsumerService implements OnApplicationBootstrap, OnApplicat
       prepare: (records) => {
         for (const r of records) r.prepared = decodeEvent(pack, r.value);
       },
-      processor: (records, beforeCommit, pipeline) =>
+      processor: (records, beforeCommit) =>
         writer.processBatch(records, {
           beforeCommit: (result, recs) => beforeCommit(result as unknown as BatchSummary, recs as readonly ConsumedRecord[]),
-          // The carry is the writer's own object, passed through the consumer untouched.
-          previous: pipeline?.previous as { carry: BatchCarry; committed: Promise<boolean> } | undefined,
-          onJudged: pipeline?.onJudged,
         }) as unknown as Promise<BatchSummary>,
       storedOffset: async (topic, partition) => {
         const rows = await loadConsumerOffsets(dataSource, settings.groupId, [topic]);

@@ -32,18 +32,9 @@ export interface BatchSummary {
 
 // Judges and stores one slice of records in one database transaction. `beforeCommit` runs inside that
 // transaction, after the writes; it puts the rejections on the DLQ.
-// `pipeline` lets the processor judge a slice while the slice before it is still being stored: `previous` is what
-// that slice's processor passed to its `onJudged` (opaque here) with whether it ends committed; `onJudged` is to be
-// called once this slice is judged. A processor may ignore both.
-export interface PipelineLink {
-  previous?: { carry: unknown; committed: Promise<boolean> };
-  onJudged: (carry: unknown) => void;
-}
-
 export type BatchProcessor = (
   records: ConsumedRecord[],
   beforeCommit: (summary: BatchSummary, records: readonly ConsumedRecord[]) => Promise<void>,
-  pipeline?: PipelineLink,
 ) => Promise<BatchSummary>;
 
 // The offset to resume a partition from, as stored in Postgres with the entries; null when nothing is stored.
@@ -90,8 +81,6 @@ export class BatchConsumer {
   private admin: Admin | null = null;
   private readonly positioned = new Set<string>();
   private stopping = false;
-  // A slice could not be stored: nothing queued after it may be (see drain); the process is exiting.
-  private failed = false;
   private draining = false;
   private pending: Array<{ records: ConsumedRecord[]; resolve: () => void; reject: (err: unknown) => void }> = [];
 
@@ -223,64 +212,33 @@ export class BatchConsumer {
     });
   }
 
-  // Slices are stored one transaction at a time, in order, but pipelined: as soon as slice N is judged, slice N+1
-  // is handed over and judged while N is written and committed (the processor checks under the head lock that
-  // nothing came in between). Slice N+2 waits until N has settled.
   private async drain(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
-    let previousRun: Promise<boolean> = Promise.resolve(true);
-    let previous: PipelineLink['previous'];
     try {
-      for (;;) {
-        while (this.pending.length > 0 && !this.failed) {
-          // Let the other partitions of the same fetch add their records first.
-          await new Promise((r) => setImmediate(r));
-          const take: typeof this.pending = [];
-          let size = 0;
-          while (this.pending.length > 0 && (take.length === 0 || size + this.pending[0]!.records.length <= this.o.batchSizeMax)) {
-            const next = this.pending.shift()!;
-            take.push(next);
-            size += next.records.length;
-          }
-          if (take.length === 0) break;
-          let onJudged!: (carry: unknown) => void;
-          const judged = new Promise<unknown>((resolve) => (onJudged = resolve));
-          const run = this.store(take, previous, onJudged);
-          const carry = await Promise.race([judged, run.then(() => undefined)]);
-          // The slice before this one settles before a third one reads the database.
-          await previousRun;
-          previousRun = run;
-          previous = carry === undefined ? undefined : { carry, committed: run };
+      while (this.pending.length > 0) {
+        // Let the other partitions of the same fetch add their records first.
+        await new Promise((r) => setImmediate(r));
+        const take: typeof this.pending = [];
+        let size = 0;
+        while (this.pending.length > 0 && (take.length === 0 || size + this.pending[0]!.records.length <= this.o.batchSizeMax)) {
+          const next = this.pending.shift()!;
+          take.push(next);
+          size += next.records.length;
         }
-        await previousRun;
-        // Slices submitted while the last one settled are taken now; checked and left synchronously, so none waits.
-        if (this.pending.length === 0 || this.failed) break;
+        const records = take.flatMap((t) => t.records);
+        const startedMs = performance.now();
+        try {
+          const summary = await this.retry('store the batch', () => this.o.processor(records, (s, recs) => this.sendRejections(s, recs)));
+          this.o.metrics.onBatch({ topic: records[0]!.topic, partition: records[0]!.partition, size: records.length, durationMs: performance.now() - startedMs, summary });
+          this.logOutcomes(records, summary);
+          for (const t of take) t.resolve();
+        } catch (err) {
+          for (const t of take) t.reject(err);
+        }
       }
     } finally {
       this.draining = false;
-    }
-  }
-
-  // Stores one slice; true once committed. On failure the slice's callers get the error and the queue is dropped.
-  private async store(take: typeof this.pending, previous: PipelineLink['previous'], onJudged: (carry: unknown) => void): Promise<boolean> {
-    const records = take.flatMap((t) => t.records);
-    const startedMs = performance.now();
-    let attempt = 0;
-    try {
-      const summary = await this.retry('store the batch', () =>
-        // Only the first attempt builds on the previous slice's judgement; a retry reads everything under the lock.
-        this.o.processor(records, (s, recs) => this.sendRejections(s, recs), { previous: attempt++ === 0 ? previous : undefined, onJudged }),
-      );
-      this.o.metrics.onBatch({ topic: records[0]!.topic, partition: records[0]!.partition, size: records.length, durationMs: performance.now() - startedMs, summary });
-      this.logOutcomes(records, summary);
-      for (const t of take) t.resolve();
-      return true;
-    } catch (err) {
-      this.failed = true;
-      for (const t of take) t.reject(err);
-      for (const t of this.pending.splice(0)) t.reject(err);
-      return false;
     }
   }
 
@@ -354,7 +312,7 @@ export class BatchConsumer {
   }
 
   private retry<T>(what: string, work: () => Promise<T>): Promise<T> {
-    return withRetry(what, this.o.retry, this.o.logger, work, (err) => this.stopping || this.failed || (err as Error | undefined)?.name === 'PreviousBatchFailedError', () => this.o.metrics.onRetry()).catch((err: unknown) => {
+    return withRetry(what, this.o.retry, this.o.logger, work, () => this.stopping, () => this.o.metrics.onRetry()).catch((err: unknown) => {
       if (!this.stopping) {
         this.o.logger.error({ msg: `${what} failed after ${this.o.retry.attemptsMax} attempts`, error: errorText(err) });
         this.o.onFatal(err);

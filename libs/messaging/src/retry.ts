@@ -14,8 +14,7 @@ export async function withRetry<T>(
   policy: RetryPolicy,
   logger: StructuredLogger,
   work: () => Promise<T>,
-  // Asked after each failure: true stops the retries (the service is stopping, or the error is not transient).
-  shouldStop: (err: unknown) => boolean = () => false,
+  shouldStop: () => boolean = () => false,
   onRetry: () => void = () => undefined,
 ): Promise<T> {
   let delayMs = policy.delayMsMin;
@@ -23,7 +22,7 @@ export async function withRetry<T>(
     try {
       return await work();
     } catch (err) {
-      if (attempt >= policy.attemptsMax || shouldStop(err)) throw err;
+      if (attempt >= policy.attemptsMax || shouldStop()) throw err;
       onRetry();
       logger.warn({ msg: `${what} failed; retrying`, attempt, attemptsMax: policy.attemptsMax, delayMs, error: errorText(err) });
       await new Promise((resolve) => setTimeout(resolve, delayMs));

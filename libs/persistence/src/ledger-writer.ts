@@ -56,48 +56,6 @@ export interface BatchHooks {
   // DLQ: if the process dies before COMMIT, the batch is judged again and the DLQ gets the record again (a
   // duplicate, which is acceptable); if it dies after COMMIT, the DLQ already has it. Never lost.
   beforeCommit?: (result: BatchResult, records: readonly SourceRecord[]) => Promise<void>;
-  // Pipelining (see BatchCarry): the batch handed to this writer just before this one, judged but perhaps not yet
-  // committed, and whether the run that stores it ends committed (false: it failed, and this batch must not
-  // be stored either, or its partition would have a hole).
-  previous?: { carry: BatchCarry; committed: Promise<boolean> };
-  // Called as soon as this batch is judged, before its rows go out, with what the next batch needs from it.
-  onJudged?: (carry: BatchCarry) => void;
-}
-
-// What a judged batch leaves for the next one, so that the next batch can be judged while this one is being
-// written and committed: the head of the chain after it, the consumer offsets after it, and the values after it
-// of everything it changed. The next batch reads the database without the head lock, puts these values over what
-// it read (whether or not this batch has committed by then, the result is the state after this batch), judges,
-// and only then takes the head lock. Under the lock it checks that the head is exactly this batch's head and that
-// this batch committed: any other writer in between (another instance) changes the head, and then the batch is
-// judged again under the lock from what the database holds, as without pipelining.
-export interface BatchCarry {
-  readonly head: { seq: bigint; hash: Buffer; eventSeq: bigint };
-  readonly offsets: ReadonlyMap<string, bigint>;
-  overlay(state: MemoryLedgerState): void;
-  committed: boolean;
-}
-
-// The batch before failed: storing this one would leave a hole in its partitions. Not retried.
-export class PreviousBatchFailedError extends Error {
-  constructor() {
-    super('the batch before this one was not stored, so this one is not either');
-    this.name = 'PreviousBatchFailedError';
-  }
-}
-
-const HEAD_FOR_UPDATE = `SELECT seq, encode(hash, 'hex') AS hash, event_seq FROM ledger_head WHERE id = 1 FOR UPDATE`;
-
-interface Head {
-  seq: bigint;
-  hash: Buffer;
-  eventSeq: bigint;
-}
-
-async function lockHead(qr: QueryRunner): Promise<Head> {
-  const [head] = (await qr.query(HEAD_FOR_UPDATE)) as Array<{ seq: string; hash: string; event_seq: string }>;
-  if (head === undefined) throw new Error('ledger_head has no row: run `cli migrate` first');
-  return { seq: BigInt(head.seq), hash: Buffer.from(head.hash, 'hex'), eventSeq: BigInt(head.event_seq) };
 }
 
 export interface LedgerWriterOptions {
@@ -218,9 +176,6 @@ async function copyIn(qr: QueryRunner, sql: string, text: string): Promise<void>
 
 // Judges batches of raw events and appends their outcome to Postgres, one transaction per batch.
 export class LedgerWriter {
-  // Batches judged on top of the previous batch's carry and stored as judged, and those judged again under the lock.
-  readonly pipeline = { optimistic: 0, rejudged: 0 };
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly pack: PolicyPack,
@@ -232,7 +187,7 @@ export class LedgerWriter {
       return await this.runTransaction(records, hooks, NO_FORCED_REJECTIONS);
     } catch (err) {
       if (!isDataError(err)) throw err;
-      return this.isolatePoison(records, { beforeCommit: hooks.beforeCommit });
+      return this.isolatePoison(records, hooks);
     }
   }
 
@@ -269,10 +224,9 @@ export class LedgerWriter {
       // READ COMMITTED, not REPEATABLE READ: every statement after the head lock must see what the previous
       // lock holder committed, and a snapshot taken before the lock wait would not.
       await qr.startTransaction('READ COMMITTED');
-      const { result, carry } = await this.judgeAndWrite(qr, records, forced, hooks);
+      const result = await this.judgeAndWrite(qr, records, forced);
       if (hooks.beforeCommit) await hooks.beforeCommit(result, records);
       await qr.commitTransaction();
-      carry.committed = true;
       return result;
     } catch (err) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
@@ -282,27 +236,17 @@ export class LedgerWriter {
     }
   }
 
-  private async judgeAndWrite(
-    qr: QueryRunner,
-    records: readonly SourceRecord[],
-    forced: ReadonlyMap<number, string>,
-    hooks: BatchHooks,
-  ): Promise<{ result: BatchResult; carry: BatchCarry }> {
+  private async judgeAndWrite(qr: QueryRunner, records: readonly SourceRecord[], forced: ReadonlyMap<number, string>): Promise<BatchResult> {
     const pack = this.pack;
-    // Optimistic when a previous batch is in flight: read without the head lock and judge on top of its carry.
-    const previous = forced.size === 0 ? hooks.previous : undefined;
-    const head: Head = previous === undefined ? await lockHead(qr) : previous.carry.head;
-    let seq = head.seq;
-    let prevHash: Buffer = head.hash;
-    let eventSeq = head.eventSeq;
+    const [head] = (await qr.query(
+      `SELECT seq, encode(hash, 'hex') AS hash, event_seq FROM ledger_head WHERE id = 1 FOR UPDATE`,
+    )) as Array<{ seq: string; hash: string; event_seq: string }>;
+    if (head === undefined) throw new Error('ledger_head has no row: run `cli migrate` first');
+    let seq = BigInt(head.seq);
+    let prevHash: Buffer = Buffer.from(head.hash, 'hex');
+    let eventSeq = BigInt(head.event_seq);
 
     const stored = await this.loadOffsets(qr, records);
-    if (previous !== undefined) {
-      for (const [k, next] of previous.carry.offsets) {
-        const cur = stored.get(k);
-        if (cur === undefined || next > cur) stored.set(k, next);
-      }
-    }
     const results: RecordResult[] = new Array(records.length);
     const decoded: Array<DecodeResult | null> = new Array(records.length).fill(null);
     const needs = new StateNeeds();
@@ -324,7 +268,6 @@ export class LedgerWriter {
 
     // The batch's own events are marked seen by their index here; the digest is computed only if a key comes back.
     const state = await loadLedgerState((sql, params) => qr.query(sql, params), needs, (i) => (decoded[i] as DecodedEvent).digest());
-    previous?.carry.overlay(state);
 
     let entries: PendingEntry[] = [];
     let entryCount = 0;
@@ -341,27 +284,20 @@ export class LedgerWriter {
     // judged, so that Postgres stores chunk k while this process judges chunk k+1 (one connection, one
     // transaction: the statements run one after the other, chained, and a failure skips the rest and is reported).
     let written: Promise<void> = Promise.resolve();
-    // Optimistic: nothing goes out before the head lock shows that the judgement stands.
-    const deferred: Array<[string, string]> = [];
-    const send = (inboxText: string, entriesText: string) => {
-      written = written.then(async () => {
-        await copyIn(qr, INBOX_COPY, inboxText);
-        await copyIn(qr, ENTRIES_COPY, entriesText);
-      });
-      written.catch(() => undefined);
-    };
     const flush = () => {
       if (inboxRows.length === 0 && entries.length === 0) return;
       // The documents are built now, while Postgres is busy with the previous chunk, so the statement goes out the
       // moment that one completes.
       const inboxText = inboxCopyText(inboxRows);
       const entriesText = entriesCopyText(entries);
-      if (previous === undefined) send(inboxText, entriesText);
-      else deferred.push([inboxText, entriesText]);
+      written = written.then(async () => {
+        await copyIn(qr, INBOX_COPY, inboxText);
+        await copyIn(qr, ENTRIES_COPY, entriesText);
+      });
+      written.catch(() => undefined);
       inboxRows = [];
       entries = [];
     };
-    const recordedKeys: Array<{ publisher: string; eventId: string; digest: () => string }> = [];
     for (let i = 0; i < records.length; i++) {
       if (results[i] !== undefined) {
         skipped++;
@@ -406,8 +342,6 @@ export class LedgerWriter {
       }
       applyOutcome(state, outcome, i);
       const ev = outcome.event;
-      const judged = outcome;
-      recordedKeys.push({ publisher: ev.publisher, eventId: ev.eventId, digest: () => judged.digest() });
       eventSeq += 1n;
       recorded++;
       // The instant decodeEvent read, in UTC with milliseconds (as utcMillisIso(ev.occurredAt) would write it).
@@ -458,22 +392,6 @@ export class LedgerWriter {
     }
 
     flush();
-
-    const carry = this.carryOf(state, { seq, hash: prevHash, eventSeq }, stored, records, touched, effects, recordedKeys);
-    hooks.onJudged?.(carry);
-    if (previous !== undefined) {
-      if (!(await previous.committed)) throw new PreviousBatchFailedError();
-      const now = await lockHead(qr);
-      if (!previous.carry.committed || now.seq !== head.seq || now.eventSeq !== head.eventSeq || !now.hash.equals(head.hash)) {
-        // Another writer came in between (or the previous batch was stored by a later attempt): judge again, under
-        // the lock, from what the database holds. Nothing of this attempt was written.
-        this.pipeline.rejudged++;
-        return this.judgeAndWrite(qr, records, forced, { ...hooks, previous: undefined });
-      }
-      this.pipeline.optimistic++;
-      for (const [inboxText, entriesText] of deferred) send(inboxText, entriesText);
-    }
-
     await written;
     await this.writeAccounts(qr, state, touched, effects);
     await this.writeAlerts(qr, alerts);
@@ -486,55 +404,7 @@ export class LedgerWriter {
         eventSeq.toString(),
       ]);
     }
-    return { result: { results, recorded, duplicates, rejected, skipped, entries: entryCount, alerts, headSeq: seq }, carry };
-  }
-
-  // The carry of a judged batch (see BatchCarry): its values after the batch of every account, data center, grant,
-  // g2g arrangement and idempotency key it changed, and the consumer offsets after it.
-  private carryOf(
-    state: MemoryLedgerState,
-    head: Head,
-    stored: ReadonlyMap<string, bigint>,
-    records: readonly SourceRecord[],
-    touched: ReadonlyMap<string, TouchedAccount>,
-    effects: ReadonlyArray<{ effect: StateEffect }>,
-    recordedKeys: ReadonlyArray<{ publisher: string; eventId: string; digest: () => string }>,
-  ): BatchCarry {
-    const offsets = new Map(stored);
-    for (const r of records) {
-      if (r.topic === null || r.partition === null || r.offset === null) continue;
-      const k = `${r.topic}\u0000${r.partition}`;
-      const next = BigInt(r.offset) + 1n;
-      const cur = offsets.get(k);
-      if (cur === undefined || next > cur) offsets.set(k, next);
-    }
-    const accounts: Array<[string, { usedTpp: bigint; disarmedMask: number }]> = [];
-    for (const id of touched.keys()) {
-      const a = state.account(id);
-      if (a !== undefined) accounts.push([id, { usedTpp: a.usedTpp, disarmedMask: a.disarmedMask }]);
-    }
-    const installed: Array<[string, string, string, bigint]> = [];
-    const veus = new Set<string>();
-    const g2g: string[] = [];
-    for (const { effect } of effects) {
-      if (effect.kind === 'installed-set') installed.push([effect.veuId, effect.dataCenterId, effect.country, state.installed(effect.veuId, effect.dataCenterId, effect.country)]);
-      else if (effect.kind === 'veu-granted') veus.add(effect.grant.id);
-      else if (effect.kind === 'veu-revoked') veus.add(effect.veuId);
-      else if (effect.kind === 'g2g-arranged') g2g.push(effect.country);
-    }
-    const grants = [...veus].map((id) => state.veu(id)).filter((g): g is NonNullable<typeof g> => g !== undefined);
-    return {
-      head,
-      offsets,
-      committed: false,
-      overlay: (next) => {
-        for (const [id, a] of accounts) next.setAccount(id, { ...a });
-        for (const [veuId, dcId, country, tpp] of installed) next.setInstalled(veuId, dcId, country, tpp);
-        for (const g of grants) next.setVeu({ ...g });
-        for (const country of g2g) next.setG2g(country);
-        for (const k of recordedKeys) next.markSeen(k.publisher, k.eventId, k.digest);
-      },
-    };
+    return { results, recorded, duplicates, rejected, skipped, entries: entryCount, alerts, headSeq: seq };
   }
 
   private async loadOffsets(qr: QueryRunner, records: readonly SourceRecord[]): Promise<Map<string, bigint>> {

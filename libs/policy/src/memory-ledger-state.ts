@@ -1,9 +1,6 @@
 // The ledger state held in memory: all of it for the offline replay, the part a batch needs for the service.
 import type { AccountState, LedgerReadState, VeuGrant } from './ledger-state';
 
-// What the idempotency record keeps per key: the payload digest, or what computes it when the key comes again.
-export type SeenRecord = string | number | (() => string);
-
 const NO_INSTALLED: ReadonlyMap<string, bigint> = new Map();
 
 export class MemoryLedgerState implements LedgerReadState {
@@ -12,9 +9,9 @@ export class MemoryLedgerState implements LedgerReadState {
   private readonly installedByVeu = new Map<string, Map<string, bigint>>();
   private readonly veus = new Map<string, VeuGrant>();
   private readonly g2g = new Set<string>();
-  // publisher -> eventId -> payload digest, or a number that digestOfRef turns into it, or a function that
-  // computes it (nested, so that no key string is built per lookup)
-  private readonly seenDigests = new Map<string, Map<string, SeenRecord>>();
+  // publisher -> eventId -> payload digest, or a number that digestOfRef turns into it (nested, so that no key
+  // string is built per lookup)
+  private readonly seenDigests = new Map<string, Map<string, string | number>>();
 
   // digestOfRef lets a caller keep a number per key (the offline replay: where the line is in its file) instead of
   // a 32-character digest, and compute the digest only when the key comes again.
@@ -43,11 +40,9 @@ export class MemoryLedgerState implements LedgerReadState {
   seen(publisher: string, eventId: string): string | undefined {
     const byId = this.seenDigests.get(publisher);
     const record = byId?.get(eventId);
-    if (record === undefined || typeof record === 'string') return record;
-    let digest: string;
-    if (typeof record === 'function') digest = record();
-    else if (this.digestOfRef === undefined) throw new Error('invariant: a numeric idempotency record needs digestOfRef');
-    else digest = this.digestOfRef(record);
+    if (typeof record !== 'number') return record;
+    if (this.digestOfRef === undefined) throw new Error('invariant: a numeric idempotency record needs digestOfRef');
+    const digest = this.digestOfRef(record);
     byId!.set(eventId, digest);
     return digest;
   }
@@ -75,7 +70,7 @@ export class MemoryLedgerState implements LedgerReadState {
     this.g2g.add(country);
   }
 
-  markSeen(publisher: string, eventId: string, digest: SeenRecord): void {
+  markSeen(publisher: string, eventId: string, digest: string | number): void {
     let byId = this.seenDigests.get(publisher);
     if (byId === undefined) this.seenDigests.set(publisher, (byId = new Map()));
     byId.set(eventId, digest);
