@@ -346,7 +346,7 @@ export class LedgerWriter {
       recorded++;
       // The instant decodeEvent read, in UTC with milliseconds (as utcMillisIso(ev.occurredAt) would write it).
       const occurredAt = new Date(d.occurredAtMs).toISOString();
-      inboxRows.push({ r, publisher: ev.publisher, eventId: ev.eventId, digest: mayHoldNul(r.value!.toString('latin1')) ? outcome.digest() : null, type: ev.type, occurredAt, recordedSeq: eventSeq });
+      inboxRows.push({ r, publisher: ev.publisher, eventId: ev.eventId, digest: r.value!.includes('\\u0000') || r.value!.includes('\\U0000') ? outcome.digest() : null, type: ev.type, occurredAt, recordedSeq: eventSeq });
       let eventEntries = 0;
       for (const m of outcome.movements) {
         if (m.usedBeforeTpp + m.deltaTpp !== m.usedAfterTpp) {
