@@ -2,6 +2,7 @@
 // real ledger path (LedgerWriter.processBatch), queried over HTTP the way clients do.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { decodeEvent, loadPolicyPack } from '@app/policy';
 import { waitFor } from '../support';
 import { deployment, shipment, startApiFixture, veuGrant, type ApiFixture } from './support/api-fixture';
 
@@ -239,6 +240,11 @@ describe('events and proof', () => {
     assert.equal(res.status, 200);
     assert.equal(res.body.type, 'chip.shipment');
     assert.equal(res.body.event.consignee.country, 'AE');
+    // The digest is not stored for an ordinary event; the API computes it from the stored payload, and it is the
+    // one the ledger compares a repeated key with.
+    const decoded = decodeEvent(loadPolicyPack(), JSON.stringify(res.body.event));
+    assert.ok(decoded.ok);
+    assert.equal(res.body.digest, decoded.digest());
     assert.deepEqual(res.body.entries.map((e: any) => [e.account, e.deltaTpp]), [['country:AE', Number(15_000n * H100)]]);
     assert.deepEqual(res.body.alerts.map((a: any) => [a.kind, a.threshold]), [['THRESHOLD_CROSSED', 0.5]]);
     assert.equal((await f.get('/events/nvidia/never-sent', REGULATOR)).status, 404);
