@@ -33,4 +33,23 @@ describe('migrations (real Postgres)', () => {
       await db.drop();
     }
   });
+
+  it('inbox digests on demand cannot be reverted once an event without a stored digest exists (the database cannot compute one)', async () => {
+    const db = await createTestDatabase('platform_migrations_digest');
+    const dataSource = createDataSource(db.url);
+    try {
+      await dataSource.initialize();
+      await dataSource.runMigrations({ transaction: 'each' });
+      await dataSource.query(
+        `INSERT INTO inbox (publisher, event_id, digest, event_type, payload, occurred_at, recorded_seq) VALUES ('nvidia', 'e-1', NULL, 'chip.shipment', '{}', now(), 1)`,
+      );
+      await assert.rejects(dataSource.undoLastMigration({ transaction: 'each' }), /null value|contains null values/);
+      const [row] = (await dataSource.query(`SELECT digest FROM inbox WHERE event_id = 'e-1'`)) as Array<{ digest: string | null }>;
+      assert.deepEqual(row, { digest: null }, 'the event is intact');
+      assert.equal(await dataSource.showMigrations(), false, 'the migration is still applied');
+    } finally {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await db.drop();
+    }
+  });
 });
