@@ -74,16 +74,18 @@ function isDataError(err: unknown): boolean {
   return code.startsWith('22') || code.startsWith('54');
 }
 
-// jsonb cannot hold U+0000 (JSON allows it in strings); the inbox copy shows U+FFFD in its place. The digest,
-// the judgement and the entries come from the original bytes.
+// The inbox copy shows U+FFFD in place of an escaped U+0000 (JSON allows it in strings; jsonb, which the API's
+// queries cast to, does not). The judgement and the entries come from the original bytes, and such an event keeps
+// its digest in the inbox, since the stored copy would give another one.
 const JSON_NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/gi;
 function storablePayload(value: Buffer): string {
   const text = value.toString('utf8');
-  return mayHoldNul(text) ? text.replace(JSON_NUL_ESCAPE, '$1\\ufffd') : text;
+  return storedCopyDiffers(value) ? text.replace(JSON_NUL_ESCAPE, '$1\\ufffd') : text;
 }
 
-function mayHoldNul(text: string): boolean {
-  return text.includes('\\u0000') || text.includes('\\U0000');
+// Whether the inbox copy of these bytes differs from them (see storablePayload); such events keep their digest.
+function storedCopyDiffers(value: Buffer): boolean {
+  return value.includes('\\u0000') || value.includes('\\U0000');
 }
 
 // Postgres raises NOTIFY on this channel when a batch added alerts; the relay listens.
@@ -346,7 +348,7 @@ export class LedgerWriter {
       recorded++;
       // The instant decodeEvent read, in UTC with milliseconds (as utcMillisIso(ev.occurredAt) would write it).
       const occurredAt = new Date(d.occurredAtMs).toISOString();
-      inboxRows.push({ r, publisher: ev.publisher, eventId: ev.eventId, digest: r.value!.includes('\\u0000') || r.value!.includes('\\U0000') ? outcome.digest() : null, type: ev.type, occurredAt, recordedSeq: eventSeq });
+      inboxRows.push({ r, publisher: ev.publisher, eventId: ev.eventId, digest: storedCopyDiffers(r.value!) ? outcome.digest() : null, type: ev.type, occurredAt, recordedSeq: eventSeq });
       let eventEntries = 0;
       for (const m of outcome.movements) {
         if (m.usedBeforeTpp + m.deltaTpp !== m.usedAfterTpp) {
