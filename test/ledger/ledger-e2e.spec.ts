@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Partitioners, type Admin, type IHeaders } from 'kafkajs';
-import { DLQ_HEADERS, dlqTopic, TOPICS } from '@app/contracts';
+import { DLQ_HEADERS, dlqTopic, INPUT_TOPICS, TOPICS } from '@app/contracts';
 import { loadPolicyPack, Replayer } from '@app/policy';
 import { testKafka, uniqueName, waitFor } from '../support';
 import {
@@ -61,10 +61,26 @@ describe('ledger service end to end', () => {
     const lines = tagFeed(await generateFeed(3000, 21), run);
     const file = path.join(tmp, 'feed.ndjson');
     fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const starts = await inputEndOffsets(admin);
     const published = await cli(['publish', file]);
     assert.equal(published.code, 0, published.stderr);
     const ends = await inputEndOffsets(admin);
     await waitFor(() => caughtUp(admin, db.ds, groupId, ends), { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 250, what: 'the ledger to judge the feed' });
+
+    // Kafka's committed offsets (what lag tools read) follow Postgres's, for every partition the feed went to.
+    const fed = [...ends].filter(([tp, end]) => end > (starts.get(tp) ?? 0n));
+    assert.ok(fed.length >= 3, `the feed reached ${fed.length} partitions`);
+    const kafkaCommitted = async () => {
+      const out = new Map<string, bigint>();
+      for (const t of await admin.fetchOffsets({ groupId, topics: [...INPUT_TOPICS] })) {
+        for (const p of t.partitions) out.set(`${t.topic}/${p.partition}`, BigInt(p.offset));
+      }
+      return out;
+    };
+    await waitFor(async () => {
+      const committed = await kafkaCommitted();
+      return fed.every(([tp, end]) => committed.get(tp) === end);
+    }, { timeoutMs: 10_000, intervalMs: 250, what: "Kafka's committed offsets to reach the ends of the fed partitions" });
 
     const { ledger: ledgerState, replay } = await ledgerAndReplaySnapshots(db.ds);
     assert.ok(ledgerState.accounts.length > 20);

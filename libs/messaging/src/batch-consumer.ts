@@ -82,6 +82,8 @@ export class BatchConsumer {
   private readonly positioned = new Set<string>();
   private stopping = false;
   private draining = false;
+  private readonly uncommitted = new Map<string, { topic: string; partition: number; next: bigint }>();
+  private committing: Promise<void> | null = null;
   private pending: Array<{ records: ConsumedRecord[]; resolve: () => void; reject: (err: unknown) => void }> = [];
 
   constructor(private readonly o: BatchConsumerOptions) {}
@@ -133,6 +135,7 @@ export class BatchConsumer {
   // Graceful stop: kafkajs lets the batch in hand finish (it commits to Postgres, then to Kafka), then leaves.
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.committing;
     await this.consumer?.disconnect().catch((err) => this.o.logger.warn({ msg: 'consumer disconnect failed', error: errorText(err) }));
     await this.producer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
@@ -193,11 +196,36 @@ export class BatchConsumer {
       await this.submit(records);
       const last = slice[slice.length - 1]!.offset;
       resolveOffset(last);
-      // Informational only (Postgres is the source of truth); a failure here is logged, not retried.
-      await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]).catch((err) =>
-        this.o.logger.warn({ msg: 'committing offsets to Kafka failed; Postgres has them', topic, partition, error: errorText(err) }),
-      );
+      this.commitToKafka(topic, partition, BigInt(last) + 1n);
       await heartbeat().catch(() => undefined);
+    }
+  }
+
+  // Kafka's committed offsets are informational (Postgres is the source of truth): they are sent in the background,
+  // all partitions at once, and the next fetch does not wait for them. kafkajs commits one request at a time, so
+  // awaiting one commit per partition before fetching again cost about 6 ms per partition per fetch: 70 ms of
+  // event-to-alert latency with 13 partitions. Offsets only move forward here; a failure is logged, not retried
+  // (the next batch commits a later offset).
+  private commitToKafka(topic: string, partition: number, next: bigint): void {
+    const key = `${topic}\u0000${partition}`;
+    const cur = this.uncommitted.get(key);
+    if (cur === undefined || next > cur.next) this.uncommitted.set(key, { topic, partition, next });
+    if (this.committing === null) this.committing = this.flushCommits();
+  }
+
+  private async flushCommits(): Promise<void> {
+    try {
+      // The other partitions of the same transaction resume in this turn: their offsets join the same request.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.uncommitted.size > 0 && this.consumer !== null) {
+        const offsets = [...this.uncommitted.values()].map((o) => ({ topic: o.topic, partition: o.partition, offset: o.next.toString() }));
+        this.uncommitted.clear();
+        await this.consumer.commitOffsets(offsets).catch((err) =>
+          this.o.logger.warn({ msg: 'committing offsets to Kafka failed; Postgres has them', offsets, error: errorText(err) }),
+        );
+      }
+    } finally {
+      this.committing = null;
     }
   }
 
