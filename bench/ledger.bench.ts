@@ -9,8 +9,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFile } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Partitioners, type Admin, type Kafka } from 'kafkajs';
@@ -35,6 +37,7 @@ const LATENCY_RATE_PER_S = 1_000;
 const BATCH_SIZE_MAX = 5_000;
 const CATCH_UP_TIMEOUT_MS = 600_000;
 
+const execFileAsync = promisify(execFile);
 const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
 
 function percentile(sorted: number[], p: number): number {
@@ -133,6 +136,16 @@ async function latency(kafka: Kafka, admin: Admin, db: LedgerDatabase, lines: st
     seen.map((x) => x.alertId),
   ])) as Array<{ alert_id: string; ms: number }>;
   const batchStart = new Map(rows.map((r) => [r.alert_id, r.ms]));
+  // BENCH_LATENCY_CSV=FILE writes every sample (ms since the phase began, and each stage) for a closer look.
+  const csv = process.env['BENCH_LATENCY_CSV'];
+  if (csv !== undefined) {
+    const t0 = seen.reduce((m, x) => Math.min(m, x.sentAt), Infinity);
+    const rowsCsv = seen.map((x) => {
+      const b = batchStart.get(x.alertId) ?? NaN;
+      return [x.sentAt - t0, x.consumedAt - x.sentAt, Math.round(b - x.sentAt), Math.round(x.relaySentAt - b), x.consumedAt - x.relaySentAt].join(',');
+    });
+    fs.writeFileSync(csv, `sentMs,totalMs,publishToBatchStartMs,batchStartToRelaySendMs,relaySendToConsumedMs\n${rowsCsv.join('\n')}\n`);
+  }
   const stage = (f: (x: (typeof seen)[number], b: number) => number) => {
     const v = seen.filter((x) => batchStart.has(x.alertId)).map((x) => f(x, batchStart.get(x.alertId)!)).sort((a, b) => a - b);
     return { p50Ms: Math.round(percentile(v, 50)), p99Ms: Math.round(percentile(v, 99)) };
@@ -244,6 +257,11 @@ async function main(): Promise<void> {
       what: 'the relay to drain the outbox',
     });
 
+    // The throughput run leaves hundreds of MB of dirty pages (Postgres's tables and WAL, Kafka's logs) that the
+    // kernel writes back over the next half minute; while it does, a COMMIT's WAL flush can wait 200-300 ms behind
+    // it (measured on this machine). A steady 1,000 events/s has no such backlog, so it is flushed first.
+    await db.ds.query('CHECKPOINT').catch((err: Error) => log(`CHECKPOINT not allowed (${err.message}); measuring anyway`));
+    if (process.env['BENCH_NO_SYNC'] === undefined) await execFileAsync('sync', []).catch((err: Error) => log(`sync failed (${err.message}); measuring anyway`));
     log(`2/4 event-to-alert latency at ${LATENCY_RATE_PER_S} events/s for ${LATENCY_SECONDS} s`);
     const lat = await latency(kafka, admin, db, latencyLines);
 

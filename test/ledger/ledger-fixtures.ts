@@ -1,6 +1,7 @@
 // Helpers shared by the ledger specs: a migrated database of their own, the CLI as a child process, and the
 // offline replay of the events in the order the ledger recorded them (the reference every spec compares with).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { Admin } from 'kafkajs';
@@ -167,7 +168,13 @@ export function startService(app: 'ledger' | 'relay', env: Record<string, string
   const entry = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
   const child = spawn(process.execPath, [...(app === 'ledger' ? LEDGER_NODE_FLAGS : []), ...extraNodeArgs(app), entry], { env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
+  // SERVICE_LOG_DIR=DIR also writes each service's output to DIR/<app>-<pid>.log (with LEDGER_NODE_ARGS='--trace-gc',
+  // say), for a look at a benchmark or a failed spec afterwards.
+  const logDir = process.env['SERVICE_LOG_DIR'];
+  const file = logDir !== undefined ? fs.createWriteStream(path.join(logDir, `${app}-${child.pid}.log`)) : null;
+  if (file !== null) child.once('exit', () => file.end());
   const keep = (chunk: Buffer) => {
+    file?.write(chunk);
     for (const line of chunk.toString('utf8').split('\n')) if (line !== '') log.push(line);
     if (log.length > 5000) log.splice(0, log.length - 5000);
   };
