@@ -34,7 +34,7 @@ import { route } from '../apps/cli/src/commands/publish.command';
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 20);
 const LATENCY_RATE_PER_S = 1_000;
-const BATCH_SIZE_MAX = 5_000;
+const BATCH_SIZE_MAX = Number(process.env['BENCH_BATCH_SIZE_MAX'] ?? 10_000);
 const CATCH_UP_TIMEOUT_MS = 600_000;
 
 const execFileAsync = promisify(execFile);

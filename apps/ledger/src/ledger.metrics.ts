@@ -3,7 +3,7 @@ import type { BatchSummary, ConsumerMetrics } from '@app/messaging';
 import { MetricsRegistry, type Counter, type Gauge, type Histogram } from '@app/observability';
 
 const EVENT_STATUSES = ['recorded', 'duplicate', 'rejected', 'skipped'] as const;
-const BATCH_SIZE_BUCKETS = [1, 10, 50, 100, 500, 1000, 2000, 5000, 10000];
+const BATCH_SIZE_BUCKETS = [1, 10, 50, 100, 500, 1000, 2000, 5000, 10000, 20000];
 const BATCH_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 // Events/s is averaged over this window, so a scrape sees a steady figure rather than the last batch's.
 const RATE_WINDOW_MS = 10_000;

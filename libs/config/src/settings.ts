@@ -98,7 +98,7 @@ function appFields(app: AppName): Record<string, EnvField<unknown>> {
         groupId: textField('LEDGER_GROUP_ID', 'ledger', NAME, NAME_EXPECTED),
         // Large batches are what the ledger's throughput rests on: one transaction and one ledger-head lock per
         // batch, so the fixed cost of each is shared by more events.
-        batchSizeMax: integerField('LEDGER_BATCH_SIZE_MAX', 1, 100_000, 5_000),
+        batchSizeMax: integerField('LEDGER_BATCH_SIZE_MAX', 1, 100_000, 10_000),
         httpPort: portField('LEDGER_HTTP_PORT', 3001),
       };
     case 'relay':

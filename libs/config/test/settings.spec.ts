@@ -28,7 +28,7 @@ describe('settings', () => {
     assert.deepEqual(ledger.kafka, { brokers: ['127.0.0.1:9092'], clientId: 'ledger', ssl: false, sasl: null });
     assert.equal(ledger.database.url, 'postgres://postgres@127.0.0.1:5432/ledger');
     assert.equal(ledger.groupId, 'ledger');
-    assert.equal(ledger.batchSizeMax, 5000);
+    assert.equal(ledger.batchSizeMax, 10000);
     assert.equal(ledger.httpPort, 3001);
     assert.equal(ledger.policyPack, 'ai-diffusion-2025');
     assert.equal(ledger.logLevel, 'info');

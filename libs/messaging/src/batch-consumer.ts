@@ -197,6 +197,8 @@ export class BatchConsumer {
       const last = slice[slice.length - 1]!.offset;
       resolveOffset(last);
       this.commitToKafka(topic, partition, BigInt(last) + 1n);
+      // Stopping: kafkajs leaves the group once this batch returns, so its offsets are committed before that.
+      if (this.stopping) await this.committing;
       await heartbeat().catch(() => undefined);
     }
   }
