@@ -5,7 +5,9 @@
 //      on compliance.alerts.v1 (ledger + relay);
 //   3. the raw kafkajs consume rate of the same input records with no work;
 //   4. the Postgres COPY ingest rate of the same number of rows;
-// and the ratios between them. Sizes can be lowered for a quick look: BENCH_EVENTS, BENCH_LATENCY_SECONDS.
+// and the ratios between them. Sizes can be lowered for a quick look: BENCH_EVENTS, BENCH_LATENCY_SECONDS; the
+// ledger's transaction size set with BENCH_BATCH_SIZE_MAX; BENCH_LATENCY_CSV=FILE writes every latency sample;
+// BENCH_NO_SYNC=1 leaves the throughput run's dirty pages to the kernel during the latency run (see below).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
