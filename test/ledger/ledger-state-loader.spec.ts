@@ -1,4 +1,4 @@
-// Medium: the state loader's idempotency lookup on a large inbox. Every batch looks up its keys (5,000 at the
+// Medium: the state loader's idempotency lookup on a large inbox. Every batch looks up its keys (10,000 at the
 // default batch size); the lookup must stay one index probe per key however large the ledger grows, not a scan of
 // the whole inbox, or the ledger slows down as it fills.
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { loadPolicyPack, type InputEventV1 } from '@app/policy';
 import { createLedgerDatabase, type LedgerDatabase } from './ledger-fixtures';
 
 const INBOX_ROWS = 200_000;
-const BATCH_KEYS = 5_000;
+const BATCH_KEYS = 10_000;
 
 interface PlanNode {
   'Node Type': string;
