@@ -172,7 +172,8 @@ export function startService(app: 'ledger' | 'relay', env: Record<string, string
   // say), for a look at a benchmark or a failed spec afterwards.
   const logDir = process.env['SERVICE_LOG_DIR'];
   const file = logDir !== undefined ? fs.createWriteStream(path.join(logDir, `${app}-${child.pid}.log`)) : null;
-  if (file !== null) child.once('exit', () => file.end());
+  // 'close', not 'exit': output can still arrive after the process exited, and a write after end() would throw.
+  if (file !== null) child.once('close', () => file.end());
   const keep = (chunk: Buffer) => {
     file?.write(chunk);
     for (const line of chunk.toString('utf8').split('\n')) if (line !== '') log.push(line);

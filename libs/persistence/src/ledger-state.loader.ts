@@ -22,6 +22,14 @@ export class StateNeeds {
   }
 }
 
+// The payload digest of an inbox row: the stored one, or, where none is stored (see the inbox-digest-on-demand
+// migration), the digest of the stored payload, which is the event's text as it came. `payload` is the JSON text,
+// or the document pg already parsed from the json column. The writer and the API both read digests through this.
+export function inboxDigest(row: { digest: string | null; payload: unknown }): string {
+  if (row.digest !== null) return row.digest;
+  return payloadDigest((typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as InputEventV1);
+}
+
 // digestOfRef: see MemoryLedgerState (the writer marks the events of its batch with their index in the batch).
 export async function loadLedgerState(query: SqlQuery, needs: StateNeeds, digestOfRef?: (ref: number) => string): Promise<MemoryLedgerState> {
   const state = new MemoryLedgerState(digestOfRef);
@@ -55,8 +63,7 @@ export async function loadLedgerState(query: SqlQuery, needs: StateNeeds, digest
                              WHERE publisher = k.publisher AND event_id = k.event_id LIMIT 1) AS i`,
       [keys.map((k) => k.publisher), keys.map((k) => k.eventId)],
     )) as Array<{ publisher: string; event_id: string; digest: string | null; payload: string | null }>;
-    // A digest that was not stored is that of the stored payload, which is the event's text as it came.
-    for (const row of rows) state.markSeen(row.publisher, row.event_id, row.digest ?? payloadDigest(JSON.parse(row.payload!) as InputEventV1));
+    for (const row of rows) state.markSeen(row.publisher, row.event_id, inboxDigest(row));
   }
   // Grants and g2g arrangements are few (one row per VEU or country) and any event may depend on them.
   const grants = (await query(`SELECT id, kind, headquarters, country, active FROM veu_grants`)) as Array<{

@@ -75,8 +75,9 @@ function isDataError(err: unknown): boolean {
 }
 
 // The inbox copy shows U+FFFD in place of an escaped U+0000 (JSON allows it in strings, but Postgres refuses it
-// wherever it turns JSON text into text or jsonb, so one such payload would break a query over the inbox). The judgement and the entries come from the original bytes, and such an event keeps
-// its digest in the inbox, since the stored copy would give another one.
+// wherever it turns JSON text into text or jsonb, so one such payload would break a query over the inbox). The
+// judgement and the entries come from the original bytes, and such an event keeps its digest in the inbox, since
+// the stored copy would give another one.
 const JSON_NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/gi;
 function storablePayload(value: Buffer): string {
   const text = value.toString('utf8');

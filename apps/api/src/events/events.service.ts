@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { InputEventV1 } from '@app/contracts';
-import { payloadDigest } from '@app/policy';
+import { inboxDigest } from '@app/persistence';
 import { canSeeEvent, type Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { ReadDatabase } from '../database/read-database';
@@ -71,7 +70,7 @@ export class EventsService {
         eventId,
         type: inbox.event_type,
         // Not stored for most events: the digest of the stored payload, as the writer computes it for a duplicate.
-        digest: inbox.digest ?? payloadDigest(inbox.payload as InputEventV1),
+        digest: inboxDigest(inbox),
         occurredAt: inbox.occurred_at.toISOString(),
         recordedAt: inbox.recorded_at.toISOString(),
         recordedSeq: BigInt(inbox.recorded_seq),
