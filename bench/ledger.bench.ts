@@ -6,7 +6,7 @@
 //   3. the raw kafkajs consume rate of the same input records with no work;
 //   4. the Postgres COPY ingest rate of the same number of rows;
 // and the ratios between them. Sizes can be lowered for a quick look: BENCH_EVENTS, BENCH_LATENCY_SECONDS; the
-// ledger's transaction size set with BENCH_BATCH_SIZE_MAX; BENCH_LATENCY_CSV=FILE writes every latency sample;
+// ledger's transaction size set with BENCH_BATCH_SIZE_MAX, its instances with BENCH_LEDGERS; BENCH_LATENCY_CSV=FILE writes every latency sample;
 // BENCH_NO_SYNC=1 leaves the throughput run's dirty pages to the kernel during the latency run (see below).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -37,6 +37,8 @@ const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 20);
 const LATENCY_RATE_PER_S = 1_000;
 const BATCH_SIZE_MAX = Number(process.env['BENCH_BATCH_SIZE_MAX'] ?? 10_000);
+// Ledger instances in the consumer group (they share the partitions; the head lock orders their writes).
+const LEDGERS = Number(process.env['BENCH_LEDGERS'] ?? 1);
 const CATCH_UP_TIMEOUT_MS = 600_000;
 
 const execFileAsync = promisify(execFile);
@@ -64,15 +66,24 @@ async function endOffsets(admin: Admin): Promise<Map<string, { partition: number
   return out;
 }
 
-async function throughput(db: LedgerDatabase, admin: Admin, groupId: string, file: string): Promise<{ eventsPerS: number; seconds: number }> {
-  const startMs = Date.now();
+async function throughput(
+  db: LedgerDatabase,
+  admin: Admin,
+  groupId: string,
+  file: string,
+): Promise<{ eventsPerS: number; seconds: number; publishSeconds: number; publisherStartupS: number }> {
+  const spawnedMs = Date.now();
   const published = await cli(['publish', file]);
   if (published.code !== 0) throw new Error(`publish failed: ${published.stderr}`);
-  log(`published ${EVENTS} events in ${JSON.parse(published.stdout).seconds} s; waiting for the ledger`);
+  const report = JSON.parse(published.stdout) as { seconds: number; startedAtMs: number };
+  // Timed from the first publish, as the target is defined. The publisher's start-up (Node, reading and routing the
+  // file, connecting) comes before it and is reported apart (publisherStartupS).
+  const startMs = report.startedAtMs;
+  log(`published ${EVENTS} events in ${report.seconds} s (${((startMs - spawnedMs) / 1000).toFixed(2)} s of start-up before the first send); waiting for the ledger`);
   await waitFor(() => caughtUp(admin, db.ds, groupId), { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 200, what: 'the ledger to catch up' });
   const [{ last }] = (await db.ds.query(`SELECT max(updated_at) AS last FROM consumer_offsets WHERE group_id = $1`, [groupId])) as Array<{ last: Date }>;
   const seconds = (last.getTime() - startMs) / 1000;
-  return { eventsPerS: EVENTS / seconds, seconds };
+  return { eventsPerS: EVENTS / seconds, seconds, publishSeconds: report.seconds, publisherStartupS: (startMs - spawnedMs) / 1000 };
 }
 
 interface LatencyResult {
@@ -229,6 +240,7 @@ async function main(): Promise<void> {
   const db = await createLedgerDatabase('ledger_bench');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-bench-'));
   let ledger: ServiceProcess | null = null;
+  const extra: ServiceProcess[] = [];
   let relay: ServiceProcess | null = null;
   try {
     const groupId = uniqueName('ledger_bench');
@@ -245,6 +257,7 @@ async function main(): Promise<void> {
     const env = { DATABASE_URL: db.url, LEDGER_GROUP_ID: groupId, LOG_LEVEL: 'error', LEDGER_BATCH_SIZE_MAX: String(BATCH_SIZE_MAX) };
     const ledgerPort = randomPort();
     ledger = startService('ledger', { ...env, LEDGER_HTTP_PORT: String(ledgerPort) });
+    for (let k = 1; k < LEDGERS; k++) extra.push(startService('ledger', { ...env, LEDGER_HTTP_PORT: String(randomPort()) }));
     relay = startService('relay', { ...env, RELAY_HTTP_PORT: String(randomPort()) });
     await waitFor(() => fetch(`http://127.0.0.1:${ledgerPort}/health`).then((r) => r.ok), { timeoutMs: 60_000, intervalMs: 200, what: 'the ledger to start' });
 
@@ -277,7 +290,17 @@ async function main(): Promise<void> {
     const report = {
       machine: { cpus: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30) },
       ledgerBatchSizeMax: BATCH_SIZE_MAX,
-      endToEnd: { events: EVENTS, entries, seconds: round(e2e.seconds, 2), eventsPerS: Math.round(e2e.eventsPerS), targetEventsPerS: 20_000 },
+      endToEnd: {
+        events: EVENTS,
+        entries,
+        ledgerInstances: LEDGERS,
+        seconds: round(e2e.seconds, 2),
+        eventsPerS: Math.round(e2e.eventsPerS),
+        targetEventsPerS: 20_000,
+        // How long the publisher took to hand the feed to Kafka, and its start-up before the first send (not timed).
+        publishSeconds: round(e2e.publishSeconds, 2),
+        publisherStartupS: round(e2e.publisherStartupS, 2),
+      },
       eventToAlertLatency: { ratePerS: LATENCY_RATE_PER_S, seconds: LATENCY_SECONDS, samples: lat.samples, p50Ms: lat.p50Ms, p99Ms: lat.p99Ms, maxMs: lat.maxMs, targetP99Ms: 250, stages: lat.stages },
       rawKafkaConsume: { eventsPerS: Math.round(raw) },
       postgresCopyIngest: { rows: EVENTS, rowsPerS: Math.round(copy) },
@@ -289,6 +312,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
     await ledger?.stop();
+    for (const x of extra) await x.stop();
     await relay?.stop();
     await admin.disconnect();
     await db.close();

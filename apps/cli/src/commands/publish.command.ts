@@ -111,6 +111,9 @@ export async function run(argv: string[]): Promise<number> {
   await producer.disconnect();
   const counts: Record<string, number> = {};
   for (const r of [...policy, ...rest]) counts[r.topic] = (counts[r.topic] ?? 0) + 1;
-  process.stdout.write(`${JSON.stringify({ published: policy.length + rest.length, topics: counts, seconds: (Date.now() - startedMs) / 1000 })}\n`);
+  // startedAtMs: when the first record was handed to Kafka (epoch ms), so that a caller can time from the first publish.
+  process.stdout.write(
+    `${JSON.stringify({ published: policy.length + rest.length, topics: counts, seconds: (Date.now() - startedMs) / 1000, startedAtMs: startedMs })}\n`,
+  );
   return 0;
 }
