@@ -141,6 +141,12 @@ describe('ledger writer (Postgres)', () => {
     assert.deepEqual(entries, [{ account_id: `lpp:${consignee}:2026`, delta_tpp: String(10 * 15_832) }]);
     const again = await writer.processBatch(records([JSON.stringify(shipment)]));
     assert.equal(again.duplicates, 1, 'the same payload, written without the whitespace, is a duplicate');
+    // Payloads with none of those characters are copied as the bytes that came: multi-byte text and all.
+    const plain = JSON.stringify({ ...shipment, eventId: 'esc:2', consignee: { id: 'Zürich € 😀', country: 'IN' }, items: [{ chip: 'H100-SXM', quantity: 1 }] });
+    assert.doesNotMatch(plain, /[\\\t\n\r]/);
+    assert.equal((await writer.processBatch(records([`${plain}  `], 'chips.shipments.v1', 9001))).recorded, 1);
+    const [stored] = (await db.ds.query(`SELECT payload::text AS payload FROM inbox WHERE event_id = 'esc:2'`)) as Array<{ payload: string }>;
+    assert.equal(stored!.payload, `${plain}  `);
     assert.deepEqual((await verifyLedger(db.ds)).problems, []);
   });
 

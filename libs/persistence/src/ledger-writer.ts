@@ -84,9 +84,13 @@ function storablePayload(value: Buffer): string {
   return storedCopyDiffers(value) ? text.replace(JSON_NUL_ESCAPE, '$1\\ufffd') : text;
 }
 
+const BACKSLASH = 0x5c;
+const NUL_ESCAPE = Buffer.from('\\u0000');
+const NUL_ESCAPE_UPPER = Buffer.from('\\U0000');
+
 // Whether the inbox copy of these bytes differs from them (see storablePayload); such events keep their digest.
 function storedCopyDiffers(value: Buffer): boolean {
-  return value.includes('\\u0000') || value.includes('\\U0000');
+  return value.indexOf(BACKSLASH) !== -1 && (value.indexOf(NUL_ESCAPE) !== -1 || value.indexOf(NUL_ESCAPE_UPPER) !== -1);
 }
 
 // Postgres raises NOTIFY on this channel when a batch added alerts; the relay listens.
@@ -135,18 +139,59 @@ function copyNullable(value: string | number | bigint | null): string {
   return value === null ? COPY_NULL : typeof value === 'string' ? copyText(value) : String(value);
 }
 
+// Whether the bytes hold one that COPY's text format escapes (backslash, tab, LF, CR).
+function hasCopySpecialByte(value: Buffer): boolean {
+  return value.indexOf(BACKSLASH) !== -1 || value.indexOf(0x09) !== -1 || value.indexOf(0x0a) !== -1 || value.indexOf(0x0d) !== -1;
+}
+
+// COPY data written straight into bytes: text as UTF-8, and an event's payload copied as the bytes that came when
+// they need no escaping (most do not), instead of turning them into a string and back.
+export class CopyData {
+  private buf: Buffer;
+  private at = 0;
+
+  constructor(bytesHint: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(4096, bytesHint));
+  }
+
+  text(s: string): void {
+    this.room(s.length * 3);
+    this.at += this.buf.write(s, this.at, 'utf8');
+  }
+
+  bytes(b: Buffer): void {
+    this.room(b.length);
+    this.at += b.copy(this.buf, this.at);
+  }
+
+  toBuffer(): Buffer {
+    return this.buf.subarray(0, this.at);
+  }
+
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(next, 0, 0, this.at);
+    this.buf = next;
+  }
+}
+
 export const INBOX_COPY =
   'COPY inbox (publisher, event_id, digest, event_type, status, payload, occurred_at, source_topic, source_partition, source_offset, recorded_seq) FROM STDIN';
 
-export function inboxCopyText(rows: readonly InboxRow[]): string {
-  let text = '';
+export function inboxCopyData(rows: readonly InboxRow[]): Buffer {
+  let bytes = 0;
+  for (let i = 0; i < rows.length; i++) bytes += rows[i]!.r.value!.length + 160;
+  const out = new CopyData(bytes);
   for (let i = 0; i < rows.length; i++) {
     const x = rows[i]!;
-    text +=
-      `${copyText(x.publisher)}\t${copyText(x.eventId)}\t${x.digest ?? COPY_NULL}\t${copyText(x.type)}\trecorded\t${copyText(storablePayload(x.r.value!))}\t` +
-      `${x.occurredAt}\t${copyNullable(x.r.topic)}\t${copyNullable(x.r.partition)}\t${copyNullable(x.r.offset)}\t${x.recordedSeq}\n`;
+    const value = x.r.value!;
+    out.text(`${copyText(x.publisher)}\t${copyText(x.eventId)}\t${x.digest ?? COPY_NULL}\t${copyText(x.type)}\trecorded\t`);
+    if (hasCopySpecialByte(value)) out.text(copyText(storablePayload(value)));
+    else out.bytes(value);
+    out.text(`\t${x.occurredAt}\t${copyNullable(x.r.topic)}\t${copyNullable(x.r.partition)}\t${copyNullable(x.r.offset)}\t${x.recordedSeq}\n`);
   }
-  return text;
+  return out.toBuffer();
 }
 
 export const ENTRIES_COPY =
@@ -154,26 +199,27 @@ export const ENTRIES_COPY =
   'source_topic, source_partition, source_offset, policy_id, policy_version, prev_hash, hash) FROM STDIN';
 
 // Amounts are written as digits and read as numeric: exact at any size. Hashes as bytea hex (\x...).
-export function entriesCopyText(entries: readonly PendingEntry[]): string {
-  let text = '';
+export function entriesCopyData(entries: readonly PendingEntry[]): Buffer {
+  const out = new CopyData(entries.length * 480);
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
-    text +=
+    out.text(
       `${e.seq}\t${copyText(e.accountId)}\t${e.deltaTpp}\t${e.balanceTpp}\t${e.capTpp === null ? COPY_NULL : e.capTpp}\t` +
-      `${copyText(e.eventPublisher)}\t${copyText(e.eventId)}\t${copyText(e.eventType)}\t${e.occurredAt}\t${copyNullable(e.sourceTopic)}\t` +
-      `${copyNullable(e.sourcePartition)}\t${copyNullable(e.sourceOffset)}\t${copyText(e.policyId)}\t${copyText(e.policyVersion)}\t` +
-      `\\\\x${e.prevHash.toString('hex')}\t\\\\x${e.hash.toString('hex')}\n`;
+        `${copyText(e.eventPublisher)}\t${copyText(e.eventId)}\t${copyText(e.eventType)}\t${e.occurredAt}\t${copyNullable(e.sourceTopic)}\t` +
+        `${copyNullable(e.sourcePartition)}\t${copyNullable(e.sourceOffset)}\t${copyText(e.policyId)}\t${copyText(e.policyVersion)}\t` +
+        `\\\\x${e.prevHash.toString('hex')}\t\\\\x${e.hash.toString('hex')}\n`,
+    );
   }
-  return text;
+  return out.toBuffer();
 }
 
-// Streams `text` into a COPY ... FROM STDIN on the transaction's own connection. A failure (a value Postgres
+// Streams `data` into a COPY ... FROM STDIN on the transaction's own connection. A failure (a value Postgres
 // cannot store, a lost connection) rejects with the server's error, SQLSTATE included.
-async function copyIn(qr: QueryRunner, sql: string, text: string): Promise<void> {
-  if (text.length === 0) return;
+async function copyIn(qr: QueryRunner, sql: string, data: Buffer): Promise<void> {
+  if (data.length === 0) return;
   const client = (qr as unknown as { databaseConnection: PoolClient }).databaseConnection;
   const stream = client.query(copyFrom(sql));
-  stream.end(Buffer.from(text, 'utf8'));
+  stream.end(data);
   await finished(stream);
 }
 
@@ -291,11 +337,11 @@ export class LedgerWriter {
       if (inboxRows.length === 0 && entries.length === 0) return;
       // The documents are built now, while Postgres is busy with the previous chunk, so the statement goes out the
       // moment that one completes.
-      const inboxText = inboxCopyText(inboxRows);
-      const entriesText = entriesCopyText(entries);
+      const inboxData = inboxCopyData(inboxRows);
+      const entriesData = entriesCopyData(entries);
       written = written.then(async () => {
-        await copyIn(qr, INBOX_COPY, inboxText);
-        await copyIn(qr, ENTRIES_COPY, entriesText);
+        await copyIn(qr, INBOX_COPY, inboxData);
+        await copyIn(qr, ENTRIES_COPY, entriesData);
       });
       written.catch(() => undefined);
       inboxRows = [];

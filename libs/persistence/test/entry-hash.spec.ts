@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { entryCanonicalJson, entryCanonicalJsonReference, type HashedEntry } from '../src/entry-hash';
+import { createHash } from 'node:crypto';
+import { entryCanonicalJson, entryCanonicalJsonReference, entryHash, GENESIS_HASH, type HashedEntry } from '../src/entry-hash';
 
 it('hashes the same canonical JSON as canonicalJson, with and without nulls and huge amounts', () => {
   const base: HashedEntry = {
@@ -10,4 +11,20 @@ it('hashes the same canonical JSON as canonicalJson, with and without nulls and 
   };
   const bare: HashedEntry = { ...base, capTpp: null, sourceTopic: null, sourcePartition: null, sourceOffset: null, deltaTpp: -5n };
   for (const e of [base, bare]) assert.equal(entryCanonicalJson(e), entryCanonicalJsonReference(e));
+});
+
+it('chains sha256(previous hash || canonical JSON as UTF-8), for non-ASCII text and entries longer than the scratch buffer', () => {
+  const base: HashedEntry = {
+    seq: 1n, accountId: 'consignee:AE:dc-é-😀', deltaTpp: 7n, balanceTpp: 7n, capTpp: null,
+    eventPublisher: 'nvidia', eventId: 'nv-1', eventType: 'chip.shipment', occurredAt: '2026-03-14T09:30:00.000Z',
+    sourceTopic: null, sourcePartition: null, sourceOffset: null, policyId: 'ai-diffusion-2025', policyVersion: '1',
+  };
+  const long: HashedEntry = { ...base, seq: 2n, eventId: 'ü'.repeat(3000) };
+  let prev = GENESIS_HASH;
+  for (const e of [base, long, { ...base, seq: 3n }]) {
+    const expected = createHash('sha256').update(prev).update(Buffer.from(entryCanonicalJsonReference(e), 'utf8')).digest();
+    const got = entryHash(prev, e);
+    assert.equal(got.toString('hex'), expected.toString('hex'));
+    prev = got;
+  }
 });
