@@ -108,3 +108,29 @@ export function utcMillisIso(occurredAt: string | Date): string {
   if (Number.isNaN(date.getTime())) throw new RangeError(`not a timestamp: ${String(occurredAt)}`);
   return date.toISOString();
 }
+
+// new Date(ms).toISOString(), several times cheaper for the writer, which writes one per recorded event: the date
+// part is kept for the last day seen and the time of day is written from integers. Instants whose year is not
+// written with four digits (before 0000 or after 9999) go to toISOString. A spec holds the two to each other.
+const DAY_MS = 86_400_000;
+let isoDay = NaN;
+let isoDayPrefix = '';
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+
+export function utcMillisIsoFromMs(ms: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== isoDay) {
+    const midnight = new Date(day * DAY_MS).toISOString();
+    if (midnight.length !== 24) return new Date(ms).toISOString();
+    isoDay = day;
+    isoDayPrefix = midnight.slice(0, 11);
+  }
+  let rest = ms - day * DAY_MS;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = Math.floor(rest / 1000);
+  return `${isoDayPrefix}${pad2(h)}:${pad2(m)}:${pad2(s)}.${pad3(rest - s * 1000)}Z`;
+}

@@ -13,8 +13,8 @@ export class StateNeeds {
   readonly dataCenters = new Map<string, { veuId: string; dataCenterId: string; country: string }>();
   readonly inboxKeys = new Map<string, { publisher: string; eventId: string }>();
 
-  add(pack: PolicyPack, event: InputEventV1): void {
-    const need = requirementsOf(pack, event);
+  add(pack: PolicyPack, event: InputEventV1, atMs?: number): void {
+    const need = requirementsOf(pack, event, atMs);
     for (const a of need.accounts) this.accountIds.add(a);
     for (const v of need.veuIds) this.veuIds.add(v);
     for (const dc of need.dataCenters) this.dataCenters.set(`${dc.veuId}\u0000${dc.dataCenterId}\u0000${dc.country}`, dc);

@@ -17,7 +17,7 @@ import {
 } from '@app/policy';
 import { accountColumns } from './account-id';
 import { loadLedgerState, StateNeeds } from './ledger-state.loader';
-import { entryHash, type HashedEntry } from './entry-hash';
+import { entryHash, utcMillisIsoFromMs, type HashedEntry } from './entry-hash';
 
 // One consumed record. topic/partition/offset are null when the record does not come from Kafka (tests, tools);
 // such records are judged the same way but leave no consumer offset behind.
@@ -145,27 +145,39 @@ function hasCopySpecialByte(value: Buffer): boolean {
 }
 
 // COPY data written straight into bytes: text as UTF-8, and an event's payload copied as the bytes that came when
-// they need no escaping (most do not), instead of turning them into a string and back.
+// they need no escaping (most do not), instead of turning them into a string and back. Text is gathered into
+// runs of a few KiB before it is encoded, since each encoding call has a fixed cost.
+const TEXT_RUN_CHARS = 8192;
 export class CopyData {
   private buf: Buffer;
   private at = 0;
+  private run = '';
 
   constructor(bytesHint: number) {
     this.buf = Buffer.allocUnsafe(Math.max(4096, bytesHint));
   }
 
   text(s: string): void {
-    this.room(s.length * 3);
-    this.at += this.buf.write(s, this.at, 'utf8');
+    this.run += s;
+    if (this.run.length >= TEXT_RUN_CHARS) this.encodeRun();
   }
 
   bytes(b: Buffer): void {
+    this.encodeRun();
     this.room(b.length);
     this.at += b.copy(this.buf, this.at);
   }
 
   toBuffer(): Buffer {
+    this.encodeRun();
     return this.buf.subarray(0, this.at);
+  }
+
+  private encodeRun(): void {
+    if (this.run.length === 0) return;
+    this.room(this.run.length * 3);
+    this.at += this.buf.write(this.run, this.at, 'utf8');
+    this.run = '';
   }
 
   private room(n: number): void {
@@ -300,9 +312,18 @@ export class LedgerWriter {
     const decoded: Array<DecodeResult | null> = new Array(records.length).fill(null);
     const needs = new StateNeeds();
 
+    // Records come in runs of one partition: its stored offset is looked up once per run.
+    let runTopic: string | null = null;
+    let runPartition: number | null = null;
+    let runNext: bigint | undefined;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      const next = r.topic !== null && r.partition !== null ? stored.get(`${r.topic}\u0000${r.partition}`) : undefined;
+      if (r.topic !== runTopic || r.partition !== runPartition) {
+        runTopic = r.topic;
+        runPartition = r.partition;
+        runNext = r.topic !== null && r.partition !== null ? stored.get(`${r.topic}\u0000${r.partition}`) : undefined;
+      }
+      const next = runNext;
       if (next !== undefined && r.offset !== null && BigInt(r.offset) < next) {
         results[i] = { status: 'skipped' };
         continue;
@@ -312,7 +333,7 @@ export class LedgerWriter {
         forcedMessage === undefined ? ((r.prepared as DecodeResult | undefined) ?? decodeEvent(pack, r.value)) : { ok: false, code: 'MALFORMED', message: forcedMessage, publisher: null, eventId: null };
       decoded[i] = d;
       if (!d.ok) continue;
-      needs.add(pack, d.event);
+      needs.add(pack, d.event, d.occurredAtMs);
     }
 
     // The batch's own events are marked seen by their index here; the digest is computed only if a key comes back.
@@ -394,7 +415,7 @@ export class LedgerWriter {
       eventSeq += 1n;
       recorded++;
       // The instant decodeEvent read, in UTC with milliseconds (as utcMillisIso(ev.occurredAt) would write it).
-      const occurredAt = new Date(d.occurredAtMs).toISOString();
+      const occurredAt = utcMillisIsoFromMs(d.occurredAtMs);
       inboxRows.push({ r, publisher: ev.publisher, eventId: ev.eventId, digest: storedCopyDiffers(r.value!) ? outcome.digest() : null, type: ev.type, occurredAt, recordedSeq: eventSeq });
       let eventEntries = 0;
       for (const m of outcome.movements) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { createHash } from 'node:crypto';
-import { entryCanonicalJson, entryCanonicalJsonReference, entryHash, GENESIS_HASH, type HashedEntry } from '../src/entry-hash';
+import { entryCanonicalJson, entryCanonicalJsonReference, entryHash, GENESIS_HASH, utcMillisIsoFromMs, type HashedEntry } from '../src/entry-hash';
 
 it('hashes the same canonical JSON as canonicalJson, with and without nulls and huge amounts', () => {
   const base: HashedEntry = {
@@ -27,4 +27,15 @@ it('chains sha256(previous hash || canonical JSON as UTF-8), for non-ASCII text 
     assert.equal(got.toString('hex'), expected.toString('hex'));
     prev = got;
   }
+});
+
+it('writes instants as toISOString does: random ones over ±20,000 years, day and year edges, out-of-range years', () => {
+  const edges = [0, -1, 1, 86_399_999, 86_400_000, -62_167_219_200_000, -62_167_219_200_001, 253_402_300_799_999, 253_402_300_800_000, 8.64e15, -8.64e15];
+  let seed = 12345;
+  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const instants = [...edges];
+  for (let i = 0; i < 20_000; i++) instants.push(Math.floor((random() - 0.5) * 1.26e15));
+  // Runs of the same day, as the writer sees them, and a day revisited after another.
+  for (let i = 0; i < 2_000; i++) instants.push(1_767_225_600_000 + i * 997, i % 2 === 0 ? 0 : 1_767_225_600_000);
+  for (const ms of instants) assert.equal(utcMillisIsoFromMs(ms), new Date(ms).toISOString(), String(ms));
 });

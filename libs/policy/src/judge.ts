@@ -503,11 +503,12 @@ export interface Requirements {
   dataCenters: Array<{ veuId: string; dataCenterId: string; country: string }>;
 }
 
-export function requirementsOf(pack: PolicyPack, event: InputEventV1): Requirements {
+// atMs: the event's instant as decodeEvent read it (the judge dates the LPP year by the same value).
+export function requirementsOf(pack: PolicyPack, event: InputEventV1, atMs: number = Date.parse(event.occurredAt)): Requirements {
   switch (event.type) {
     case 'chip.shipment': {
       const cc = event.consignee.country;
-      const year = new Date(Date.parse(event.occurredAt)).getUTCFullYear();
+      const year = new Date(atMs).getUTCFullYear();
       const accounts = [accountIds.country(cc), accountIds.lpp(event.consignee.id, year)];
       const ref = event.authorization.ref;
       const veuIds: string[] = [];

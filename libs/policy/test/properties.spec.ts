@@ -256,7 +256,8 @@ describe('properties of the engine', () => {
           const decoded = decodeEvent(pack, line(ev));
           if (decoded.ok) {
             const full = replayer.state;
-            const need = requirementsOf(pack, decoded.event);
+            const need = requirementsOf(pack, decoded.event, decoded.occurredAtMs);
+            assert.deepEqual(requirementsOf(pack, decoded.event), need, 'the instant decodeEvent read and Date.parse agree');
             const part = new MemoryLedgerState();
             const ids = new Set(need.accounts);
             for (const id of full.accountIds()) {
