@@ -2,7 +2,7 @@
 // plus the idempotency records of their keys, all VEU grants and g2g arrangements) into a MemoryLedgerState.
 // The ledger writer calls it inside its batch transaction; the API's pre-clearance calls it on a read-only
 // snapshot. One loader, so what pre-clearance predicts is what the writer would do.
-import { MemoryLedgerState, payloadDigest, requirementsOf, type PolicyPack, type VeuGrant } from '@app/policy';
+import { MemoryLedgerState, payloadDigest, requirementsOf, type DecodedEvent, type PolicyPack, type VeuGrant } from '@app/policy';
 import type { InputEventV1 } from '@app/contracts';
 
 export type SqlQuery = (sql: string, params?: unknown[]) => Promise<any[]>;
@@ -30,9 +30,9 @@ export function inboxDigest(row: { digest: string | null; payload: unknown }): s
   return payloadDigest((typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as InputEventV1);
 }
 
-// digestOfRef: see MemoryLedgerState (the writer marks the events of its batch with their index in the batch).
-export async function loadLedgerState(query: SqlQuery, needs: StateNeeds, digestOfRef?: (ref: number) => string): Promise<MemoryLedgerState> {
-  const state = new MemoryLedgerState(digestOfRef);
+// eventOfRef: see MemoryLedgerState (the writer marks the events of its batch with their index in the batch).
+export async function loadLedgerState(query: SqlQuery, needs: StateNeeds, eventOfRef?: (ref: number) => DecodedEvent): Promise<MemoryLedgerState> {
+  const state = new MemoryLedgerState(eventOfRef);
   if (needs.accountIds.size > 0 || needs.veuIds.size > 0) {
     // veu_id is set on every installed:ID:* and uveu:ID:* account, so this is the prefix load requirementsOf asks for.
     const rows = (await query(`SELECT id, used_tpp, disarmed_mask FROM accounts WHERE id = ANY($1::text[]) OR veu_id = ANY($2::text[])`, [

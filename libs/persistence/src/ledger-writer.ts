@@ -337,7 +337,7 @@ export class LedgerWriter {
     }
 
     // The batch's own events are marked seen by their index here; the digest is computed only if a key comes back.
-    const state = await loadLedgerState((sql, params) => qr.query(sql, params), needs, (i) => (decoded[i] as DecodedEvent).digest());
+    const state = await loadLedgerState((sql, params) => qr.query(sql, params), needs, (i) => decoded[i] as DecodedEvent);
 
     let entries: PendingEntry[] = [];
     let entryCount = 0;

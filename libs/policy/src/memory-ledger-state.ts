@@ -1,4 +1,5 @@
 // The ledger state held in memory: all of it for the offline replay, the part a batch needs for the service.
+import type { DecodedEvent } from './decode-event';
 import type { AccountState, LedgerReadState, VeuGrant } from './ledger-state';
 
 const NO_INSTALLED: ReadonlyMap<string, bigint> = new Map();
@@ -9,13 +10,17 @@ export class MemoryLedgerState implements LedgerReadState {
   private readonly installedByVeu = new Map<string, Map<string, bigint>>();
   private readonly veus = new Map<string, VeuGrant>();
   private readonly g2g = new Set<string>();
-  // publisher -> eventId -> payload digest, or a number that digestOfRef turns into it (nested, so that no key
-  // string is built per lookup)
-  private readonly seenDigests = new Map<string, Map<string, string | number>>();
+  // publisher -> eventId -> payload digest (nested, so that no key string is built per lookup).
+  private readonly seenDigests = new Map<string, Map<string, string>>();
+  // Keys recorded by reference instead (see eventOfRef), in a table of key hashes.
+  private readonly seenRefs: RefTable | null;
 
-  // digestOfRef lets a caller keep a number per key (the offline replay: where the line is in its file) instead of
-  // a 32-character digest, and compute the digest only when the key comes again.
-  constructor(private readonly digestOfRef?: (ref: number) => string) {}
+  // eventOfRef lets a caller record a key with a number (the offline replay: where the line is in its file; the
+  // writer: the event's place in its batch) that it can turn back into the decoded event. Such keys cost 16-32
+  // bytes each, and the digest is computed only if the key comes again.
+  constructor(private readonly eventOfRef?: (ref: number) => DecodedEvent) {
+    this.seenRefs = eventOfRef === undefined ? null : new RefTable();
+  }
 
   account(id: string): AccountState | undefined {
     return this.accountsById.get(id);
@@ -38,13 +43,17 @@ export class MemoryLedgerState implements LedgerReadState {
   }
 
   seen(publisher: string, eventId: string): string | undefined {
-    const byId = this.seenDigests.get(publisher);
-    const record = byId?.get(eventId);
-    if (typeof record !== 'number') return record;
-    if (this.digestOfRef === undefined) throw new Error('invariant: a numeric idempotency record needs digestOfRef');
-    const digest = this.digestOfRef(record);
-    byId!.set(eventId, digest);
-    return digest;
+    const digest = this.seenDigests.get(publisher)?.get(eventId);
+    if (digest !== undefined || this.seenRefs === null || this.seenRefs.size === 0) return digest;
+    // A hash match is confirmed against the event itself: two keys may share a hash, never a record.
+    let match: DecodedEvent | undefined;
+    this.seenRefs.find(keyHash(publisher, eventId), keyHash2(publisher, eventId), (ref) => {
+      const candidate = this.eventOfRef!(ref);
+      if (candidate.event.publisher !== publisher || candidate.event.eventId !== eventId) return false;
+      match = candidate;
+      return true;
+    });
+    return match?.digest();
   }
 
   setAccount(id: string, state: AccountState): void {
@@ -71,6 +80,11 @@ export class MemoryLedgerState implements LedgerReadState {
   }
 
   markSeen(publisher: string, eventId: string, digest: string | number): void {
+    if (typeof digest === 'number') {
+      if (this.seenRefs === null) throw new Error('invariant: a key recorded by reference needs eventOfRef');
+      this.seenRefs.insert(keyHash(publisher, eventId), keyHash2(publisher, eventId), digest);
+      return;
+    }
     let byId = this.seenDigests.get(publisher);
     if (byId === undefined) this.seenDigests.set(publisher, (byId = new Map()));
     byId.set(eventId, digest);
@@ -86,5 +100,72 @@ export class MemoryLedgerState implements LedgerReadState {
 
   g2gCountries(): string[] {
     return [...this.g2g];
+  }
+}
+
+// Two 32-bit hashes of (publisher, eventId) over their UTF-16 code units, seeded with the publisher's length so that
+// ("ab", "c") and ("a", "bc") hash apart, each finished with murmur3's avalanche.
+function keyHash(publisher: string, eventId: string): number {
+  let h = 0x811c9dc5 ^ publisher.length;
+  for (let i = 0; i < publisher.length; i++) h = Math.imul(h ^ publisher.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < eventId.length; i++) h = Math.imul(h ^ eventId.charCodeAt(i), 0x01000193);
+  return avalanche(h ^ eventId.length);
+}
+
+function keyHash2(publisher: string, eventId: string): number {
+  let h = 0x9747b28c ^ publisher.length;
+  for (let i = 0; i < publisher.length; i++) h = Math.imul(h ^ publisher.charCodeAt(i), 0x5bd1e995) ^ (h >>> 13);
+  for (let i = 0; i < eventId.length; i++) h = Math.imul(h ^ eventId.charCodeAt(i), 0x5bd1e995) ^ (h >>> 13);
+  return avalanche(h ^ eventId.length);
+}
+
+function avalanche(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+// Open addressing with linear probing over typed arrays: a slot holds two 32-bit key hashes and a reference
+// (16 bytes); the table doubles at half full. Nothing here decides that two keys are equal: find() hands every
+// reference whose hashes both match to `isKey`, which compares the keys themselves.
+export class RefTable {
+  private mask = 1023;
+  private h1 = new Int32Array(1024);
+  private h2 = new Int32Array(1024);
+  // -1: empty. References are non-negative integers (file offsets, batch indexes).
+  private refs = new Float64Array(1024).fill(-1);
+  size = 0;
+
+  find(a: number, b: number, isKey: (ref: number) => boolean): number | undefined {
+    for (let i = a & this.mask; ; i = (i + 1) & this.mask) {
+      const ref = this.refs[i]!;
+      if (ref === -1) return undefined;
+      if (this.h1[i] === a && this.h2[i] === b && isKey(ref)) return ref;
+    }
+  }
+
+  insert(a: number, b: number, ref: number): void {
+    if (!(Number.isInteger(ref) && ref >= 0)) throw new Error(`invariant: an idempotency reference is a non-negative integer (got ${ref})`);
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
+    this.place(a, b, ref);
+    this.size++;
+  }
+
+  private place(a: number, b: number, ref: number): void {
+    let i = a & this.mask;
+    while (this.refs[i] !== -1) i = (i + 1) & this.mask;
+    this.h1[i] = a;
+    this.h2[i] = b;
+    this.refs[i] = ref;
+  }
+
+  private grow(): void {
+    const { h1, h2, refs } = this;
+    const capacity = (this.mask + 1) * 2;
+    this.mask = capacity - 1;
+    this.h1 = new Int32Array(capacity);
+    this.h2 = new Int32Array(capacity);
+    this.refs = new Float64Array(capacity).fill(-1);
+    for (let i = 0; i < refs.length; i++) if (refs[i] !== -1) this.place(h1[i]!, h2[i]!, refs[i]!);
   }
 }

@@ -47,7 +47,7 @@ export class Replayer {
         : (ref) => {
             const decoded = decodeEvent(pack, lineAt(ref));
             if (!decoded.ok) throw new Error(`invariant: the line at ${ref} was recorded but no longer decodes (${decoded.message})`);
-            return decoded.digest();
+            return decoded;
           },
     );
   }

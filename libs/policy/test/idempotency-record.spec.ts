@@ -1,0 +1,52 @@
+// The idempotency record kept by reference (the offline replay keeps each key's line offset, the writer its index
+// in the batch): a table of key hashes whose matches are confirmed against the recorded event itself.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeEvent, loadPolicyPack, MemoryLedgerState, type DecodedEvent } from '@app/policy';
+import { RefTable } from '../src/memory-ledger-state';
+import { line, shipment } from './support/events';
+
+const pack = loadPolicyPack();
+
+test('keys recorded by reference are found with their own digest; new keys are not, and cost no event lookup', () => {
+  const events: DecodedEvent[] = [];
+  let lookups = 0;
+  const state = new MemoryLedgerState((ref) => {
+    lookups++;
+    return events[ref]!;
+  });
+  const n = 50_000;
+  for (let i = 0; i < n; i++) {
+    const d = decodeEvent(pack, line(shipment({ eventId: `nv-${i}`, publisher: i % 3 === 0 ? 'amd' : 'nvidia', items: [{ chip: 'A100', quantity: 1 + (i % 7) }] })));
+    assert.ok(d.ok);
+    events.push(d);
+    assert.equal(state.seen(d.event.publisher, d.event.eventId), undefined);
+    state.markSeen(d.event.publisher, d.event.eventId, i);
+  }
+  // ("nvidia", "nv-1") and ("nvidi", "anv-1") and the other publisher's id are different keys.
+  assert.equal(state.seen('nvidi', 'anv-1'), undefined);
+  assert.equal(state.seen('amd', 'nv-1'), undefined);
+  assert.ok(lookups < 10, `new keys looked up ${lookups} recorded events`);
+  for (const i of [0, 1, 2, 4_095, 4_096, 31_337, n - 1]) {
+    const d = events[i]!;
+    assert.equal(state.seen(d.event.publisher, d.event.eventId), d.digest());
+  }
+  // Digest strings (what the writer loads from the inbox) and references live side by side.
+  state.markSeen('intel', 'x-1', 'f'.repeat(32));
+  assert.equal(state.seen('intel', 'x-1'), 'f'.repeat(32));
+});
+
+test('keys whose hashes collide are told apart by the recorded events, also after the table grows', () => {
+  const table = new RefTable();
+  // Every reference under the same pair of hashes: only isKey can tell them apart.
+  for (let ref = 0; ref < 3_000; ref++) table.insert(42, -7, ref * 10);
+  for (const wanted of [0, 10, 14_990, 29_990]) assert.equal(table.find(42, -7, (ref) => ref === wanted), wanted);
+  assert.equal(table.find(42, -7, () => false), undefined);
+  assert.equal(table.find(42, -8, () => true), undefined, 'the second hash must match too');
+  assert.equal(table.size, 3_000);
+  assert.throws(() => table.insert(1, 1, -1), /non-negative integer/);
+});
+
+test('a key recorded by reference without a way back to its event is refused', () => {
+  assert.throws(() => new MemoryLedgerState().markSeen('nvidia', 'nv-1', 3), /needs eventOfRef/);
+});
