@@ -65,11 +65,12 @@ export async function forEachLine(file: string, onLine: OnLine): Promise<void> {
 }
 
 // The line that starts at `offset` in an open file, without its LF (or CR LF).
+// Reads 4 KiB first (events are a few hundred bytes), then twice as much each time the line goes on.
 export function readLineAt(fd: number, offset: number): Buffer {
   const parts: Buffer[] = [];
   let at = offset;
-  for (;;) {
-    const buf = Buffer.allocUnsafe(64 * 1024);
+  for (let size = 4096; ; size = Math.min(size * 2, 1 << 20)) {
+    const buf = Buffer.allocUnsafe(size);
     const n = fs.readSync(fd, buf, 0, buf.length, at);
     const nl = buf.subarray(0, n).indexOf(LF);
     if (nl !== -1 || n === 0) {
