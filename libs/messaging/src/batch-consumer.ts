@@ -1,6 +1,7 @@
 import { Partitioners, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type Message, type Producer } from 'kafkajs';
 import { DLQ_HEADERS, dlqTopic } from '@app/contracts';
 import { errorText, type StructuredLogger } from './structured-logger';
+import { OffsetCommitter } from './offset-committer';
 import { withRetry, type RetryPolicy } from './retry';
 import { topicWatermarks } from './topics-admin';
 
@@ -82,8 +83,14 @@ export class BatchConsumer {
   private readonly positioned = new Set<string>();
   private stopping = false;
   private draining = false;
-  private readonly uncommitted = new Map<string, { topic: string; partition: number; next: bigint }>();
-  private committing: Promise<void> | null = null;
+  // Kafka's committed offsets, sent in the background (see OffsetCommitter).
+  private readonly committer = new OffsetCommitter({
+    commit: async (offsets) => {
+      if (this.consumer !== null) await this.consumer.commitOffsets(offsets);
+    },
+    onFailure: (offsets, err, willRetry) =>
+      this.o.logger.warn({ msg: `committing offsets to Kafka failed; Postgres has them${willRetry ? '; trying again' : ''}`, offsets, error: errorText(err) }),
+  });
   private pending: Array<{ records: ConsumedRecord[]; resolve: () => void; reject: (err: unknown) => void }> = [];
 
   constructor(private readonly o: BatchConsumerOptions) {}
@@ -114,6 +121,7 @@ export class BatchConsumer {
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       // A new generation: every partition is positioned again from Postgres before its first batch is used.
       this.positioned.clear();
+      this.committer.retain(e.payload.memberAssignment);
       logger.log({ msg: 'joined the consumer group', groupId, assignment: e.payload.memberAssignment });
     });
     consumer.on(consumer.events.CRASH, (e) => {
@@ -135,7 +143,8 @@ export class BatchConsumer {
   // Graceful stop: kafkajs lets the batch in hand finish (it commits to Postgres, then to Kafka), then leaves.
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.committing;
+    this.committer.stop();
+    await this.committer.settled();
     await this.consumer?.disconnect().catch((err) => this.o.logger.warn({ msg: 'consumer disconnect failed', error: errorText(err) }));
     await this.producer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
@@ -196,38 +205,10 @@ export class BatchConsumer {
       await this.submit(records);
       const last = slice[slice.length - 1]!.offset;
       resolveOffset(last);
-      this.commitToKafka(topic, partition, BigInt(last) + 1n);
+      this.committer.add(topic, partition, BigInt(last) + 1n);
       // Stopping: kafkajs leaves the group once this batch returns, so its offsets are committed before that.
-      if (this.stopping) await this.committing;
+      if (this.stopping) await this.committer.settled();
       await heartbeat().catch(() => undefined);
-    }
-  }
-
-  // Kafka's committed offsets are informational (Postgres is the source of truth): they are sent in the background,
-  // all partitions at once, and the next fetch does not wait for them. kafkajs commits one request at a time, so
-  // awaiting one commit per partition before fetching again cost about 6 ms per partition per fetch: 70 ms of
-  // event-to-alert latency with 13 partitions. Offsets only move forward here; a failure is logged, not retried
-  // (the next batch commits a later offset).
-  private commitToKafka(topic: string, partition: number, next: bigint): void {
-    const key = `${topic}\u0000${partition}`;
-    const cur = this.uncommitted.get(key);
-    if (cur === undefined || next > cur.next) this.uncommitted.set(key, { topic, partition, next });
-    if (this.committing === null) this.committing = this.flushCommits();
-  }
-
-  private async flushCommits(): Promise<void> {
-    try {
-      // The other partitions of the same transaction resume in this turn: their offsets join the same request.
-      await new Promise((resolve) => setImmediate(resolve));
-      while (this.uncommitted.size > 0 && this.consumer !== null) {
-        const offsets = [...this.uncommitted.values()].map((o) => ({ topic: o.topic, partition: o.partition, offset: o.next.toString() }));
-        this.uncommitted.clear();
-        await this.consumer.commitOffsets(offsets).catch((err) =>
-          this.o.logger.warn({ msg: 'committing offsets to Kafka failed; Postgres has them', offsets, error: errorText(err) }),
-        );
-      }
-    } finally {
-      this.committing = null;
     }
   }
 
