@@ -165,12 +165,14 @@ function extraNodeArgs(app: 'ledger' | 'relay'): string[] {
 }
 
 export function startService(app: 'ledger' | 'relay', env: Record<string, string>): ServiceProcess {
+  // Made before the service starts: a missing directory must not leave a started service behind.
+  const logDir = process.env['SERVICE_LOG_DIR'];
+  if (logDir !== undefined) fs.mkdirSync(logDir, { recursive: true });
   const entry = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
   const child = spawn(process.execPath, [...(app === 'ledger' ? LEDGER_NODE_FLAGS : []), ...extraNodeArgs(app), entry], { env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   // SERVICE_LOG_DIR=DIR also writes each service's output to DIR/<app>-<pid>.log (with LEDGER_NODE_ARGS='--trace-gc',
   // say), for a look at a benchmark or a failed spec afterwards.
-  const logDir = process.env['SERVICE_LOG_DIR'];
   const file = logDir !== undefined ? fs.createWriteStream(path.join(logDir, `${app}-${child.pid}.log`)) : null;
   // 'close', not 'exit': output can still arrive after the process exited, and a write after end() would throw.
   if (file !== null) child.once('close', () => file.end());
