@@ -38,7 +38,13 @@ describe('ledger writer (Postgres)', () => {
     let recorded = 0;
     while (at < feed.length) {
       const size = sizes[k++ % sizes.length]!;
-      const result = await writer.processBatch(records(feed.slice(at, at + size)));
+      // The windows in which the writer says it waits for Postgres (the ledger decodes ahead in them) open and
+      // close in turn, and none is left open when the batch is done.
+      const waits: boolean[] = [];
+      const result = await writer.processBatch(records(feed.slice(at, at + size)), { waitingForDatabase: (w) => waits.push(w) });
+      assert.ok(waits.includes(true));
+      assert.equal(waits.at(-1), false);
+      assert.ok(waits.every((w, i) => i === 0 || !(w && waits[i - 1])), `two windows opened without closing: ${waits.join()}`);
       assert.equal(result.results.length, Math.min(size, feed.length - at));
       recorded += result.recorded;
       at += size;

@@ -35,9 +35,10 @@ export class LedgerConsumerService implements OnApplicationBootstrap, OnApplicat
       prepare: (records) => {
         for (const r of records) r.prepared = decodeEvent(pack, r.value);
       },
-      processor: (records, beforeCommit) =>
+      processor: (records, beforeCommit, waitingForDatabase) =>
         writer.processBatch(records, {
           beforeCommit: (result, recs) => beforeCommit(result as unknown as BatchSummary, recs as readonly ConsumedRecord[]),
+          waitingForDatabase,
         }) as unknown as Promise<BatchSummary>,
       storedOffset: async (topic, partition) => {
         const rows = await loadConsumerOffsets(dataSource, settings.groupId, [topic]);

@@ -36,6 +36,8 @@ export interface BatchSummary {
 export type BatchProcessor = (
   records: ConsumedRecord[],
   beforeCommit: (summary: BatchSummary, records: readonly ConsumedRecord[]) => Promise<void>,
+  // The processor says when it waits for the database with nothing to compute: `prepare` runs then.
+  waitingForDatabase: (waiting: boolean) => void,
 ) => Promise<BatchSummary>;
 
 // The offset to resume a partition from, as stored in Postgres with the entries; null when nothing is stored.
@@ -61,11 +63,22 @@ export interface BatchConsumerOptions {
   onFatal: (err: unknown) => void;
   // Bytes fetched per partition per request; a larger value means larger batches under load.
   fetchBytesPerPartitionMax?: number;
-  // Stateless per-record work (parsing, validation) done as soon as a fetch arrives, so that it overlaps with the
-  // database writing the previous batch instead of running after it.
+  // Stateless per-record work (parsing, validation) on the records queued behind the transaction in progress,
+  // done while that transaction waits for the database (see prepareAhead).
   prepare?: (records: ConsumedRecord[]) => void;
 }
 
+interface PendingSlice {
+  records: ConsumedRecord[];
+  // records[0, prepared) went through `prepare`.
+  prepared: number;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+// Records prepared per turn of the event loop while the transaction waits (about a millisecond of decoding, so
+// that the transaction resumes promptly when Postgres answers).
+const PREPARE_STEP_RECORDS = 200;
 // At least the number of input partitions (6 + 6 + 1), so that every partition of a fetch joins one transaction.
 const PARTITIONS_CONSUMED_CONCURRENTLY = 16;
 // DLQ message header: the full rejection message can be long (every schema violation); headers stay small.
@@ -91,7 +104,9 @@ export class BatchConsumer {
     onFailure: (offsets, err, willRetry) =>
       this.o.logger.warn({ msg: `committing offsets to Kafka failed; Postgres has them${willRetry ? '; trying again' : ''}`, offsets, error: errorText(err) }),
   });
-  private pending: Array<{ records: ConsumedRecord[]; resolve: () => void; reject: (err: unknown) => void }> = [];
+  private pending: PendingSlice[] = [];
+  private databaseWait = false;
+  private preparingAhead = false;
 
   constructor(private readonly o: BatchConsumerOptions) {}
 
@@ -201,7 +216,6 @@ export class BatchConsumer {
         value: (m.value as Buffer | null) ?? null,
         headers: m.headers ?? {},
       }));
-      this.o.prepare?.(records);
       await this.submit(records);
       const last = slice[slice.length - 1]!.offset;
       resolveOffset(last);
@@ -218,9 +232,37 @@ export class BatchConsumer {
   // low at a steady rate and throughput high under load. Each partition's records stay in their order.
   private submit(records: ConsumedRecord[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ records, resolve, reject });
+      this.pending.push({ records, prepared: 0, resolve, reject });
       void this.drain();
     });
+  }
+
+  // Decoding the records queued behind the transaction in progress, in small steps, only while that transaction
+  // waits for Postgres: the ledger's one thread would otherwise decode them before the next transaction, with
+  // Postgres idle (a large fetch took up to a second), or, decoding at any time, slow down the judging that feeds
+  // the transaction's COPYs (measured: no gain). Records not reached when their transaction starts are prepared then.
+  private waitingForDatabase(waiting: boolean): void {
+    this.databaseWait = waiting;
+    if (!waiting || this.preparingAhead || this.o.prepare === undefined) return;
+    this.preparingAhead = true;
+    const step = (): void => {
+      let budget = PREPARE_STEP_RECORDS;
+      for (const slice of this.pending) {
+        if (!this.databaseWait || budget === 0) break;
+        const end = Math.min(slice.records.length, slice.prepared + budget);
+        budget -= end - slice.prepared;
+        this.prepareUpTo(slice, end);
+      }
+      if (this.databaseWait && budget < PREPARE_STEP_RECORDS) setImmediate(step);
+      else this.preparingAhead = false;
+    };
+    setImmediate(step);
+  }
+
+  private prepareUpTo(slice: PendingSlice, end: number): void {
+    if (this.o.prepare === undefined || slice.prepared >= end) return;
+    this.o.prepare(slice.prepared === 0 && end === slice.records.length ? slice.records : slice.records.slice(slice.prepared, end));
+    slice.prepared = end;
   }
 
   private async drain(): Promise<void> {
@@ -230,17 +272,18 @@ export class BatchConsumer {
       while (this.pending.length > 0) {
         // Let the other partitions of the same fetch add their records first.
         await new Promise((r) => setImmediate(r));
-        const take: typeof this.pending = [];
+        const take: PendingSlice[] = [];
         let size = 0;
         while (this.pending.length > 0 && (take.length === 0 || size + this.pending[0]!.records.length <= this.o.batchSizeMax)) {
           const next = this.pending.shift()!;
           take.push(next);
           size += next.records.length;
         }
+        for (const t of take) this.prepareUpTo(t, t.records.length);
         const records = take.flatMap((t) => t.records);
         const startedMs = performance.now();
         try {
-          const summary = await this.retry('store the batch', () => this.o.processor(records, (s, recs) => this.sendRejections(s, recs)));
+          const summary = await this.retry('store the batch', () => this.o.processor(records, (s, recs) => this.sendRejections(s, recs), (waiting) => this.waitingForDatabase(waiting)));
           this.o.metrics.onBatch({ topic: records[0]!.topic, partition: records[0]!.partition, size: records.length, durationMs: performance.now() - startedMs, summary });
           this.logOutcomes(records, summary);
           for (const t of take) t.resolve();

@@ -56,6 +56,10 @@ export interface BatchHooks {
   // DLQ: if the process dies before COMMIT, the batch is judged again and the DLQ gets the record again (a
   // duplicate, which is acceptable); if it dies after COMMIT, the DLQ already has it. Never lost.
   beforeCommit?: (result: BatchResult, records: readonly SourceRecord[]) => Promise<void>;
+  // Called with true when the writer starts waiting for Postgres with nothing of its own to compute (the state
+  // load, the last COPY, the closing statements and COMMIT), and with false when it resumes or the transaction
+  // ends. The ledger decodes the next records in these windows.
+  waitingForDatabase?: (waiting: boolean) => void;
 }
 
 export interface LedgerWriterOptions {
@@ -65,6 +69,7 @@ export interface LedgerWriterOptions {
 
 const EMPTY_HASH = Buffer.alloc(0);
 const NO_FORCED_REJECTIONS: ReadonlyMap<number, string> = new Map();
+const NOT_WATCHED = (): void => undefined;
 
 // SQLSTATE class 22 (data exception) and 54 (program limit exceeded): the values cannot be stored, and
 // retrying will not change that. Everything else (connection lost, serialization, ...) is transient.
@@ -285,19 +290,26 @@ export class LedgerWriter {
       // READ COMMITTED, not REPEATABLE READ: every statement after the head lock must see what the previous
       // lock holder committed, and a snapshot taken before the lock wait would not.
       await qr.startTransaction('READ COMMITTED');
-      const result = await this.judgeAndWrite(qr, records, forced);
+      const result = await this.judgeAndWrite(qr, records, forced, hooks.waitingForDatabase ?? NOT_WATCHED);
       if (hooks.beforeCommit) await hooks.beforeCommit(result, records);
+      hooks.waitingForDatabase?.(true);
       await qr.commitTransaction();
       return result;
     } catch (err) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       throw err;
     } finally {
+      hooks.waitingForDatabase?.(false);
       await qr.release();
     }
   }
 
-  private async judgeAndWrite(qr: QueryRunner, records: readonly SourceRecord[], forced: ReadonlyMap<number, string>): Promise<BatchResult> {
+  private async judgeAndWrite(
+    qr: QueryRunner,
+    records: readonly SourceRecord[],
+    forced: ReadonlyMap<number, string>,
+    waiting: (waiting: boolean) => void,
+  ): Promise<BatchResult> {
     const pack = this.pack;
     const [head] = (await qr.query(
       `SELECT seq, encode(hash, 'hex') AS hash, event_seq FROM ledger_head WHERE id = 1 FOR UPDATE`,
@@ -337,7 +349,9 @@ export class LedgerWriter {
     }
 
     // The batch's own events are marked seen by their index here; the digest is computed only if a key comes back.
+    waiting(true);
     const state = await loadLedgerState((sql, params) => qr.query(sql, params), needs, (i) => decoded[i] as DecodedEvent);
+    waiting(false);
 
     let entries: PendingEntry[] = [];
     let entryCount = 0;
@@ -462,6 +476,7 @@ export class LedgerWriter {
     }
 
     flush();
+    waiting(true);
     await written;
     await this.writeAccounts(qr, state, touched, effects);
     await this.writeAlerts(qr, alerts);
@@ -474,6 +489,7 @@ export class LedgerWriter {
         eventSeq.toString(),
       ]);
     }
+    waiting(false);
     return { results, recorded, duplicates, rejected, skipped, entries: entryCount, alerts, headSeq: seq };
   }
 
