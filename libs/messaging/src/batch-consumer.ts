@@ -12,7 +12,7 @@ export interface ConsumedRecord {
   key: Buffer | null;
   value: Buffer | null;
   headers: IHeaders;
-  // Whatever `prepare` attached (the ledger: the decoded event), computed before the record waits for the database.
+  // Whatever `prepare` attached (the ledger: the decoded event), computed ahead while an earlier transaction waited.
   prepared?: unknown;
 }
 
@@ -64,7 +64,7 @@ export interface BatchConsumerOptions {
   // Bytes fetched per partition per request; a larger value means larger batches under load.
   fetchBytesPerPartitionMax?: number;
   // Stateless per-record work (parsing, validation) on the records queued behind the transaction in progress,
-  // done while that transaction waits for the database (see prepareAhead).
+  // done while that transaction waits for the database (see waitingForDatabase).
   prepare?: (records: ConsumedRecord[]) => void;
 }
 
