@@ -239,8 +239,7 @@ async function main(): Promise<void> {
   await admin.connect();
   const db = await createLedgerDatabase('ledger_bench');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-bench-'));
-  let ledger: ServiceProcess | null = null;
-  const extra: ServiceProcess[] = [];
+  const ledgers: ServiceProcess[] = [];
   let relay: ServiceProcess | null = null;
   try {
     const groupId = uniqueName('ledger_bench');
@@ -256,8 +255,7 @@ async function main(): Promise<void> {
     const before = await endOffsets(admin);
     const env = { DATABASE_URL: db.url, LEDGER_GROUP_ID: groupId, LOG_LEVEL: 'error', LEDGER_BATCH_SIZE_MAX: String(BATCH_SIZE_MAX) };
     const ledgerPort = randomPort();
-    ledger = startService('ledger', { ...env, LEDGER_HTTP_PORT: String(ledgerPort) });
-    for (let k = 1; k < LEDGERS; k++) extra.push(startService('ledger', { ...env, LEDGER_HTTP_PORT: String(randomPort()) }));
+    for (let k = 0; k < LEDGERS; k++) ledgers.push(startService('ledger', { ...env, LEDGER_HTTP_PORT: String(k === 0 ? ledgerPort : randomPort()) }));
     relay = startService('relay', { ...env, RELAY_HTTP_PORT: String(randomPort()) });
     await waitFor(() => fetch(`http://127.0.0.1:${ledgerPort}/health`).then((r) => r.ok), { timeoutMs: 60_000, intervalMs: 200, what: 'the ledger to start' });
 
@@ -311,8 +309,7 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
-    await ledger?.stop();
-    for (const x of extra) await x.stop();
+    for (const ledger of ledgers) await ledger.stop();
     await relay?.stop();
     await admin.disconnect();
     await db.close();

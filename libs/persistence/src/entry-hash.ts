@@ -104,9 +104,9 @@ export function entryCanonicalJsonReference(entry: HashedEntry): string {
 }
 
 export function utcMillisIso(occurredAt: string | Date): string {
-  const date = occurredAt instanceof Date ? occurredAt : new Date(occurredAt);
-  if (Number.isNaN(date.getTime())) throw new RangeError(`not a timestamp: ${String(occurredAt)}`);
-  return date.toISOString();
+  const ms = occurredAt instanceof Date ? occurredAt.getTime() : new Date(occurredAt).getTime();
+  if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${String(occurredAt)}`);
+  return utcMillisIsoFromMs(ms);
 }
 
 // new Date(ms).toISOString(), several times cheaper for the writer, which writes one per recorded event: the date

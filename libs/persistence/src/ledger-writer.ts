@@ -153,7 +153,7 @@ function hasCopySpecialByte(value: Buffer): boolean {
 // they need no escaping (most do not), instead of turning them into a string and back. Text is gathered into
 // runs of a few KiB before it is encoded, since each encoding call has a fixed cost.
 const TEXT_RUN_CHARS = 8192;
-export class CopyData {
+class CopyData {
   private buf: Buffer;
   private at = 0;
   private run = '';

@@ -14,6 +14,7 @@ export class MemoryLedgerState implements LedgerReadState {
   private readonly seenDigests = new Map<string, Map<string, string>>();
   // Keys recorded by reference instead (see eventOfRef), in a table of key hashes.
   private readonly seenRefs: RefTable | null;
+  private readonly keyHasher = new KeyHasher();
 
   // eventOfRef lets a caller record a key with a number (the offline replay: where the line is in its file; the
   // writer: the event's place in its batch) that it can turn back into the decoded event. Such keys cost 16-32
@@ -47,7 +48,8 @@ export class MemoryLedgerState implements LedgerReadState {
     if (digest !== undefined || this.seenRefs === null || this.seenRefs.size === 0) return digest;
     // A hash match is confirmed against the event itself: two keys may share a hash, never a record.
     let match: DecodedEvent | undefined;
-    this.seenRefs.find(keyHash(publisher, eventId), keyHash2(publisher, eventId), (ref) => {
+    const key = this.keyHasher.of(publisher, eventId);
+    this.seenRefs.find(key.h1, key.h2, (ref) => {
       const candidate = this.eventOfRef!(ref);
       if (candidate.event.publisher !== publisher || candidate.event.eventId !== eventId) return false;
       match = candidate;
@@ -82,7 +84,8 @@ export class MemoryLedgerState implements LedgerReadState {
   markSeen(publisher: string, eventId: string, digest: string | number): void {
     if (typeof digest === 'number') {
       if (this.seenRefs === null) throw new Error('invariant: a key recorded by reference needs eventOfRef');
-      this.seenRefs.insert(keyHash(publisher, eventId), keyHash2(publisher, eventId), digest);
+      const key = this.keyHasher.of(publisher, eventId);
+      this.seenRefs.insert(key.h1, key.h2, digest);
       return;
     }
     let byId = this.seenDigests.get(publisher);
@@ -103,20 +106,32 @@ export class MemoryLedgerState implements LedgerReadState {
   }
 }
 
-// Two 32-bit hashes of (publisher, eventId) over their UTF-16 code units, seeded with the publisher's length so that
-// ("ab", "c") and ("a", "bc") hash apart, each finished with murmur3's avalanche.
-function keyHash(publisher: string, eventId: string): number {
-  let h = 0x811c9dc5 ^ publisher.length;
-  for (let i = 0; i < publisher.length; i++) h = Math.imul(h ^ publisher.charCodeAt(i), 0x01000193);
-  for (let i = 0; i < eventId.length; i++) h = Math.imul(h ^ eventId.charCodeAt(i), 0x01000193);
-  return avalanche(h ^ eventId.length);
-}
+// Two 32-bit hashes of (publisher, eventId) in one pass over their UTF-16 code units, seeded with the publisher's
+// length so that ("ab", "c") and ("a", "bc") hash apart, each finished with murmur3's avalanche. The last key's
+// hashes are kept: the judge asks seen() and then markSeen() for the same key.
+class KeyHasher {
+  h1 = 0;
+  h2 = 0;
+  private publisher: string | null = null;
+  private eventId: string | null = null;
 
-function keyHash2(publisher: string, eventId: string): number {
-  let h = 0x9747b28c ^ publisher.length;
-  for (let i = 0; i < publisher.length; i++) h = Math.imul(h ^ publisher.charCodeAt(i), 0x5bd1e995) ^ (h >>> 13);
-  for (let i = 0; i < eventId.length; i++) h = Math.imul(h ^ eventId.charCodeAt(i), 0x5bd1e995) ^ (h >>> 13);
-  return avalanche(h ^ eventId.length);
+  of(publisher: string, eventId: string): this {
+    if (publisher === this.publisher && eventId === this.eventId) return this;
+    let a = 0x811c9dc5 ^ publisher.length;
+    let b = 0x9747b28c ^ publisher.length;
+    for (const text of [publisher, eventId]) {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        a = Math.imul(a ^ c, 0x01000193);
+        b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 13);
+      }
+    }
+    this.h1 = avalanche(a ^ eventId.length);
+    this.h2 = avalanche(b ^ eventId.length);
+    this.publisher = publisher;
+    this.eventId = eventId;
+    return this;
+  }
 }
 
 function avalanche(h: number): number {
