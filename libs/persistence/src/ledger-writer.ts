@@ -7,8 +7,10 @@ import {
   accountView,
   applyOutcome,
   decodeEvent,
+  isRatioKind,
   judge,
   MemoryLedgerState,
+  parseAccountId,
   type DecodedEvent,
   type DecodeResult,
   type Movement,
@@ -436,9 +438,9 @@ export class LedgerWriter {
         if (m.usedBeforeTpp + m.deltaTpp !== m.usedAfterTpp) {
           throw new Error(`policy engine fault: movement on ${m.account} does not add up (${m.usedBeforeTpp} + ${m.deltaTpp} != ${m.usedAfterTpp})`);
         }
-        // An entry records a change of balance. Evaluations that move nothing (a UVEU's ratio accounts at each of
-        // its deployments, an uncontrolled shipment) write no entry: the inbox has the event, the alerts table
-        // what it raised, and the account row its new cap and threshold state.
+        // An entry records a change of balance. Movements of 0 (a ratio account whose alert state changed as its
+        // cap moved, an uncontrolled shipment) write no entry: the inbox has the event, the alerts table what it
+        // raised, and the account row its new cap and threshold state.
         if (m.deltaTpp === 0n) {
           const prev = touched.get(m.account);
           touched.set(m.account, { movement: m, lastSeq: prev?.lastSeq ?? null, lastOccurredAt: occurredAt, atMs: d.occurredAtMs });
@@ -541,6 +543,20 @@ export class LedgerWriter {
       const s = state.account(id);
       if (s === undefined || rows.has(id)) continue;
       rows.set(id, { used: s.usedTpp, mask: s.disarmedMask, lastSeq: null, lastOccurredAt: null, atMs: Date.parse(occurredAt) });
+    }
+    // A deployment changes the worldwide total that all of its VEU's ratio accounts are shares of, so their caps
+    // move even where the judge recorded no movement (nothing else changed): their rows show the new cap.
+    const deployedAtMs = new Map<string, number>();
+    for (const { effect, occurredAt } of effects) if (effect.kind === 'installed-set') deployedAtMs.set(effect.veuId, Date.parse(occurredAt));
+    if (deployedAtMs.size > 0) {
+      for (const id of state.accountIds()) {
+        if (rows.has(id)) continue;
+        const parsed = parseAccountId(id);
+        const atMs = parsed !== null && isRatioKind(parsed.kind) ? deployedAtMs.get(parsed.veuId!) : undefined;
+        if (atMs === undefined) continue;
+        const s = state.account(id)!;
+        rows.set(id, { used: s.usedTpp, mask: s.disarmedMask, lastSeq: null, lastOccurredAt: null, atMs });
+      }
     }
     if (rows.size === 0) return;
     const ids: string[] = [];

@@ -423,11 +423,15 @@ function evaluateUveuRatios(
   nonTier1.sort();
   const evaluate = worldwide >= pack.uveu.evaluationFloorTpp;
 
+  // An evaluation that changes nothing (the account exists, its used TPP and alert state stay, no alert) is not a
+  // movement: only the cap moved, and the cap follows from the installed:ID:* accounts at any point.
   const ratio = (id: string, used: bigint, cap: Rational, capTpp: bigint): void => {
     const before = state.account(id);
     const usedBefore = before?.usedTpp ?? 0n;
     const mask = before?.disarmedMask ?? 0;
+    const alertsBefore = ctx.out.length;
     const disarmedMaskAfter = evaluate ? evaluateThresholds(ctx, id, usedBefore, used, cap, mask) : mask;
+    if (before !== undefined && used === usedBefore && disarmedMaskAfter === mask && ctx.out.length === alertsBefore) return;
     draft.movements.push({ account: id, deltaTpp: used - usedBefore, usedBeforeTpp: usedBefore, usedAfterTpp: used, capTpp, disarmedMaskAfter });
   };
   const outsideCap = ratioCap(pack, 'uveu-outside-tier1', worldwide);

@@ -202,12 +202,34 @@ describe('UVEU ratio accounts', () => {
     assert.deepEqual(alertsOf(run.outcomes[3]), []);
   });
 
-  test('an installation elsewhere changes the ratio caps of every country account (balances unchanged)', () => {
+  test('an installation elsewhere moves the cap of every country account; where nothing else changes there is no movement', () => {
+    // After event 3, IN holds 5,000,000 of 7% x 95,000,000 = 6,650,000 (75.2%: 0.5 and 0.75 fired). Event 4 makes
+    // the worldwide total 100,000,000: IN's cap is 7,000,000 (71.4%), still above 0.75 - h, so IN's alert state
+    // stays and only its cap moved.
     const run = replayLines([grantUveu('aws', 'US'), install('aws', 'US', 90_000_000), install('aws', 'IN', 5_000_000), install('aws', 'US', 5_000_000)]);
-    const m = movementOf(run.outcomes[3], 'uveu:aws:country:IN')!;
-    assert.equal(m.deltaTpp, 0n);
-    assert.equal(m.usedAfterTpp, 5_000_000n);
-    assert.equal(m.capTpp, 7_000_000n);
+    assert.deepEqual(alertKeys(alertsOf(run.outcomes[2])), ['THRESHOLD_CROSSED uveu:aws:country:IN 0.5', 'THRESHOLD_CROSSED uveu:aws:country:IN 0.75']);
+    assert.equal(movementOf(run.outcomes[3], 'uveu:aws:country:IN'), undefined);
+    assert.deepEqual(alertsOf(run.outcomes[3]), []);
+    assert.deepEqual(accountOf(run.result, 'uveu:aws:country:IN'), { account: 'uveu:aws:country:IN', usedTpp: 5_000_000n, capTpp: 7_000_000n, utilization: 5 / 7 });
+  });
+
+  test('a cap that moves enough to re-arm a threshold is a movement of 0 with the new alert state, and the threshold fires again', () => {
+    // Event 4: worldwide 105,000,000, IN's cap 7,350,000 and IN at 68.0% < 0.75 - h: 0.75 re-arms (0.5 stays fired).
+    // Event 5: IN 6,000,000 of 7,420,000 = 80.9%: 0.75 fires again.
+    const run = replayLines([
+      grantUveu('aws', 'US'),
+      install('aws', 'US', 90_000_000),
+      install('aws', 'IN', 5_000_000),
+      install('aws', 'US', 10_000_000),
+      install('aws', 'IN', 1_000_000),
+    ]);
+    const rearmed = movementOf(run.outcomes[3], 'uveu:aws:country:IN')!;
+    assert.equal(rearmed.deltaTpp, 0n);
+    assert.equal(rearmed.usedAfterTpp, 5_000_000n);
+    assert.equal(rearmed.capTpp, 7_350_000n);
+    assert.equal(rearmed.disarmedMaskAfter, 0b1, 'only 0.5 stays disarmed');
+    assert.deepEqual(alertsOf(run.outcomes[3]), []);
+    assert.deepEqual(alertKeys(alertsOf(run.outcomes[4])).filter((k) => k.includes('country:IN')), ['THRESHOLD_CROSSED uveu:aws:country:IN 0.75']);
   });
 
   test('a VEU that is not granted gets no ratio accounts', () => {
