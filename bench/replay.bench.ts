@@ -1,6 +1,6 @@
 // Replay benchmark (a program, not a test): generates a feed of N events (default 1,000,000) to a temp file, then
-// replays it through the same code as `ledger replay` in a child process pinned to one core, and prints events/s,
-// peak memory, and memory at each tenth of the file (to show what grows with the number of events).
+// replays it through the same code as `ledger replay`, with its Node.js flags, in a child process pinned to one
+// core, and prints events/s, peak memory, and memory at each tenth of the file (what grows with the events).
 // Usage: npm run -s bench:replay -- [--events N] [--seed S]
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadPolicyPack, Replayer } from '@app/policy';
 import { generateFeed } from '../apps/cli/src/feed/feed-generator';
+import { CLI_NODE_FLAGS } from '../apps/cli/src/node-flags';
 import { forEachLine, readLineAt } from '../apps/cli/src/support/ndjson-file';
 
 async function main(): Promise<void> {
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   // taskset pins the replay to one core where available, so the figure is a one-core figure.
   const useTaskset = fs.existsSync('/usr/bin/taskset');
   const cmd = useTaskset ? '/usr/bin/taskset' : process.execPath;
-  const cmdArgs = [...(useTaskset ? ['-c', '0', process.execPath] : []), '--expose-gc', __filename, file];
+  const cmdArgs = [...(useTaskset ? ['-c', '0', process.execPath] : []), ...CLI_NODE_FLAGS, '--expose-gc', __filename, file];
   const proc = spawn(cmd, cmdArgs, { env: { ...process.env, REPLAY_BENCH_CHILD: '1', REPLAY_BENCH_EVENTS: String(events) }, stdio: ['ignore', 'inherit', 'inherit'] });
   const code = await new Promise<number>((r) => proc.on('exit', (c) => r(c ?? 1)));
   fs.rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { dlqTopic, EVENT_BYTES_MAX, INPUT_TOPICS, TOPIC_PARTITIONS } from '@app/contracts';
+import { CLI_NODE_FLAGS } from '../../apps/cli/src/node-flags';
 import { LEDGER_NODE_FLAGS } from '../../apps/ledger/src/node-flags';
 import { AppName, loadApiSettings, loadCliSettings, loadLedgerSettings, loadRelaySettings, settingsReference } from '@app/config';
 
@@ -204,6 +205,13 @@ describe('manifests', () => {
     assert.match(runSh, new RegExp(`\\[ledger\\]="${LEDGER_NODE_FLAGS.join(' ')}"`));
     const fixtures = fs.readFileSync(path.join(root, 'test', 'ledger', 'ledger-fixtures.ts'), 'utf8');
     assert.match(fixtures, /app === 'ledger' \? LEDGER_NODE_FLAGS/);
+  });
+
+  it('`npm run -s ledger` (the replay command of the contract) and the replay benchmark run with CLI_NODE_FLAGS', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    assert.equal(pkg.scripts['ledger'], `node ${CLI_NODE_FLAGS.join(' ')} scripts/cli.js`);
+    const bench = fs.readFileSync(path.join(root, 'bench', 'replay.bench.ts'), 'utf8');
+    assert.match(bench, /\.\.\.CLI_NODE_FLAGS, '--expose-gc', __filename/);
   });
 
   it('KEDA scales the ledger on the lag of its own consumer group, up to the partitions there are to share', () => {
