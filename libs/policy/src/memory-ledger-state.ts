@@ -140,47 +140,50 @@ function avalanche(h: number): number {
   return (h ^ (h >>> 16)) | 0;
 }
 
-// Open addressing with linear probing over typed arrays: a slot holds two 32-bit key hashes and a reference
-// (16 bytes); the table doubles at half full. Nothing here decides that two keys are equal: find() hands every
-// reference whose hashes both match to `isKey`, which compares the keys themselves.
+// Open addressing with linear probing. A slot is 16 bytes in one buffer, so that a probe touches one cache line
+// (the table outgrows the caches at a few hundred thousand keys): two 32-bit key hashes, then the reference plus
+// one as a float64 (0: empty, so a new buffer needs no filling). The table doubles at half full. Nothing here
+// decides that two keys are equal: find() hands every reference whose hashes both match to `isKey`, which
+// compares the keys themselves.
 export class RefTable {
   private mask = 1023;
-  private h1 = new Int32Array(1024);
-  private h2 = new Int32Array(1024);
-  // -1: empty. References are non-negative integers (file offsets, batch indexes).
-  private refs = new Float64Array(1024).fill(-1);
+  private hashes = new Int32Array(4 * 1024); // slot i: [4i] h1, [4i + 1] h2
+  private refs = new Float64Array(this.hashes.buffer); // slot i: [2i + 1] reference + 1
   size = 0;
 
   find(a: number, b: number, isKey: (ref: number) => boolean): number | undefined {
     for (let i = a & this.mask; ; i = (i + 1) & this.mask) {
-      const ref = this.refs[i]!;
-      if (ref === -1) return undefined;
-      if (this.h1[i] === a && this.h2[i] === b && isKey(ref)) return ref;
+      const stored = this.refs[2 * i + 1]!;
+      if (stored === 0) return undefined;
+      if (this.hashes[4 * i] === a && this.hashes[4 * i + 1] === b && isKey(stored - 1)) return stored - 1;
     }
   }
 
   insert(a: number, b: number, ref: number): void {
-    if (!(Number.isInteger(ref) && ref >= 0)) throw new Error(`invariant: an idempotency reference is a non-negative integer (got ${ref})`);
+    // References are non-negative integers (file offsets, batch indexes) that stay exact plus one.
+    if (!(Number.isSafeInteger(ref + 1) && ref >= 0)) throw new Error(`invariant: an idempotency reference is a non-negative integer (got ${ref})`);
     if ((this.size + 1) * 2 > this.mask + 1) this.grow();
-    this.place(a, b, ref);
+    this.place(a, b, ref + 1);
     this.size++;
   }
 
-  private place(a: number, b: number, ref: number): void {
+  private place(a: number, b: number, stored: number): void {
     let i = a & this.mask;
-    while (this.refs[i] !== -1) i = (i + 1) & this.mask;
-    this.h1[i] = a;
-    this.h2[i] = b;
-    this.refs[i] = ref;
+    while (this.refs[2 * i + 1] !== 0) i = (i + 1) & this.mask;
+    this.hashes[4 * i] = a;
+    this.hashes[4 * i + 1] = b;
+    this.refs[2 * i + 1] = stored;
   }
 
   private grow(): void {
-    const { h1, h2, refs } = this;
+    const { hashes, refs } = this;
     const capacity = (this.mask + 1) * 2;
     this.mask = capacity - 1;
-    this.h1 = new Int32Array(capacity);
-    this.h2 = new Int32Array(capacity);
-    this.refs = new Float64Array(capacity).fill(-1);
-    for (let i = 0; i < refs.length; i++) if (refs[i] !== -1) this.place(h1[i]!, h2[i]!, refs[i]!);
+    this.hashes = new Int32Array(4 * capacity);
+    this.refs = new Float64Array(this.hashes.buffer);
+    for (let i = 0; 2 * i + 1 < refs.length; i++) {
+      const stored = refs[2 * i + 1]!;
+      if (stored !== 0) this.place(hashes[4 * i]!, hashes[4 * i + 1]!, stored);
+    }
   }
 }
