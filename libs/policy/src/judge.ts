@@ -17,7 +17,7 @@ import type { DecodedEvent, DecodeResult } from './decode-event';
 import type { LedgerReadState, Movement, StateEffect } from './ledger-state';
 import type { MemoryLedgerState } from './memory-ledger-state';
 import { nveuCapAt, tierOf, type PolicyPack, type Threshold } from './policy-pack';
-import { floorOf, fromNumber, ratioAtLeastFast, ratioBelowFast, toFloat, utilizationOf, type Rational } from './rational';
+import { exceedsFast, floorOf, fromNumber, ratioAtLeastFast, ratioBelowFast, toFloat, utilizationOf, type Rational } from './rational';
 
 export type Outcome =
   | { status: 'rejected'; code: RejectionCode; message: string; publisher: string | null; eventId: string | null }
@@ -171,10 +171,11 @@ export function evaluateThresholds(
   usedAfter: bigint,
   cap: Rational | null,
   disarmedMask: number,
+  // toFloat(cap), when the caller has it (a UVEU's country accounts share one cap).
+  capFloat: number = cap === null ? 0 : toFloat(cap),
 ): number {
   if (cap === null || cap.num === 0n) return disarmedMask;
   let mask = disarmedMask;
-  const capFloat = toFloat(cap);
   const before = Number(usedBefore) / capFloat;
   const after = Number(usedAfter) / capFloat;
   for (const t of ctx.pack.thresholds) {
@@ -188,8 +189,7 @@ export function evaluateThresholds(
     if (!armed && ratioBelowFast(after, t.armBelowFloat, usedAfter, cap, t.armBelow)) armed = true;
     mask = armed ? mask & ~bit : mask | bit;
   }
-  const over = (used: bigint) => used * cap.den > cap.num;
-  if (over(usedAfter) && !over(usedBefore)) {
+  if (exceedsFast(after, usedAfter, cap) && !exceedsFast(before, usedBefore, cap)) {
     raise(ctx, 'CAP_EXCEEDED', account, usedAfter, cap, null, `${account} exceeded its cap`);
   }
   return mask;
@@ -425,23 +425,24 @@ function evaluateUveuRatios(
 
   // An evaluation that changes nothing (the account exists, its used TPP and alert state stay, no alert) is not a
   // movement: only the cap moved, and the cap follows from the installed:ID:* accounts at any point.
-  const ratio = (id: string, used: bigint, cap: Rational, capTpp: bigint): void => {
+  const ratio = (id: string, used: bigint, cap: Rational, capTpp: bigint, capFloat: number): void => {
     const before = state.account(id);
     const usedBefore = before?.usedTpp ?? 0n;
     const mask = before?.disarmedMask ?? 0;
     const alertsBefore = ctx.out.length;
-    const disarmedMaskAfter = evaluate ? evaluateThresholds(ctx, id, usedBefore, used, cap, mask) : mask;
+    const disarmedMaskAfter = evaluate ? evaluateThresholds(ctx, id, usedBefore, used, cap, mask, capFloat) : mask;
     if (before !== undefined && used === usedBefore && disarmedMaskAfter === mask && ctx.out.length === alertsBefore) return;
     draft.movements.push({ account: id, deltaTpp: used - usedBefore, usedBeforeTpp: usedBefore, usedAfterTpp: used, capTpp, disarmedMaskAfter });
   };
   const outsideCap = ratioCap(pack, 'uveu-outside-tier1', worldwide);
-  ratio(accountIds.uveuOutsideTier1(veuId), outsideTier1, outsideCap, floorOf(outsideCap));
+  ratio(accountIds.uveuOutsideTier1(veuId), outsideTier1, outsideCap, floorOf(outsideCap), toFloat(outsideCap));
   const countryCapRatio = ratioCap(pack, 'uveu-country', worldwide);
   const countryCapTpp = floorOf(countryCapRatio);
-  for (const cc of nonTier1) ratio(accountIds.uveuCountry(veuId, cc), after(cc), countryCapRatio, countryCapTpp);
+  const countryCapFloat = toFloat(countryCapRatio);
+  for (const cc of nonTier1) ratio(accountIds.uveuCountry(veuId, cc), after(cc), countryCapRatio, countryCapTpp, countryCapFloat);
   if (headquarters === 'US') {
     const usCap = ratioCap(pack, 'uveu-outside-us', worldwide);
-    ratio(accountIds.uveuOutsideUs(veuId), worldwide - after('US'), usCap, floorOf(usCap));
+    ratio(accountIds.uveuOutsideUs(veuId), worldwide - after('US'), usCap, floorOf(usCap), toFloat(usCap));
   }
 }
 

@@ -63,6 +63,14 @@ export function ratioBelowFast(ratio: number, tFloat: number, used: bigint, cap:
   return !ratioAtLeastFast(ratio, tFloat, used, cap, t);
 }
 
+// used > cap (CAP_EXCEEDED), with `ratio` = Number(used) / toFloat(cap): floats decide unless it is within the
+// margin of 1.
+export function exceedsFast(ratio: number, used: bigint, cap: Rational): boolean {
+  if (ratio - 1 > FLOAT_MARGIN) return true;
+  if (1 - ratio > FLOAT_MARGIN) return false;
+  return used * cap.den > cap.num;
+}
+
 export function floorOf(r: Rational): bigint {
   // bigint division truncates toward zero; amounts here are never negative.
   return r.num / r.den;
