@@ -5,7 +5,8 @@
 // - Each line comes with its byte offset, so that the replay can keep a number per idempotency key instead of a
 //   digest and read the line again (readLineAt) in the rare case that its key comes back.
 // - A byte-order mark at the start of the file and a CR before each LF are not part of the events.
-// Memory is bounded by the read chunk and the longest line.
+// Memory is bounded by the read chunk and the longest line. The file is read synchronously (the replay has nothing
+// else to do meanwhile); the function stays async for its callers.
 import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 
