@@ -31,6 +31,8 @@ export class OffsetCommitter {
   private readonly waiting = new Map<string, Waiting>();
   private inFlight: Promise<void> | null = null;
   private stopping = false;
+  // The partitions this member holds (topic -> partitions) since the last rebalance; null until one is known.
+  private assignment: Readonly<Record<string, readonly number[]>> | null = null;
 
   constructor(private readonly o: OffsetCommitterOptions) {}
 
@@ -40,9 +42,11 @@ export class OffsetCommitter {
     if (this.inFlight === null) this.inFlight = this.flush();
   }
 
-  // Keeps only the waiting offsets of the partitions in `assignment` (topic -> partitions).
+  // Keeps only the offsets of the partitions in `assignment` (topic -> partitions): those waiting now, and those of
+  // a request in flight when it is refused.
   retain(assignment: Readonly<Record<string, readonly number[]>>): void {
-    for (const [key, w] of this.waiting) if (!(assignment[w.topic] ?? []).includes(w.partition)) this.waiting.delete(key);
+    this.assignment = assignment;
+    for (const [key, w] of this.waiting) if (!this.holds(w)) this.waiting.delete(key);
   }
 
   // No retries after this; settled() then resolves once the request in flight, if any, is answered.
@@ -54,7 +58,12 @@ export class OffsetCommitter {
     await this.inFlight;
   }
 
+  private holds(w: Waiting): boolean {
+    return this.assignment === null || (this.assignment[w.topic] ?? []).includes(w.partition);
+  }
+
   private keep(w: Waiting): void {
+    if (!this.holds(w)) return;
     const key = `${w.topic}\u0000${w.partition}`;
     const cur = this.waiting.get(key);
     if (cur === undefined || w.next > cur.next) this.waiting.set(key, w);

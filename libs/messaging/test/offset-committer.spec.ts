@@ -78,6 +78,28 @@ test('after a rebalance only the partitions this member still holds are tried ag
   assert.equal(requests.length, 2);
 });
 
+test('a request in flight during a rebalance, then refused, is tried again without the partitions that moved', async () => {
+  const requests: PartitionOffset[][] = [];
+  let refuse: (err: Error) => void = () => undefined;
+  const c = new OffsetCommitter({
+    commit: (offsets) => {
+      requests.push(offsets);
+      if (requests.length > 1) return Promise.resolve();
+      return new Promise<void>((_resolve, reject) => (refuse = reject));
+    },
+    onFailure: () => undefined,
+    retryDelayMs: 2,
+  });
+  c.add('chips', 0, 10n);
+  c.add('chips', 1, 20n);
+  await until(() => requests.length === 1);
+  c.retain({ chips: [0] });
+  refuse(new Error('REBALANCE_IN_PROGRESS'));
+  await c.settled();
+  assert.deepEqual(requests.at(-1), [{ topic: 'chips', partition: 0, offset: '10' }]);
+  assert.equal(requests.length, 2);
+});
+
 test('once stopped, a refused commit is not tried again', async () => {
   const { c, requests, failures } = committer(5);
   c.stop();

@@ -6,11 +6,10 @@ import { stringifyJson, type ComplianceAlertV1, type RejectionCode } from '@app/
 import {
   accountView,
   applyOutcome,
+  capsMovedBy,
   decodeEvent,
-  isRatioKind,
   judge,
   MemoryLedgerState,
-  parseAccountId,
   type DecodedEvent,
   type DecodeResult,
   type Movement,
@@ -536,26 +535,18 @@ export class LedgerWriter {
         atMs: t.atMs,
       });
     }
-    // A country account that a g2g arrangement doubled keeps its balance but shows the new cap from now on.
-    for (const { effect, occurredAt } of effects) {
-      if (effect.kind !== 'g2g-arranged') continue;
-      const id = `country:${effect.country}`;
-      const s = state.account(id);
-      if (s === undefined || rows.has(id)) continue;
-      rows.set(id, { used: s.usedTpp, mask: s.disarmedMask, lastSeq: null, lastOccurredAt: null, atMs: Date.parse(occurredAt) });
-    }
-    // A deployment changes the worldwide total that all of its VEU's ratio accounts are shares of, so their caps
-    // move even where the judge recorded no movement (nothing else changed): their rows show the new cap.
-    const deployedAtMs = new Map<string, number>();
-    for (const { effect, occurredAt } of effects) if (effect.kind === 'installed-set') deployedAtMs.set(effect.veuId, Date.parse(occurredAt));
-    if (deployedAtMs.size > 0) {
-      for (const id of state.accountIds()) {
+    // Accounts whose cap an effect moved without a movement (capsMovedBy) keep their balance and show the new cap;
+    // effects are read from the last, so each row is dated by the latest such event.
+    const refreshed = new Set<string>();
+    for (let k = effects.length - 1; k >= 0; k--) {
+      const { effect, occurredAt } = effects[k]!;
+      const key = effect.kind === 'g2g-arranged' ? `g2g\u0000${effect.country}` : effect.kind === 'installed-set' ? `veu\u0000${effect.veuId}` : null;
+      if (key === null || refreshed.has(key)) continue;
+      refreshed.add(key);
+      for (const id of capsMovedBy(state, effect)) {
         if (rows.has(id)) continue;
-        const parsed = parseAccountId(id);
-        const atMs = parsed !== null && isRatioKind(parsed.kind) ? deployedAtMs.get(parsed.veuId!) : undefined;
-        if (atMs === undefined) continue;
         const s = state.account(id)!;
-        rows.set(id, { used: s.usedTpp, mask: s.disarmedMask, lastSeq: null, lastOccurredAt: null, atMs });
+        rows.set(id, { used: s.usedTpp, mask: s.disarmedMask, lastSeq: null, lastOccurredAt: null, atMs: Date.parse(occurredAt) });
       }
     }
     if (rows.size === 0) return;

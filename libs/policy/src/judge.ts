@@ -540,3 +540,23 @@ export function requirementsOf(pack: PolicyPack, event: InputEventV1, atMs: numb
       return { accounts: [], veuIds: [], dataCenters: [] };
   }
 }
+
+// The accounts whose cap an effect moves without moving their balance, among those the state holds: a g2g
+// arrangement doubles its country's cap; a deployment changes the worldwide total that its VEU's ratio accounts are
+// shares of. The writer refreshes their rows, so that they show the cap in force.
+export function capsMovedBy(state: LedgerReadState, effect: StateEffect): string[] {
+  switch (effect.kind) {
+    case 'g2g-arranged': {
+      const id = accountIds.country(effect.country);
+      return state.account(id) === undefined ? [] : [id];
+    }
+    case 'installed-set': {
+      const v = effect.veuId;
+      const ids = [accountIds.uveuOutsideTier1(v), accountIds.uveuOutsideUs(v)];
+      for (const cc of state.installedByCountry(v).keys()) ids.push(accountIds.uveuCountry(v, cc));
+      return ids.filter((id) => state.account(id) !== undefined);
+    }
+    default:
+      return [];
+  }
+}

@@ -117,20 +117,27 @@ class KeyHasher {
 
   of(publisher: string, eventId: string): this {
     if (publisher === this.publisher && eventId === this.eventId) return this;
-    let a = 0x811c9dc5 ^ publisher.length;
-    let b = 0x9747b28c ^ publisher.length;
-    for (const text of [publisher, eventId]) {
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        a = Math.imul(a ^ c, 0x01000193);
-        b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 13);
-      }
-    }
-    this.h1 = avalanche(a ^ eventId.length);
-    this.h2 = avalanche(b ^ eventId.length);
+    this.h1 = 0x811c9dc5 ^ publisher.length;
+    this.h2 = 0x9747b28c ^ publisher.length;
+    this.mix(publisher);
+    this.mix(eventId);
+    this.h1 = avalanche(this.h1 ^ eventId.length);
+    this.h2 = avalanche(this.h2 ^ eventId.length);
     this.publisher = publisher;
     this.eventId = eventId;
     return this;
+  }
+
+  private mix(text: string): void {
+    let a = this.h1;
+    let b = this.h2;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 13);
+    }
+    this.h1 = a;
+    this.h2 = b;
   }
 }
 
