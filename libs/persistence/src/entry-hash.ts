@@ -74,16 +74,23 @@ export function hashedEntryFromRow(row: LedgerEntryRow): HashedEntry {
 
 // sha256(previous hash || canonical JSON of the entry): changing, removing or reordering any entry changes
 // every hash after it.
-// The bytes hashed are assembled in one scratch buffer and hashed in one call (crypto.hash): about a third cheaper than
-// a Hash object per entry, and the writer hashes every entry.
-let scratch = Buffer.allocUnsafe(4096);
 export function entryHash(prevHash: Buffer, entry: HashedEntry): Buffer {
+  return Buffer.from(entryHashHex(prevHash.toString('hex'), entry), 'hex');
+}
+
+// The same hash with both hashes as hex, as the writer keeps them (COPY writes bytea as hex). The bytes hashed are
+// assembled in one scratch buffer and hashed in one call (crypto.hash): about a third cheaper than a Hash object per
+// entry. The digest is asked for as hex because Node 20 makes a Buffer result about 1.4 us dearer than the whole
+// hash of an entry as hex (measured on this machine: 0.6 us against 2.0 us per call).
+let scratch = Buffer.allocUnsafe(4096);
+export function entryHashHex(prevHashHex: string, entry: HashedEntry): string {
   const json = entryCanonicalJson(entry);
-  const need = prevHash.length + json.length * 3;
+  const need = (prevHashHex.length >> 1) + json.length * 3;
   if (need > scratch.length) scratch = Buffer.allocUnsafe(need);
-  prevHash.copy(scratch, 0);
-  const end = prevHash.length + scratch.write(json, prevHash.length, 'utf8');
-  return hash('sha256', scratch.subarray(0, end), 'buffer') as unknown as Buffer;
+  const prevBytes = scratch.write(prevHashHex, 0, 'hex');
+  if (prevBytes * 2 !== prevHashHex.length) throw new RangeError(`not a hash in hex: ${prevHashHex}`);
+  const end = prevBytes + scratch.write(json, prevBytes, 'utf8');
+  return hash('sha256', scratch.subarray(0, end), 'hex');
 }
 
 // canonicalJson(entry) written out by hand for the hot path (the writer hashes every entry): keys in sorted

@@ -18,7 +18,7 @@ import {
 } from '@app/policy';
 import { accountColumns } from './account-id';
 import { loadLedgerState, StateNeeds } from './ledger-state.loader';
-import { entryHash, utcMillisIsoFromMs, type HashedEntry } from './entry-hash';
+import { entryHashHex, utcMillisIsoFromMs, type HashedEntry } from './entry-hash';
 
 // One consumed record. topic/partition/offset are null when the record does not come from Kafka (tests, tools);
 // such records are judged the same way but leave no consumer offset behind.
@@ -68,7 +68,6 @@ export interface LedgerWriterOptions {
   groupId: string;
 }
 
-const EMPTY_HASH = Buffer.alloc(0);
 const NO_FORCED_REJECTIONS: ReadonlyMap<number, string> = new Map();
 const NOT_WATCHED = (): void => undefined;
 
@@ -103,8 +102,9 @@ function storedCopyDiffers(value: Buffer): boolean {
 export const ALERTS_CHANNEL = 'ledger_alerts';
 
 interface PendingEntry extends HashedEntry {
-  prevHash: Buffer;
-  hash: Buffer;
+  // both in hex, as COPY writes bytea
+  prevHash: string;
+  hash: string;
 }
 
 interface TouchedAccount {
@@ -225,7 +225,7 @@ export function entriesCopyData(entries: readonly PendingEntry[]): Buffer {
       `${e.seq}\t${copyText(e.accountId)}\t${e.deltaTpp}\t${e.balanceTpp}\t${e.capTpp === null ? COPY_NULL : e.capTpp}\t` +
         `${copyText(e.eventPublisher)}\t${copyText(e.eventId)}\t${copyText(e.eventType)}\t${e.occurredAt}\t${copyNullable(e.sourceTopic)}\t` +
         `${copyNullable(e.sourcePartition)}\t${copyNullable(e.sourceOffset)}\t${copyText(e.policyId)}\t${copyText(e.policyVersion)}\t` +
-        `\\\\x${e.prevHash.toString('hex')}\t\\\\x${e.hash.toString('hex')}\n`,
+        `\\\\x${e.prevHash}\t\\\\x${e.hash}\n`,
     );
   }
   return out.toBuffer();
@@ -317,7 +317,7 @@ export class LedgerWriter {
     )) as Array<{ seq: string; hash: string; event_seq: string }>;
     if (head === undefined) throw new Error('ledger_head has no row: run `cli migrate` first');
     let seq = BigInt(head.seq);
-    let prevHash: Buffer = Buffer.from(head.hash, 'hex');
+    let prevHash = head.hash;
     let eventSeq = BigInt(head.event_seq);
 
     const stored = await this.loadOffsets(qr, records);
@@ -464,9 +464,9 @@ export class LedgerWriter {
           policyId: outcome.policy.id,
           policyVersion: outcome.policy.version,
           prevHash,
-          hash: EMPTY_HASH,
+          hash: '',
         };
-        entry.hash = entryHash(prevHash, entry);
+        entry.hash = entryHashHex(prevHash, entry);
         entries.push(entry);
         prevHash = entry.hash;
         touched.set(m.account, { movement: m, lastSeq: seq, lastOccurredAt: occurredAt, atMs: d.occurredAtMs });
@@ -486,7 +486,7 @@ export class LedgerWriter {
     if (entryCount > 0 || recorded > 0) {
       await qr.query(`UPDATE ledger_head SET seq = $1, hash = decode($2, 'hex'), event_seq = $3 WHERE id = 1`, [
         seq.toString(),
-        prevHash.toString('hex'),
+        prevHash,
         eventSeq.toString(),
       ]);
     }

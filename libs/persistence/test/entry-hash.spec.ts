@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { createHash } from 'node:crypto';
-import { entryCanonicalJson, entryCanonicalJsonReference, entryHash, GENESIS_HASH, utcMillisIsoFromMs, type HashedEntry } from '../src/entry-hash';
+import { entryCanonicalJson, entryCanonicalJsonReference, entryHash, entryHashHex, GENESIS_HASH, utcMillisIsoFromMs, type HashedEntry } from '../src/entry-hash';
 
 it('hashes the same canonical JSON as canonicalJson, with and without nulls and huge amounts', () => {
   const base: HashedEntry = {
@@ -38,4 +38,15 @@ it('writes instants as toISOString does: random ones over ±20,000 years, day an
   // Runs of the same day, as the writer sees them, and a day revisited after another.
   for (let i = 0; i < 2_000; i++) instants.push(1_767_225_600_000 + i * 997, i % 2 === 0 ? 0 : 1_767_225_600_000);
   for (const ms of instants) assert.equal(utcMillisIsoFromMs(ms), new Date(ms).toISOString(), String(ms));
+});
+
+it('refuses a previous hash that is not hex, rather than hashing part of it', () => {
+  const e: HashedEntry = {
+    seq: 1n, accountId: 'country:AE', deltaTpp: 1n, balanceTpp: 1n, capTpp: null, eventPublisher: 'nvidia', eventId: 'nv-1',
+    eventType: 'chip.shipment', occurredAt: '2026-03-14T09:30:00.000Z', sourceTopic: null, sourcePartition: null, sourceOffset: null,
+    policyId: 'ai-diffusion-2025', policyVersion: '1',
+  };
+  assert.equal(entryHashHex('00'.repeat(32), e), entryHash(GENESIS_HASH, e).toString('hex'));
+  assert.throws(() => entryHashHex('zz'.repeat(32), e), /not a hash in hex/);
+  assert.throws(() => entryHashHex('0'.repeat(63), e), /not a hash in hex/);
 });
