@@ -60,6 +60,35 @@ describe('ledger writer (Postgres)', () => {
     assert.equal(report.ok, true);
   });
 
+  it('lists in each inbox row the entries its event made, and verify names a row that lists others', async () => {
+    const rows = (await db.ds.query(
+      `SELECT i.publisher, i.event_id, i.first_entry_seq::text AS first, i.entry_count AS n, e.seqs
+         FROM inbox i
+         LEFT JOIN (SELECT event_publisher, event_id, array_agg(seq::text ORDER BY seq) AS seqs FROM ledger_entries GROUP BY 1, 2) e
+           ON e.event_publisher = i.publisher AND e.event_id = i.event_id`,
+    )) as Array<{ publisher: string; event_id: string; first: string | null; n: number; seqs: string[] | null }>;
+    for (const r of rows) {
+      const listed = Array.from({ length: r.n }, (_, k) => String(BigInt(r.first!) + BigInt(k)));
+      assert.deepEqual(listed, r.seqs ?? [], `${r.publisher}/${r.event_id}`);
+    }
+    assert.ok(rows.some((r) => r.n === 0) && rows.some((r) => r.n >= 2), 'the feed has events with no entry and with several');
+
+    const [several] = rows.filter((r) => r.n >= 2);
+    await db.ds.query(`UPDATE inbox SET entry_count = entry_count - 1 WHERE publisher = $1 AND event_id = $2`, [several!.publisher, several!.event_id]);
+    try {
+      const report = await verifyLedger(db.ds);
+      assert.equal(report.ok, false);
+      const last = BigInt(several!.first!) + BigInt(several!.n - 1);
+      assert.deepEqual(report.problems, [
+        `event ${several!.publisher}/${several!.event_id}: the inbox lists entries ${several!.first}..${last - 1n}, its entries are ${several!.first}..${last}`,
+      ]);
+      assert.equal(report.firstBrokenSeq, undefined, 'the chain itself is intact');
+    } finally {
+      await db.ds.query(`UPDATE inbox SET entry_count = entry_count + 1 WHERE publisher = $1 AND event_id = $2`, [several!.publisher, several!.event_id]);
+    }
+    assert.equal((await verifyLedger(db.ds)).ok, true);
+  });
+
   it('treats the same events sent again as duplicates that change nothing', async () => {
     const entriesBefore = await countRows(db.ds, 'ledger_entries');
     const result = await writer.processBatch(records(feed.slice(0, 300)));

@@ -34,6 +34,47 @@ describe('migrations (real Postgres)', () => {
     }
   });
 
+  it('inbox entry ranges are filled in for the events recorded before them, and the event index goes', async () => {
+    const db = await createTestDatabase('platform_migrations_ranges');
+    const dataSource = createDataSource(db.url);
+    try {
+      await dataSource.initialize();
+      await dataSource.runMigrations({ transaction: 'each' });
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      // Three events as an earlier version stored them: two entries, none, one.
+      const inbox = (eventId: string, seq: number) =>
+        dataSource.query(
+          `INSERT INTO inbox (publisher, event_id, digest, event_type, payload, occurred_at, recorded_seq) VALUES ('nvidia', $1, NULL, 'chip.shipment', '{}', now(), $2)`,
+          [eventId, seq],
+        );
+      const entry = (seq: number, eventId: string) =>
+        dataSource.query(
+          `INSERT INTO ledger_entries (seq, account_id, delta_tpp, balance_tpp, event_publisher, event_id, event_type, occurred_at, policy_id, policy_version, prev_hash, hash)
+           VALUES ($1::bigint, 'country:AE', 1, $1::numeric, 'nvidia', $2, 'chip.shipment', now(), 'ai-diffusion-2025', '1', '\\x00', '\\x00')`,
+          [seq, eventId],
+        );
+      await inbox('e-1', 1);
+      await entry(1, 'e-1');
+      await entry(2, 'e-1');
+      await inbox('e-2', 2);
+      await inbox('e-3', 3);
+      await entry(3, 'e-3');
+      await dataSource.runMigrations({ transaction: 'each' });
+      const rows = (await dataSource.query(`SELECT event_id, first_entry_seq::int AS first, entry_count FROM inbox ORDER BY event_id`)) as unknown[];
+      assert.deepEqual(rows, [
+        { event_id: 'e-1', first: 1, entry_count: 2 },
+        { event_id: 'e-2', first: null, entry_count: 0 },
+        { event_id: 'e-3', first: 3, entry_count: 1 },
+      ]);
+      const indexes = (await dataSource.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'ledger_entries'`)) as Array<{ indexname: string }>;
+      assert.ok(!indexes.some((i) => i.indexname === 'ledger_entries_event_idx'), indexes.map((i) => i.indexname).join(', '));
+      await assert.rejects(dataSource.query(`UPDATE inbox SET entry_count = 0 WHERE event_id = 'e-1'`), /inbox_entry_range_check/);
+    } finally {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await db.drop();
+    }
+  });
+
   it('inbox digests on demand cannot be reverted once an event without a stored digest exists (the database cannot compute one)', async () => {
     const db = await createTestDatabase('platform_migrations_digest');
     const dataSource = createDataSource(db.url);
@@ -43,10 +84,14 @@ describe('migrations (real Postgres)', () => {
       await dataSource.query(
         `INSERT INTO inbox (publisher, event_id, digest, event_type, payload, occurred_at, recorded_seq) VALUES ('nvidia', 'e-1', NULL, 'chip.shipment', '{}', now(), 1)`,
       );
+      await dataSource.undoLastMigration({ transaction: 'each' }); // the inbox entry ranges, applied after it
       await assert.rejects(dataSource.undoLastMigration({ transaction: 'each' }), /null value|contains null values/);
       const [row] = (await dataSource.query(`SELECT digest FROM inbox WHERE event_id = 'e-1'`)) as Array<{ digest: string | null }>;
       assert.deepEqual(row, { digest: null }, 'the event is intact');
-      assert.equal(await dataSource.showMigrations(), false, 'the migration is still applied');
+      const [digestColumn] = (await dataSource.query(
+        `SELECT is_nullable FROM information_schema.columns WHERE table_name = 'inbox' AND column_name = 'digest'`,
+      )) as Array<{ is_nullable: string }>;
+      assert.equal(digestColumn!.is_nullable, 'YES', 'the migration is still applied');
     } finally {
       if (dataSource.isInitialized) await dataSource.destroy();
       await db.drop();

@@ -123,6 +123,9 @@ interface InboxRow {
   type: string;
   occurredAt: string;
   recordedSeq: bigint;
+  // The event's entries: firstEntrySeq .. firstEntrySeq + entryCount - 1 (see the inbox-entry-range migration).
+  firstEntrySeq: bigint | null;
+  entryCount: number;
 }
 
 // Events judged before their rows are handed to Postgres (see judgeAndWrite).
@@ -195,7 +198,8 @@ class CopyData {
 }
 
 export const INBOX_COPY =
-  'COPY inbox (publisher, event_id, digest, event_type, status, payload, occurred_at, source_topic, source_partition, source_offset, recorded_seq) FROM STDIN';
+  'COPY inbox (publisher, event_id, digest, event_type, status, payload, occurred_at, source_topic, source_partition, source_offset, recorded_seq, ' +
+  'first_entry_seq, entry_count) FROM STDIN';
 
 export function inboxCopyData(rows: readonly InboxRow[]): Buffer {
   let bytes = 0;
@@ -207,7 +211,10 @@ export function inboxCopyData(rows: readonly InboxRow[]): Buffer {
     out.text(`${copyText(x.publisher)}\t${copyText(x.eventId)}\t${x.digest ?? COPY_NULL}\t${copyText(x.type)}\trecorded\t`);
     if (hasCopySpecialByte(value)) out.text(copyText(storablePayload(value)));
     else out.bytes(value);
-    out.text(`\t${x.occurredAt}\t${copyNullable(x.r.topic)}\t${copyNullable(x.r.partition)}\t${copyNullable(x.r.offset)}\t${x.recordedSeq}\n`);
+    out.text(
+      `\t${x.occurredAt}\t${copyNullable(x.r.topic)}\t${copyNullable(x.r.partition)}\t${copyNullable(x.r.offset)}\t${x.recordedSeq}\t` +
+        `${copyNullable(x.firstEntrySeq)}\t${x.entryCount}\n`,
+    );
   }
   return out.toBuffer();
 }
@@ -431,7 +438,18 @@ export class LedgerWriter {
       recorded++;
       // The instant decodeEvent read, in UTC with milliseconds (as utcMillisIso(ev.occurredAt) would write it).
       const occurredAt = utcMillisIsoFromMs(d.occurredAtMs);
-      inboxRows.push({ r, publisher: ev.publisher, eventId: ev.eventId, digest: storedCopyDiffers(r.value!) ? outcome.digest() : null, type: ev.type, occurredAt, recordedSeq: eventSeq });
+      const inboxRow: InboxRow = {
+        r,
+        publisher: ev.publisher,
+        eventId: ev.eventId,
+        digest: storedCopyDiffers(r.value!) ? outcome.digest() : null,
+        type: ev.type,
+        occurredAt,
+        recordedSeq: eventSeq,
+        firstEntrySeq: null,
+        entryCount: 0,
+      };
+      inboxRows.push(inboxRow);
       let eventEntries = 0;
       for (const m of outcome.movements) {
         if (m.usedBeforeTpp + m.deltaTpp !== m.usedAfterTpp) {
@@ -446,6 +464,7 @@ export class LedgerWriter {
           continue;
         }
         seq += 1n;
+        if (eventEntries === 0) inboxRow.firstEntrySeq = seq;
         eventEntries++;
         entryCount++;
         const entry: PendingEntry = {
@@ -473,6 +492,7 @@ export class LedgerWriter {
       }
       for (const effect of outcome.effects) effects.push({ effect, recordedSeq: eventSeq, occurredAt });
       for (const a of outcome.alerts) alerts.push(a);
+      inboxRow.entryCount = eventEntries;
       results[i] = { status: 'recorded', publisher: ev.publisher, eventId: ev.eventId, recordedSeq: eventSeq, entries: eventEntries, alerts: outcome.alerts };
     }
 

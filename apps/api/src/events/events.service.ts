@@ -44,17 +44,25 @@ export class EventsService {
         source_topic: string | null;
         source_partition: number | null;
         source_offset: string | null;
+        first_entry_seq: string | null;
+        entry_count: number;
       }>(
-        `SELECT event_type, digest, payload, occurred_at, recorded_at, recorded_seq, source_topic, source_partition, source_offset
+        `SELECT event_type, digest, payload, occurred_at, recorded_at, recorded_seq, source_topic, source_partition, source_offset,
+                first_entry_seq, entry_count
            FROM inbox WHERE publisher = $1 AND event_id = $2`,
         [publisher, eventId],
       );
       if (!inbox) throw ApiError.notFound(`event ${publisher}/${eventId} (it was never recorded, or was rejected)`);
 
-      const entries = await db.query<EntryRow>(
-        `SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE event_publisher = $1 AND event_id = $2 ORDER BY seq LIMIT $3`,
-        [publisher, eventId, EVENT_ENTRIES_MAX],
-      );
+      // The event's entries are the consecutive range its inbox row names (verify checks every range).
+      const entries =
+        inbox.first_entry_seq === null
+          ? []
+          : await db.query<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE seq >= $1 AND seq < $1::bigint + $2 ORDER BY seq LIMIT $3`, [
+              inbox.first_entry_seq,
+              inbox.entry_count,
+              EVENT_ENTRIES_MAX,
+            ]);
       // The alerts an event raised were written in the same transaction as its inbox row (same now()), on the
       // accounts it moved or, for UVEU ratio accounts, on accounts it re-evaluated; the time window keeps this on
       // the created_at index instead of scanning every alert.
