@@ -5,7 +5,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 // (entry_count 0, first_entry_seq NULL). "What did this event do" becomes a range of the entries' primary key,
 // and the index on ledger_entries (event_publisher, event_id), which served only that question, goes: it was
 // the dearest of the entries' indexes to keep up (sequential ids, 200,000 rows: 4.5-4.9 s of COPY with it, 2.5-3.6 s
-// without; scripts in the README's Session 6 notes). `verify` checks every range against the entries.
+// without: bench/sql/entry-index-cost.sql). `verify` checks every range against the entries.
 export class InboxEntryRange1764806400000 implements MigrationInterface {
   name = 'InboxEntryRange1764806400000';
 
