@@ -80,8 +80,8 @@ export function entryHash(prevHash: Buffer, entry: HashedEntry): Buffer {
 
 // The same hash with both hashes as hex, as the writer keeps them (COPY writes bytea as hex). The bytes hashed are
 // assembled in one scratch buffer and hashed in one call (crypto.hash): about a third cheaper than a Hash object per
-// entry. The digest is asked for as hex because Node 20 makes a Buffer result about 1.4 us dearer than the whole
-// hash of an entry as hex (measured on this machine: 0.6 us against 2.0 us per call).
+// entry. The digest is asked for as hex because on Node 20 a Buffer result costs more than the hashing itself
+// (`node dist/bench/entry-hash.bench.js`: 1.5-3.0 us a call as a Buffer, 0.7-1.2 us as hex, on this machine).
 let scratch = Buffer.allocUnsafe(4096);
 export function entryHashHex(prevHashHex: string, entry: HashedEntry): string {
   const json = entryCanonicalJson(entry);
