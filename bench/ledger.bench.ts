@@ -32,6 +32,7 @@ import {
   type ServiceProcess,
 } from '../test/ledger/ledger-fixtures';
 import { route } from '../apps/cli/src/commands/publish.command';
+import { ProcessCpu, type CpuUse } from './process-cpu';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 20);
@@ -71,8 +72,9 @@ async function throughput(
   admin: Admin,
   groupId: string,
   file: string,
-): Promise<{ eventsPerS: number; seconds: number; publishSeconds: number; publisherStartupS: number }> {
+): Promise<{ eventsPerS: number; seconds: number; publishSeconds: number; publisherStartupS: number; cpu: CpuUse | null }> {
   const spawnedMs = Date.now();
+  const cpu = ProcessCpu.start();
   const published = await cli(['publish', file]);
   if (published.code !== 0) throw new Error(`publish failed: ${published.stderr}`);
   const report = JSON.parse(published.stdout) as { seconds: number; startedAtMs: number };
@@ -81,9 +83,10 @@ async function throughput(
   const startMs = report.startedAtMs;
   log(`published ${EVENTS} events in ${report.seconds} s (${((startMs - spawnedMs) / 1000).toFixed(2)} s of start-up before the first send); waiting for the ledger`);
   await waitFor(() => caughtUp(admin, db.ds, groupId), { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 200, what: 'the ledger to catch up' });
+  const cpuUse = cpu?.stop() ?? null;
   const [{ last }] = (await db.ds.query(`SELECT max(updated_at) AS last FROM consumer_offsets WHERE group_id = $1`, [groupId])) as Array<{ last: Date }>;
   const seconds = (last.getTime() - startMs) / 1000;
-  return { eventsPerS: EVENTS / seconds, seconds, publishSeconds: report.seconds, publisherStartupS: (startMs - spawnedMs) / 1000 };
+  return { eventsPerS: EVENTS / seconds, seconds, publishSeconds: report.seconds, publisherStartupS: (startMs - spawnedMs) / 1000, cpu: cpuUse };
 }
 
 interface LatencyResult {
@@ -298,6 +301,8 @@ async function main(): Promise<void> {
         // How long the publisher took to hand the feed to Kafka, and its start-up before the first send (not timed).
         publishSeconds: round(e2e.publishSeconds, 2),
         publisherStartupS: round(e2e.publisherStartupS, 2),
+        // CPU per process from the publisher's start to the ledger catching up, in busy cores (see bench/process-cpu.ts).
+        cpu: e2e.cpu,
       },
       eventToAlertLatency: { ratePerS: LATENCY_RATE_PER_S, seconds: LATENCY_SECONDS, samples: lat.samples, p50Ms: lat.p50Ms, p99Ms: lat.p99Ms, maxMs: lat.maxMs, targetP99Ms: 250, stages: lat.stages },
       rawKafkaConsume: { eventsPerS: Math.round(raw) },
