@@ -279,7 +279,9 @@ async function main(): Promise<void> {
     await db.ds.query('CHECKPOINT').catch((err: Error) => log(`CHECKPOINT not allowed (${err.message}); measuring anyway`));
     if (process.env['BENCH_NO_SYNC'] === undefined) await execFileAsync('sync', []).catch((err: Error) => log(`sync failed (${err.message}); measuring anyway`));
     log(`2/4 event-to-alert latency at ${LATENCY_RATE_PER_S} events/s for ${LATENCY_SECONDS} s`);
+    const latencyCpu = ProcessCpu.start();
     const lat = await latency(kafka, admin, db, latencyLines);
+    const latencyCpuUse = latencyCpu?.stop() ?? null;
 
     log('3/4 raw kafkajs consume rate');
     const raw = await rawConsume(kafka, admin, before, after);
@@ -304,7 +306,7 @@ async function main(): Promise<void> {
         // CPU per process from the publisher's start to the ledger catching up, in busy cores (see bench/process-cpu.ts).
         cpu: e2e.cpu,
       },
-      eventToAlertLatency: { ratePerS: LATENCY_RATE_PER_S, seconds: LATENCY_SECONDS, samples: lat.samples, p50Ms: lat.p50Ms, p99Ms: lat.p99Ms, maxMs: lat.maxMs, targetP99Ms: 250, stages: lat.stages },
+      eventToAlertLatency: { ratePerS: LATENCY_RATE_PER_S, seconds: LATENCY_SECONDS, samples: lat.samples, p50Ms: lat.p50Ms, p99Ms: lat.p99Ms, maxMs: lat.maxMs, targetP99Ms: 250, stages: lat.stages, cpu: latencyCpuUse },
       rawKafkaConsume: { eventsPerS: Math.round(raw) },
       postgresCopyIngest: { rows: EVENTS, rowsPerS: Math.round(copy) },
       ratios: {
