@@ -1,18 +1,42 @@
 // The migrations on a fresh database: all of them apply, create the schema the services use, and revert cleanly.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { DataSource } from 'typeorm';
 import { createDataSource } from '@app/persistence';
 import { createTestDatabase } from '../support';
 
 // The tables of the ledger schema (TEAM-NOTES "Database schema"); later migrations may add more.
 const LEDGER_TABLES = ['accounts', 'alerts', 'consumer_offsets', 'dc_installed', 'g2g_arrangements', 'inbox', 'ledger_entries', 'ledger_head', 'veu_grants'];
 
+// A fresh database for one test, dropped after it.
+async function withDatabase(prefix: string, test: (dataSource: DataSource) => Promise<void>): Promise<void> {
+  const db = await createTestDatabase(prefix);
+  const dataSource = createDataSource(db.url);
+  try {
+    await dataSource.initialize();
+    await test(dataSource);
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await db.drop();
+  }
+}
+
+// Applies every migration, then reverts the later ones until `name` is the last applied: the schema as that
+// migration left it, whatever migrations come after it.
+async function migrateTo(dataSource: DataSource, name: string): Promise<void> {
+  await dataSource.runMigrations({ transaction: 'each' });
+  const table = dataSource.options.migrationsTableName ?? 'migrations';
+  for (;;) {
+    const [last] = (await dataSource.query(`SELECT name FROM ${table} ORDER BY id DESC LIMIT 1`)) as Array<{ name: string }>;
+    assert.ok(last !== undefined, `${name} is not a migration`);
+    if (last.name === name) return;
+    await dataSource.undoLastMigration({ transaction: 'each' });
+  }
+}
+
 describe('migrations (real Postgres)', () => {
-  it('apply on an empty database and revert to an empty one', async () => {
-    const db = await createTestDatabase('platform_migrations');
-    const dataSource = createDataSource(db.url);
-    try {
-      await dataSource.initialize();
+  it('apply on an empty database and revert to an empty one', () =>
+    withDatabase('platform_migrations', async (dataSource) => {
       const tables = async (): Promise<string[]> =>
         (await dataSource.query(`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`)).map(
           (row: { table_name: string }) => row.table_name,
@@ -28,19 +52,11 @@ describe('migrations (real Postgres)', () => {
       const migrationsTable = dataSource.options.migrationsTableName ?? 'migrations';
       assert.deepEqual((await tables()).filter((t) => t !== migrationsTable), []);
       assert.equal(await dataSource.showMigrations(), true, 'everything is pending again');
-    } finally {
-      if (dataSource.isInitialized) await dataSource.destroy();
-      await db.drop();
-    }
-  });
+    }));
 
-  it('inbox entry ranges are filled in for the events recorded before them, and the event index goes', async () => {
-    const db = await createTestDatabase('platform_migrations_ranges');
-    const dataSource = createDataSource(db.url);
-    try {
-      await dataSource.initialize();
-      await dataSource.runMigrations({ transaction: 'each' });
-      await dataSource.undoLastMigration({ transaction: 'each' });
+  it('inbox entry ranges are filled in for the events recorded before them, and the event index goes', () =>
+    withDatabase('platform_migrations_ranges', async (dataSource) => {
+      await migrateTo(dataSource, 'InboxDigestOnDemand1764547200000');
       // Three events as an earlier version stored them: two entries, none, one.
       const inbox = (eventId: string, seq: number) =>
         dataSource.query(
@@ -69,22 +85,14 @@ describe('migrations (real Postgres)', () => {
       const indexes = (await dataSource.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'ledger_entries'`)) as Array<{ indexname: string }>;
       assert.ok(!indexes.some((i) => i.indexname === 'ledger_entries_event_idx'), indexes.map((i) => i.indexname).join(', '));
       await assert.rejects(dataSource.query(`UPDATE inbox SET entry_count = 0 WHERE event_id = 'e-1'`), /inbox_entry_range_check/);
-    } finally {
-      if (dataSource.isInitialized) await dataSource.destroy();
-      await db.drop();
-    }
-  });
+    }));
 
-  it('inbox digests on demand cannot be reverted once an event without a stored digest exists (the database cannot compute one)', async () => {
-    const db = await createTestDatabase('platform_migrations_digest');
-    const dataSource = createDataSource(db.url);
-    try {
-      await dataSource.initialize();
-      await dataSource.runMigrations({ transaction: 'each' });
+  it('inbox digests on demand cannot be reverted once an event without a stored digest exists (the database cannot compute one)', () =>
+    withDatabase('platform_migrations_digest', async (dataSource) => {
+      await migrateTo(dataSource, 'InboxDigestOnDemand1764547200000');
       await dataSource.query(
         `INSERT INTO inbox (publisher, event_id, digest, event_type, payload, occurred_at, recorded_seq) VALUES ('nvidia', 'e-1', NULL, 'chip.shipment', '{}', now(), 1)`,
       );
-      await dataSource.undoLastMigration({ transaction: 'each' }); // the inbox entry ranges, applied after it
       await assert.rejects(dataSource.undoLastMigration({ transaction: 'each' }), /null value|contains null values/);
       const [row] = (await dataSource.query(`SELECT digest FROM inbox WHERE event_id = 'e-1'`)) as Array<{ digest: string | null }>;
       assert.deepEqual(row, { digest: null }, 'the event is intact');
@@ -92,9 +100,5 @@ describe('migrations (real Postgres)', () => {
         `SELECT is_nullable FROM information_schema.columns WHERE table_name = 'inbox' AND column_name = 'digest'`,
       )) as Array<{ is_nullable: string }>;
       assert.equal(digestColumn!.is_nullable, 'YES', 'the migration is still applied');
-    } finally {
-      if (dataSource.isInitialized) await dataSource.destroy();
-      await db.drop();
-    }
-  });
+    }));
 });
