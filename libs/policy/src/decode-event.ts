@@ -121,8 +121,9 @@ export function decodeEvent(pack: PolicyPack, raw: Buffer | string | null): Deco
     return reject('FORBIDDEN_PUBLISHER', `only "${REGULATOR_PUBLISHER}" may send ${type} (got "${event.publisher}")`, record);
   }
 
-  for (const [path, code] of countryFields(event)) {
-    if (!isAssignedCountry(code)) return reject('INVALID_COUNTRY', `${path}: "${code}" is not an assigned ISO 3166-1 alpha-2 code`, record);
+  const badCountry = invalidCountryField(event);
+  if (badCountry !== null) {
+    return reject('INVALID_COUNTRY', `${badCountry[0]}: "${badCountry[1]}" is not an assigned ISO 3166-1 alpha-2 code`, record);
   }
   if (event.type === 'policy.veu-granted') {
     // Eligibility of a grant is a property of its values, so it is reported as a shape violation.
@@ -148,21 +149,23 @@ export function decodeEvent(pack: PolicyPack, raw: Buffer | string | null): Deco
   return new Decoded(event, occurredAtMs);
 }
 
-function countryFields(event: InputEventV1): Array<[string, string]> {
+// The first country field that is not an assigned code, as [path, value]; null when all are (no list is built for
+// the events whose fields are fine, which is nearly all).
+function invalidCountryField(event: InputEventV1): [string, string] | null {
   switch (event.type) {
     case 'chip.shipment':
-      return [['/consignee/country', event.consignee.country]];
+      return isAssignedCountry(event.consignee.country) ? null : ['/consignee/country', event.consignee.country];
     case 'dc.deployment':
-      return [['/dataCenter/country', event.dataCenter.country]];
+      return isAssignedCountry(event.dataCenter.country) ? null : ['/dataCenter/country', event.dataCenter.country];
     case 'policy.veu-granted': {
-      const out: Array<[string, string]> = [];
-      if (event.veu.headquarters !== undefined) out.push(['/veu/headquarters', event.veu.headquarters]);
-      if (event.veu.kind === 'NVEU') out.push(['/veu/country', event.veu.country]);
-      return out;
+      const hq = event.veu.headquarters;
+      if (hq !== undefined && !isAssignedCountry(hq)) return ['/veu/headquarters', hq];
+      if (event.veu.kind === 'NVEU' && !isAssignedCountry(event.veu.country)) return ['/veu/country', event.veu.country];
+      return null;
     }
     case 'policy.g2g-arrangement':
-      return [['/country', event.country]];
+      return isAssignedCountry(event.country) ? null : ['/country', event.country];
     default:
-      return [];
+      return null;
   }
 }

@@ -404,23 +404,35 @@ function evaluateUveuRatios(
   delta: bigint,
   atMs: number,
 ): void {
-  // The installed base after this event, without copying the map: only changedCountry differs.
+  // The installed base after this event, without copying the map: only changedCountry differs. Countries are
+  // visited in ascending order (changedCountry at its place if it is new), so that the country movements come in
+  // the same order whatever order the state learnt the countries in.
   const installed = state.installedByCountry(veuId);
-  const after = (cc: string): bigint => (installed.get(cc) ?? 0n) + (cc === changedCountry ? delta : 0n);
+  const countries = state.installedCountries(veuId);
+  let pendingNew = !installed.has(changedCountry);
   let worldwide = 0n;
   let outsideTier1 = 0n;
+  let usTpp = 0n;
   const nonTier1: string[] = [];
-  const visit = (cc: string): void => {
-    const tpp = after(cc);
+  const nonTier1Tpp: bigint[] = [];
+  const visit = (cc: string, tpp: bigint): void => {
     worldwide += tpp;
+    if (cc === 'US') usTpp = tpp;
     if (tierOf(pack, cc, atMs) !== 1) {
       outsideTier1 += tpp;
       nonTier1.push(cc);
+      nonTier1Tpp.push(tpp);
     }
   };
-  for (const cc of installed.keys()) visit(cc);
-  if (!installed.has(changedCountry)) visit(changedCountry);
-  nonTier1.sort();
+  for (let i = 0; i < countries.length; i++) {
+    const cc = countries[i]!;
+    if (pendingNew && changedCountry < cc) {
+      visit(changedCountry, delta);
+      pendingNew = false;
+    }
+    visit(cc, (installed.get(cc) ?? 0n) + (cc === changedCountry ? delta : 0n));
+  }
+  if (pendingNew) visit(changedCountry, delta);
   const evaluate = worldwide >= pack.uveu.evaluationFloorTpp;
 
   // An evaluation that changes nothing (the account exists, its used TPP and alert state stay, no alert) is not a
@@ -439,10 +451,12 @@ function evaluateUveuRatios(
   const countryCapRatio = ratioCap(pack, 'uveu-country', worldwide);
   const countryCapTpp = floorOf(countryCapRatio);
   const countryCapFloat = toFloat(countryCapRatio);
-  for (const cc of nonTier1) ratio(accountIds.uveuCountry(veuId, cc), after(cc), countryCapRatio, countryCapTpp, countryCapFloat);
+  for (let i = 0; i < nonTier1.length; i++) {
+    ratio(accountIds.uveuCountry(veuId, nonTier1[i]!), nonTier1Tpp[i]!, countryCapRatio, countryCapTpp, countryCapFloat);
+  }
   if (headquarters === 'US') {
     const usCap = ratioCap(pack, 'uveu-outside-us', worldwide);
-    ratio(accountIds.uveuOutsideUs(veuId), worldwide - after('US'), usCap, floorOf(usCap), toFloat(usCap));
+    ratio(accountIds.uveuOutsideUs(veuId), worldwide - usTpp, usCap, floorOf(usCap), toFloat(usCap));
   }
 }
 

@@ -24,6 +24,8 @@ export interface LedgerReadState {
   installed(veuId: string, dataCenterId: string, country: string): bigint;
   // installed:ID:CC balances of one VEU, country -> TPP (the source of the UVEU ratio accounts).
   installedByCountry(veuId: string): ReadonlyMap<string, bigint>;
+  // The keys of installedByCountry(veuId), in ascending code-unit order (the order of the UVEU country movements).
+  installedCountries(veuId: string): readonly string[];
   veu(id: string): VeuGrant | undefined;
   hasG2g(country: string): boolean;
   // Digest of the payload recorded under (publisher, eventId), or undefined when the key is new.

@@ -3,11 +3,14 @@ import type { DecodedEvent } from './decode-event';
 import type { AccountState, LedgerReadState, VeuGrant } from './ledger-state';
 
 const NO_INSTALLED: ReadonlyMap<string, bigint> = new Map();
+const NO_COUNTRIES: readonly string[] = [];
 
 export class MemoryLedgerState implements LedgerReadState {
   private readonly accountsById = new Map<string, AccountState>();
   private readonly installedByDc = new Map<string, bigint>();
   private readonly installedByVeu = new Map<string, Map<string, bigint>>();
+  // The same countries per VEU, kept sorted as they are added (a UVEU's deployments read them in order each time).
+  private readonly installedCountriesByVeu = new Map<string, string[]>();
   private readonly veus = new Map<string, VeuGrant>();
   private readonly g2g = new Set<string>();
   // publisher -> eventId -> payload digest (nested, so that no key string is built per lookup).
@@ -33,6 +36,10 @@ export class MemoryLedgerState implements LedgerReadState {
 
   installedByCountry(veuId: string): ReadonlyMap<string, bigint> {
     return this.installedByVeu.get(veuId) ?? NO_INSTALLED;
+  }
+
+  installedCountries(veuId: string): readonly string[] {
+    return this.installedCountriesByVeu.get(veuId) ?? NO_COUNTRIES;
   }
 
   veu(id: string): VeuGrant | undefined {
@@ -64,7 +71,11 @@ export class MemoryLedgerState implements LedgerReadState {
     if (id.startsWith('installed:')) {
       const [, veuId, country] = id.split(':');
       let byCountry = this.installedByVeu.get(veuId!);
-      if (byCountry === undefined) this.installedByVeu.set(veuId!, (byCountry = new Map()));
+      if (byCountry === undefined) {
+        this.installedByVeu.set(veuId!, (byCountry = new Map()));
+        this.installedCountriesByVeu.set(veuId!, []);
+      }
+      if (!byCountry.has(country!)) insertSorted(this.installedCountriesByVeu.get(veuId!)!, country!);
       byCountry.set(country!, state.usedTpp);
     }
   }
@@ -104,6 +115,17 @@ export class MemoryLedgerState implements LedgerReadState {
   g2gCountries(): string[] {
     return [...this.g2g];
   }
+}
+
+// Inserts `value` into an ascending array at its place (code-unit order, as Array.prototype.sort() orders strings).
+function insertSorted(sorted: string[], value: string): void {
+  let i = sorted.length;
+  sorted.push(value);
+  while (i > 0 && sorted[i - 1]! > value) {
+    sorted[i] = sorted[i - 1]!;
+    i--;
+  }
+  sorted[i] = value;
 }
 
 // Two 32-bit hashes of (publisher, eventId) in one pass over their UTF-16 code units, seeded with the publisher's

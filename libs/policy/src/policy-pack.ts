@@ -33,6 +33,12 @@ export interface NveuPhase {
 
 export type Tier = 1 | 2 | 3;
 
+export interface TierTimeline {
+  initial: Tier;
+  // ascending by fromMs; empty when the tier never changes
+  changes: ReadonlyArray<{ fromMs: number; tier: Tier }>;
+}
+
 export interface PolicyPack {
   id: string;
   version: string;
@@ -41,6 +47,8 @@ export interface PolicyPack {
   tier1: ReadonlySet<string>;
   tier3: ReadonlySet<string>;
   tierChanges: ReadonlyMap<string, ReadonlyArray<{ fromMs: number; tier: Tier }>>;
+  // tier1, tier3 and tierChanges merged, for tierOf: one lookup per country (a country absent is Tier 2 throughout).
+  tierTimelines: ReadonlyMap<string, TierTimeline>;
   tier2CapTpp: bigint | null;
   g2gCapTpp: bigint | null;
   g2gCountries: ReadonlySet<string>;
@@ -252,6 +260,7 @@ export function compilePolicyPack(doc: unknown, catalogueDoc: unknown): PolicyPa
     tier1,
     tier3,
     tierChanges,
+    tierTimelines: tierTimelinesOf(tier1, tier3, tierChanges),
     tier2CapTpp: intValue(alloc['tier2CapTpp'], 'countryAllocation.tier2CapTpp', true),
     g2gCapTpp: intValue(alloc['g2gCapTpp'], 'countryAllocation.g2gCapTpp', true),
     g2gCountries: countries(g2gCountriesDoc['value'], 'countryAllocation.g2gCountries.value'),
@@ -290,10 +299,23 @@ function str(r: Record<string, unknown>, key: string, problems: string[]): strin
   return v;
 }
 
+function tierTimelinesOf(
+  tier1: ReadonlySet<string>,
+  tier3: ReadonlySet<string>,
+  tierChanges: ReadonlyMap<string, ReadonlyArray<{ fromMs: number; tier: Tier }>>,
+): Map<string, TierTimeline> {
+  const out = new Map<string, TierTimeline>();
+  for (const c of new Set([...tier1, ...tier3, ...tierChanges.keys()])) {
+    out.set(c, { initial: tier1.has(c) ? 1 : tier3.has(c) ? 3 : 2, changes: tierChanges.get(c) ?? [] });
+  }
+  return out;
+}
+
 export function tierOf(pack: PolicyPack, country: string, atMs: number): Tier {
-  let tier: Tier = pack.tier1.has(country) ? 1 : pack.tier3.has(country) ? 3 : 2;
-  const changes = pack.tierChanges.get(country);
-  if (changes !== undefined) for (const ch of changes) if (ch.fromMs <= atMs) tier = ch.tier;
+  const timeline = pack.tierTimelines.get(country);
+  if (timeline === undefined) return 2;
+  let tier = timeline.initial;
+  for (const ch of timeline.changes) if (ch.fromMs <= atMs) tier = ch.tier;
   return tier;
 }
 
