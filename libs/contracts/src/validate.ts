@@ -8,9 +8,13 @@ export interface Violation {
   message: string;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validators = new Map<string, ValidateFunction>();
-for (const [type, schema] of Object.entries(ALL_SCHEMAS)) validators.set(type, ajv.compile(schema));
+// Two compilations of each schema: one that stops at the first violation, which decides (nearly every event is
+// valid, and it takes about a fifth less time than the other), and one that collects every violation, run only on
+// an event that the first refused, to report them all.
+const decide = new Ajv({ allErrors: false, strict: false });
+const explain = new Ajv({ allErrors: true, strict: false });
+const validators = new Map<string, { isValid: ValidateFunction; allViolations: ValidateFunction }>();
+for (const [type, schema] of Object.entries(ALL_SCHEMAS)) validators.set(type, { isValid: decide.compile(schema), allViolations: explain.compile(schema) });
 
 function describe(error: ErrorObject): Violation {
   const path = error.instancePath === '' ? '/' : error.instancePath;
@@ -30,9 +34,12 @@ function describe(error: ErrorObject): Violation {
 
 // Returns [] when `value` is a valid document of `type`.
 export function validateAgainstSchema(type: string, value: unknown): Violation[] {
-  const validate = validators.get(type);
-  if (validate === undefined) return [{ path: '/type', message: `no schema for type "${type}"` }];
-  if (validate(value)) return [];
+  const compiled = validators.get(type);
+  if (compiled === undefined) return [{ path: '/type', message: `no schema for type "${type}"` }];
+  if (compiled.isValid(value)) return [];
+  // The event is invalid: the first compilation decided. The second only names the violations.
+  const validate = compiled.allViolations;
+  validate(value);
   const seen = new Set<string>();
   const out: Violation[] = [];
   for (const error of validate.errors ?? []) {
