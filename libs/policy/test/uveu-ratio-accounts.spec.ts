@@ -3,7 +3,8 @@
 // for a US headquarters), evaluated as exact fractions after each of its deployments once worldwide >= 1,000,000.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deployment, grantUveu, install, remove, revoke, shipment, tppItems } from './support/events';
+import { decodeEvent, judge, loadPolicyPack, MemoryLedgerState } from '@app/policy';
+import { deployment, grantUveu, install, line, remove, revoke, shipment, tppItems } from './support/events';
 import { accountIdsOf, accountOf, alertKeys, alertsOf, movementOf, pushLine, recorded, replayLines } from './support/replay-lines';
 
 describe('UVEU ratio accounts', () => {
@@ -273,5 +274,37 @@ describe('UVEU ratio accounts', () => {
       deployment({ veuKind: 'NVEU', veu: 'g42', country: 'AE', items: tppItems(5_000_000) }),
     ]);
     assert.deepEqual(accountIdsOf(run.result), ['installed:g42:AE']);
+  });
+
+  test('the ratio movements come in ascending country order, whatever order the state learnt the countries in', () => {
+    // Installed before the grant, in the order IN, BR, AE; the grant's first deployment creates every ratio account.
+    const run = replayLines([
+      install('aws', 'IN', 10_000_000),
+      install('aws', 'BR', 10_000_000),
+      install('aws', 'AE', 10_000_000),
+      grantUveu('aws', 'US', { at: '2026-03-01T00:00:00Z' }),
+    ]);
+    const next = install('aws', 'US', 900_000_000);
+    const expected = [
+      'installed:aws:US',
+      'uveu:aws:outside-tier1',
+      'uveu:aws:country:AE',
+      'uveu:aws:country:BR',
+      'uveu:aws:country:IN',
+      'uveu:aws:outside-us',
+    ];
+    assert.deepEqual(recorded(pushLine(run, next)).movements.map((m) => m.account), expected);
+
+    // The ledger service loads the same accounts from Postgres in whatever order the rows come: the same event judged
+    // on states filled in two orders moves the same accounts in the same order (the entries' order is hash-chained).
+    const pack = loadPolicyPack();
+    const grant = { id: 'aws', kind: 'UVEU' as const, headquarters: 'US', country: null, active: true };
+    for (const order of [['AE', 'BR', 'IN'], ['IN', 'AE', 'BR']]) {
+      const state = new MemoryLedgerState();
+      state.setVeu(grant);
+      for (const cc of order) state.setAccount(`installed:aws:${cc}`, { usedTpp: 10_000_000n, disarmedMask: 0 });
+      const outcome = judge(pack, state, decodeEvent(pack, line(next)));
+      assert.deepEqual(recorded(outcome).movements.map((m) => m.account), expected, `state filled in the order ${order.join(', ')}`);
+    }
   });
 });
