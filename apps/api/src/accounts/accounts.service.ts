@@ -180,7 +180,7 @@ export class AccountsService {
   }
 
   private countriesOfTier(tier: 1 | 3, nowMs: number): string[] {
-    const candidates = new Set<string>([...this.pack.tier1, ...this.pack.tier3, ...this.pack.tierChanges.keys()]);
-    return [...candidates].filter((cc) => tierOf(this.pack, cc, nowMs) === tier).sort();
+    // Every country whose tier is ever other than 2 has a timeline.
+    return [...this.pack.tierTimelines.keys()].filter((cc) => tierOf(this.pack, cc, nowMs) === tier).sort();
   }
 }
