@@ -2,15 +2,18 @@
 import type { DecodedEvent } from './decode-event';
 import type { AccountState, LedgerReadState, VeuGrant } from './ledger-state';
 
-const NO_INSTALLED: ReadonlyMap<string, bigint> = new Map();
-const NO_COUNTRIES: readonly string[] = [];
+// A VEU's installed:ID:CC balances by country, and the same countries in ascending order (a UVEU's deployments
+// read them in order each time, so they are kept sorted as they are added).
+interface InstalledBase {
+  byCountry: Map<string, bigint>;
+  countries: string[];
+}
+const NO_INSTALLED: InstalledBase = { byCountry: new Map(), countries: [] };
 
 export class MemoryLedgerState implements LedgerReadState {
   private readonly accountsById = new Map<string, AccountState>();
   private readonly installedByDc = new Map<string, bigint>();
-  private readonly installedByVeu = new Map<string, Map<string, bigint>>();
-  // The same countries per VEU, kept sorted as they are added (a UVEU's deployments read them in order each time).
-  private readonly installedCountriesByVeu = new Map<string, string[]>();
+  private readonly installedByVeu = new Map<string, InstalledBase>();
   private readonly veus = new Map<string, VeuGrant>();
   private readonly g2g = new Set<string>();
   // publisher -> eventId -> payload digest (nested, so that no key string is built per lookup).
@@ -35,11 +38,11 @@ export class MemoryLedgerState implements LedgerReadState {
   }
 
   installedByCountry(veuId: string): ReadonlyMap<string, bigint> {
-    return this.installedByVeu.get(veuId) ?? NO_INSTALLED;
+    return (this.installedByVeu.get(veuId) ?? NO_INSTALLED).byCountry;
   }
 
   installedCountries(veuId: string): readonly string[] {
-    return this.installedCountriesByVeu.get(veuId) ?? NO_COUNTRIES;
+    return (this.installedByVeu.get(veuId) ?? NO_INSTALLED).countries;
   }
 
   veu(id: string): VeuGrant | undefined {
@@ -70,13 +73,10 @@ export class MemoryLedgerState implements LedgerReadState {
     // installed:ID:CC accounts also feed the per-VEU view that the UVEU ratio accounts are computed from.
     if (id.startsWith('installed:')) {
       const [, veuId, country] = id.split(':');
-      let byCountry = this.installedByVeu.get(veuId!);
-      if (byCountry === undefined) {
-        this.installedByVeu.set(veuId!, (byCountry = new Map()));
-        this.installedCountriesByVeu.set(veuId!, []);
-      }
-      if (!byCountry.has(country!)) insertSorted(this.installedCountriesByVeu.get(veuId!)!, country!);
-      byCountry.set(country!, state.usedTpp);
+      let base = this.installedByVeu.get(veuId!);
+      if (base === undefined) this.installedByVeu.set(veuId!, (base = { byCountry: new Map(), countries: [] }));
+      if (!base.byCountry.has(country!)) insertSorted(base.countries, country!);
+      base.byCountry.set(country!, state.usedTpp);
     }
   }
 
