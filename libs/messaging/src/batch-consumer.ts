@@ -32,7 +32,9 @@ export interface BatchSummary {
 }
 
 // Judges and stores one slice of records in one database transaction. `beforeCommit` runs inside that
-// transaction, after the writes; it puts the rejections on the DLQ.
+// transaction, after the writes; it puts the rejections on the DLQ. The consumer calls it again before the
+// previous call has returned (TRANSACTIONS_IN_FLIGHT_MAX): the processor must store the slices as if one after the
+// other, in the order of the calls (the ledger writer judges the next slice while Postgres stores the one before).
 export type BatchProcessor = (
   records: ConsumedRecord[],
   beforeCommit: (summary: BatchSummary, records: readonly ConsumedRecord[]) => Promise<void>,
@@ -79,6 +81,8 @@ interface PendingSlice {
 // Records prepared per turn of the event loop while the transaction waits (about a millisecond of decoding, so
 // that the transaction resumes promptly when Postgres answers).
 const PREPARE_STEP_RECORDS = 200;
+// Slices handed to the processor at once: one being stored while the next is judged.
+const TRANSACTIONS_IN_FLIGHT_MAX = 2;
 // At least the number of input partitions (6 + 6 + 1), so that every partition of a fetch joins one transaction.
 const PARTITIONS_CONSUMED_CONCURRENTLY = 16;
 // DLQ message header: the full rejection message can be long (every schema violation); headers stay small.
@@ -106,6 +110,7 @@ export class BatchConsumer {
   });
   private pending: PendingSlice[] = [];
   private databaseWait = false;
+  private inFlight = 0;
   private preparingAhead = false;
 
   constructor(private readonly o: BatchConsumerOptions) {}
@@ -265,11 +270,14 @@ export class BatchConsumer {
     slice.prepared = end;
   }
 
+  // Takes the queued slices into transactions of at most batchSizeMax records, up to TRANSACTIONS_IN_FLIGHT_MAX at
+  // a time, in the order they were queued. A slice is queued only once the one before it from the same partition
+  // is stored, so a partition's records are stored in their order.
   private async drain(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.pending.length > 0) {
+      while (this.pending.length > 0 && this.inFlight < TRANSACTIONS_IN_FLIGHT_MAX) {
         // Let the other partitions of the same fetch add their records first.
         await new Promise((r) => setImmediate(r));
         const take: PendingSlice[] = [];
@@ -279,20 +287,29 @@ export class BatchConsumer {
           take.push(next);
           size += next.records.length;
         }
-        for (const t of take) this.prepareUpTo(t, t.records.length);
-        const records = take.flatMap((t) => t.records);
-        const startedMs = performance.now();
-        try {
-          const summary = await this.retry('store the batch', () => this.o.processor(records, (s, recs) => this.sendRejections(s, recs), (waiting) => this.waitingForDatabase(waiting)));
-          this.o.metrics.onBatch({ topic: records[0]!.topic, partition: records[0]!.partition, size: records.length, durationMs: performance.now() - startedMs, summary });
-          this.logOutcomes(records, summary);
-          for (const t of take) t.resolve();
-        } catch (err) {
-          for (const t of take) t.reject(err);
-        }
+        if (take.length === 0) break;
+        this.inFlight++;
+        void this.store(take).finally(() => {
+          this.inFlight--;
+          void this.drain();
+        });
       }
     } finally {
       this.draining = false;
+    }
+  }
+
+  private async store(take: PendingSlice[]): Promise<void> {
+    for (const t of take) this.prepareUpTo(t, t.records.length);
+    const records = take.flatMap((t) => t.records);
+    const startedMs = performance.now();
+    try {
+      const summary = await this.retry('store the batch', () => this.o.processor(records, (s, recs) => this.sendRejections(s, recs), (waiting) => this.waitingForDatabase(waiting)));
+      this.o.metrics.onBatch({ topic: records[0]!.topic, partition: records[0]!.partition, size: records.length, durationMs: performance.now() - startedMs, summary });
+      this.logOutcomes(records, summary);
+      for (const t of take) t.resolve();
+    } catch (err) {
+      for (const t of take) t.reject(err);
     }
   }
 

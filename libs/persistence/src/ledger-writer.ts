@@ -50,6 +50,8 @@ export interface BatchResult {
   entries: number;
   alerts: ComplianceAlertV1[];
   headSeq: bigint;
+  // Whether the batch was judged while the batch before it was still being written (see processBatch).
+  pipelined: boolean;
 }
 
 export interface BatchHooks {
@@ -69,6 +71,50 @@ export interface LedgerWriterOptions {
 }
 
 const NO_FORCED_REJECTIONS: ReadonlyMap<number, string> = new Map();
+
+// A value that is set once, later; the first set wins.
+class Later<T> {
+  readonly promise: Promise<T>;
+  private settle!: (value: T) => void;
+  private isSet = false;
+  constructor() {
+    this.promise = new Promise<T>((resolve) => (this.settle = resolve));
+  }
+  set(value: T): void {
+    if (this.isSet) return;
+    this.isSet = true;
+    this.settle(value);
+  }
+}
+
+interface Head {
+  seq: bigint;
+  hash: string;
+  eventSeq: bigint;
+}
+
+// What a batch leaves to the next one once it is judged: the ledger's head after it and its final state.
+interface Carry {
+  head: Head;
+  state: MemoryLedgerState;
+  // The consumer offsets it stores: topic\u0000partition -> next offset.
+  offsets: Map<string, bigint>;
+}
+
+// A batch the writer is working on, as the next batch sees it. Each value is set once; when the batch ends, any not
+// set yet is set to its "nothing to go on" value (locked, no carry, not committed).
+interface Flight {
+  // Its transaction holds the ledger's head lock, or the batch has ended.
+  locked: Later<void>;
+  // Its judgement, once made under the lock (null: the batch ended without one).
+  carry: Later<Carry | null>;
+  // Whether the transaction that made that judgement committed.
+  committed: Later<boolean>;
+  ended: boolean;
+}
+
+// The batch before could not be taken over: this one is judged again the usual way, under the lock.
+class PipelineBroken extends Error {}
 const NOT_WATCHED = (): void => undefined;
 
 // SQLSTATE class 22 (data exception) and 54 (program limit exceeded): the values cannot be stored, and
@@ -248,20 +294,59 @@ async function copyIn(qr: QueryRunner, sql: string, data: Buffer): Promise<void>
   await finished(stream);
 }
 
+// The next offset of each partition the records come from: topic\u0000partition -> the highest offset + 1.
+function nextOffsets(records: readonly SourceRecord[]): Map<string, bigint> {
+  const next = new Map<string, bigint>();
+  for (const r of records) {
+    if (r.topic === null || r.partition === null || r.offset === null) continue;
+    const k = `${r.topic}\u0000${r.partition}`;
+    const o = BigInt(r.offset) + 1n;
+    const cur = next.get(k);
+    if (cur === undefined || o > cur) next.set(k, o);
+  }
+  return next;
+}
+
 // Judges batches of raw events and appends their outcome to Postgres, one transaction per batch.
 export class LedgerWriter {
+  // The latest batch handed to processBatch, until it ends.
+  private lastFlight: Flight | null = null;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly pack: PolicyPack,
     private readonly options: LedgerWriterOptions,
   ) {}
 
+  // Batches may be handed over before the previous one has ended; each one is judged as if after the previous one.
+  // While batch N writes its last rows and commits, batch N+1 is loaded on its own connection and judged from N's
+  // final state (its outcome is carried over in memory, since Postgres shows it only once N commits). N+1 writes
+  // nothing until N has committed and N+1 holds the head lock, and then only if the head is still the one N left: if
+  // N failed or another writer came in between, N+1 is judged again from Postgres under the lock. So the ledger is
+  // what one-at-a-time processing would make of the same batches, and the process judges one batch while Postgres
+  // stores the other.
   async processBatch(records: readonly SourceRecord[], hooks: BatchHooks = {}): Promise<BatchResult> {
+    const before = this.lastFlight;
+    const flight: Flight = { locked: new Later(), carry: new Later(), committed: new Later(), ended: false };
+    this.lastFlight = flight;
     try {
-      return await this.runTransaction(records, hooks, NO_FORCED_REJECTIONS);
+      if (before !== null && !before.ended) {
+        try {
+          return await this.runTransaction(records, hooks, NO_FORCED_REJECTIONS, flight, before);
+        } catch (err) {
+          if (!(err instanceof PipelineBroken)) throw err;
+        }
+      }
+      return await this.runTransaction(records, hooks, NO_FORCED_REJECTIONS, flight, null);
     } catch (err) {
       if (!isDataError(err)) throw err;
       return this.isolatePoison(records, hooks);
+    } finally {
+      flight.ended = true;
+      flight.locked.set();
+      flight.carry.set(null);
+      flight.committed.set(false);
+      if (this.lastFlight === flight) this.lastFlight = null;
     }
   }
 
@@ -272,11 +357,11 @@ export class LedgerWriter {
     const parts: BatchResult[] = [];
     for (const record of records) {
       try {
-        parts.push(await this.runTransaction([record], hooks, NO_FORCED_REJECTIONS));
+        parts.push(await this.runTransaction([record], hooks, NO_FORCED_REJECTIONS, null, null));
       } catch (err) {
         if (!isDataError(err)) throw err;
         const forced = new Map([[0, `the database cannot store this event: ${(err as Error).message}`]]);
-        parts.push(await this.runTransaction([record], hooks, forced));
+        parts.push(await this.runTransaction([record], hooks, forced, null, null));
       }
     }
     return {
@@ -288,20 +373,38 @@ export class LedgerWriter {
       entries: parts.reduce((n, p) => n + p.entries, 0),
       alerts: parts.flatMap((p) => p.alerts),
       headSeq: parts.length > 0 ? parts[parts.length - 1]!.headSeq : 0n,
+      pipelined: false,
     };
   }
 
-  private async runTransaction(records: readonly SourceRecord[], hooks: BatchHooks, forced: ReadonlyMap<number, string>): Promise<BatchResult> {
+  // One transaction. `flight`: the batch's place in the writer's order, told what this transaction does (null for
+  // the one-record transactions that isolate a poison record). `before`: the batch still at work before this one,
+  // to judge this one from (see processBatch); null to judge from Postgres under the lock.
+  private async runTransaction(
+    records: readonly SourceRecord[],
+    hooks: BatchHooks,
+    forced: ReadonlyMap<number, string>,
+    flight: Flight | null,
+    before: Flight | null,
+  ): Promise<BatchResult> {
+    const waiting = hooks.waitingForDatabase ?? NOT_WATCHED;
+    if (before !== null) {
+      // Postgres shows everything before `before` once it holds the lock; this batch's state is loaded after that.
+      waiting(true);
+      await before.locked.promise;
+      waiting(false);
+    }
     const qr = this.dataSource.createQueryRunner();
     await qr.connect();
     try {
       // READ COMMITTED, not REPEATABLE READ: every statement after the head lock must see what the previous
       // lock holder committed, and a snapshot taken before the lock wait would not.
       await qr.startTransaction('READ COMMITTED');
-      const result = await this.judgeAndWrite(qr, records, forced, hooks.waitingForDatabase ?? NOT_WATCHED);
+      const result = await this.judgeAndWrite(qr, records, forced, waiting, flight, before);
       if (hooks.beforeCommit) await hooks.beforeCommit(result, records);
       hooks.waitingForDatabase?.(true);
       await qr.commitTransaction();
+      flight?.committed.set(true);
       return result;
     } catch (err) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
@@ -312,20 +415,30 @@ export class LedgerWriter {
     }
   }
 
+  // Takes the ledger's head lock (every writer does before it writes, so writers take turns) and reads the head.
+  private async lockHead(qr: QueryRunner): Promise<Head> {
+    const [head] = (await qr.query(
+      `SELECT seq, encode(hash, 'hex') AS hash, event_seq FROM ledger_head WHERE id = 1 FOR UPDATE`,
+    )) as Array<{ seq: string; hash: string; event_seq: string }>;
+    if (head === undefined) throw new Error('ledger_head has no row: run `cli migrate` first');
+    return { seq: BigInt(head.seq), hash: head.hash, eventSeq: BigInt(head.event_seq) };
+  }
+
   private async judgeAndWrite(
     qr: QueryRunner,
     records: readonly SourceRecord[],
     forced: ReadonlyMap<number, string>,
     waiting: (waiting: boolean) => void,
+    flight: Flight | null,
+    before: Flight | null,
   ): Promise<BatchResult> {
     const pack = this.pack;
-    const [head] = (await qr.query(
-      `SELECT seq, encode(hash, 'hex') AS hash, event_seq FROM ledger_head WHERE id = 1 FOR UPDATE`,
-    )) as Array<{ seq: string; hash: string; event_seq: string }>;
-    if (head === undefined) throw new Error('ledger_head has no row: run `cli migrate` first');
-    let seq = BigInt(head.seq);
-    let prevHash = head.hash;
-    let eventSeq = BigInt(head.event_seq);
+    // The head this batch starts from: read under the lock now, or the one `before` leaves.
+    let head: Head | null = null;
+    if (before === null) {
+      head = await this.lockHead(qr);
+      flight?.locked.set();
+    }
 
     const stored = await this.loadOffsets(qr, records);
     const results: RecordResult[] = new Array(records.length);
@@ -359,7 +472,37 @@ export class LedgerWriter {
     // The batch's own events are marked seen by their index here; the digest is computed only if a key comes back.
     waiting(true);
     const state = await loadLedgerState((sql, params) => qr.query(sql, params), needs, (i) => decoded[i] as DecodedEvent);
+
+    // Judged after `before`: its outcome replaces what Postgres showed of it, and nothing is written until `before`
+    // has committed and this transaction holds the lock with the head `before` left.
+    let gate: Promise<void> = Promise.resolve();
+    let broken = false;
+    if (before !== null) {
+      const carry = await before.carry.promise;
+      if (carry === null) throw new PipelineBroken('the batch before ended without a judgement to go on from');
+      state.adopt(carry.state);
+      head = carry.head;
+      const expected = carry.head;
+      for (let i = 0; i < records.length; i++) {
+        const r = records[i]!;
+        if (results[i] !== undefined || r.topic === null || r.partition === null || r.offset === null) continue;
+        const next = carry.offsets.get(`${r.topic}\u0000${r.partition}`);
+        if (next !== undefined && BigInt(r.offset) < next) results[i] = { status: 'skipped' };
+      }
+      gate = (async () => {
+        if (!(await before.committed.promise)) throw new PipelineBroken('the batch before did not commit');
+        const now = await this.lockHead(qr);
+        if (now.seq !== expected.seq || now.eventSeq !== expected.eventSeq || now.hash !== expected.hash) {
+          throw new PipelineBroken('another writer committed between the batch before and this one');
+        }
+        flight?.locked.set();
+      })();
+      gate.catch(() => (broken = true));
+    }
     waiting(false);
+    let seq = head!.seq;
+    let prevHash = head!.hash;
+    let eventSeq = head!.eventSeq;
 
     let entries: PendingEntry[] = [];
     let entryCount = 0;
@@ -375,7 +518,7 @@ export class LedgerWriter {
     // The batch is judged in chunks, and each chunk's inbox rows and entries go to Postgres as soon as the chunk is
     // judged, so that Postgres stores chunk k while this process judges chunk k+1 (one connection, one
     // transaction: the statements run one after the other, chained, and a failure skips the rest and is reported).
-    let written: Promise<void> = Promise.resolve();
+    let written: Promise<void> = gate;
     const flush = () => {
       if (inboxRows.length === 0 && entries.length === 0) return;
       // The documents are built now, while Postgres is busy with the previous chunk, so the statement goes out the
@@ -391,6 +534,7 @@ export class LedgerWriter {
       entries = [];
     };
     for (let i = 0; i < records.length; i++) {
+      if (broken) break;
       if (results[i] !== undefined) {
         skipped++;
         continue;
@@ -498,11 +642,15 @@ export class LedgerWriter {
 
     flush();
     waiting(true);
+    await gate;
+    // Judged, under the lock: the next batch may go on from here.
+    const offsets = nextOffsets(records);
+    flight?.carry.set({ head: { seq, hash: prevHash, eventSeq }, state, offsets });
     await written;
     await this.writeAccounts(qr, state, touched, effects);
     await this.writeAlerts(qr, alerts);
     await this.writeEffects(qr, state, effects);
-    await this.writeOffsets(qr, records);
+    await this.writeOffsets(qr, offsets);
     if (entryCount > 0 || recorded > 0) {
       await qr.query(`UPDATE ledger_head SET seq = $1, hash = decode($2, 'hex'), event_seq = $3 WHERE id = 1`, [
         seq.toString(),
@@ -511,7 +659,7 @@ export class LedgerWriter {
       ]);
     }
     waiting(false);
-    return { results, recorded, duplicates, rejected, skipped, entries: entryCount, alerts, headSeq: seq };
+    return { results, recorded, duplicates, rejected, skipped, entries: entryCount, alerts, headSeq: seq, pipelined: before !== null };
   }
 
   private async loadOffsets(qr: QueryRunner, records: readonly SourceRecord[]): Promise<Map<string, bigint>> {
@@ -704,17 +852,12 @@ export class LedgerWriter {
     }
   }
 
-  private async writeOffsets(qr: QueryRunner, records: readonly SourceRecord[]): Promise<void> {
-    const next = new Map<string, { topic: string; partition: number; offset: bigint }>();
-    for (const r of records) {
-      if (r.topic === null || r.partition === null || r.offset === null) continue;
-      const k = `${r.topic}\u0000${r.partition}`;
-      const o = BigInt(r.offset) + 1n;
-      const cur = next.get(k);
-      if (cur === undefined || o > cur.offset) next.set(k, { topic: r.topic, partition: r.partition, offset: o });
-    }
+  private async writeOffsets(qr: QueryRunner, next: ReadonlyMap<string, bigint>): Promise<void> {
     if (next.size === 0) return;
-    const rows = [...next.values()];
+    const rows = [...next].map(([k, offset]) => {
+      const [topic, partition] = k.split('\u0000');
+      return { topic: topic!, partition: Number(partition), offset };
+    });
     await qr.query(
       `INSERT INTO consumer_offsets (group_id, topic, partition, next_offset, updated_at)
        SELECT $1, u.topic, u.partition, u.next_offset, now() FROM unnest($2::text[], $3::int[], $4::bigint[]) AS u(topic, partition, next_offset)

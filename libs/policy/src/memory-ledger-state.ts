@@ -21,6 +21,8 @@ export class MemoryLedgerState implements LedgerReadState {
   // Keys recorded by reference instead (see eventOfRef), in a table of key hashes.
   private readonly seenRefs: RefTable | null;
   private readonly keyHasher = new KeyHasher();
+  // The state of the batch just before this one, whose events Postgres may not show yet (see adopt).
+  private earlier: MemoryLedgerState | null = null;
 
   // eventOfRef lets a caller record a key with a number (the offline replay: where the line is in its file; the
   // writer: the event's place in its batch) that it can turn back into the decoded event. Such keys cost 16-32
@@ -54,6 +56,11 @@ export class MemoryLedgerState implements LedgerReadState {
   }
 
   seen(publisher: string, eventId: string): string | undefined {
+    const digest = this.seenOwn(publisher, eventId);
+    return digest !== undefined || this.earlier === null ? digest : this.earlier.seenOwn(publisher, eventId);
+  }
+
+  private seenOwn(publisher: string, eventId: string): string | undefined {
     const digest = this.seenDigests.get(publisher)?.get(eventId);
     if (digest !== undefined || this.seenRefs === null || this.seenRefs.size === 0) return digest;
     // A hash match is confirmed against the event itself: two keys may share a hash, never a record.
@@ -102,6 +109,21 @@ export class MemoryLedgerState implements LedgerReadState {
     let byId = this.seenDigests.get(publisher);
     if (byId === undefined) this.seenDigests.set(publisher, (byId = new Map()));
     byId.set(eventId, digest);
+  }
+
+  // Takes over the final state of `earlier`, the batch judged just before this one, whose transaction may not have
+  // committed when this one loaded its state from Postgres: its accounts, installed bases, grants and arrangements
+  // replace the loaded ones, and the keys it recorded count as seen. Only its own keys: what came before it was
+  // committed before this state was loaded (the writer loads it only once `earlier` holds the ledger's lock), so
+  // its link to the batch before it is dropped, and a chain of batches never holds more than two states.
+  // `earlier` must be done judging; its values are shared, not copied (the state replaces them, never mutates).
+  adopt(earlier: MemoryLedgerState): void {
+    for (const [id, s] of earlier.accountsById) this.setAccount(id, s);
+    for (const [k, tpp] of earlier.installedByDc) this.installedByDc.set(k, tpp);
+    for (const [id, g] of earlier.veus) this.veus.set(id, g);
+    for (const c of earlier.g2g) this.g2g.add(c);
+    earlier.earlier = null;
+    this.earlier = earlier;
   }
 
   accountIds(): string[] {
