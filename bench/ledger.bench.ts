@@ -266,6 +266,7 @@ async function main(): Promise<void> {
     await db.ds.query('CHECKPOINT').catch((err: Error) => log(`CHECKPOINT not allowed (${err.message}); measuring anyway`));
     log('1/4 end-to-end throughput');
     const e2e = await throughput(db, admin, groupId, file);
+    const batches = await batchFigures(ledgerPort);
     const after = await endOffsets(admin);
     await waitFor(async () => (await db.ds.query(`SELECT count(*)::int AS n FROM alerts WHERE published_at IS NULL`))[0].n === 0, {
       timeoutMs: 300_000,
@@ -305,6 +306,9 @@ async function main(): Promise<void> {
         publisherStartupS: round(e2e.publisherStartupS, 2),
         // CPU per process from the publisher's start to the ledger catching up, in busy cores (see bench/process-cpu.ts).
         cpu: e2e.cpu,
+        // The first ledger's transactions in this run: how many, their mean size, and how many were judged while the
+        // one before was still being stored.
+        batches,
       },
       eventToAlertLatency: { ratePerS: LATENCY_RATE_PER_S, seconds: LATENCY_SECONDS, samples: lat.samples, p50Ms: lat.p50Ms, p99Ms: lat.p99Ms, maxMs: lat.maxMs, targetP99Ms: 250, stages: lat.stages, cpu: latencyCpuUse },
       rawKafkaConsume: { eventsPerS: Math.round(raw) },
@@ -321,6 +325,18 @@ async function main(): Promise<void> {
     await admin.disconnect();
     await db.close();
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// From the ledger's /metrics: its batches so far, their mean size, and how many were judged in the pipeline.
+async function batchFigures(port: number): Promise<{ count: number; meanSize: number; pipelined: number } | null> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const count = value('ledger_batch_size_count');
+    return { count, meanSize: Math.round(value('ledger_batch_size_sum') / count), pipelined: value('ledger_batches_pipelined_total') };
+  } catch {
+    return null;
   }
 }
 

@@ -2,7 +2,7 @@
 // batch N), on a real, migrated Postgres. The outcome must be what one batch after the other would make.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { LedgerWriter, verifyLedger, type BatchResult, type SourceRecord } from '@app/persistence';
+import { createDataSource, LedgerWriter, verifyLedger, type BatchResult, type SourceRecord } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
 import { createLedgerDatabase, generateFeed, ledgerSnapshot, replaySnapshot, type LedgerDatabase } from './ledger-fixtures';
 
@@ -20,9 +20,9 @@ function records(lines: readonly string[], topic: string | null = null, firstOff
 }
 
 // A shipment of `quantity` H100-SXM to a consignee in the United Arab Emirates (Tier 2: the country's cap account).
-function shipment(eventId: string, quantity: number): string {
+function shipment(eventId: string, quantity: number, occurredAt = '2026-03-01T00:00:00Z'): string {
   return JSON.stringify({
-    type: 'chip.shipment', version: 1, eventId, publisher: 'nvidia', occurredAt: '2026-03-01T00:00:00Z',
+    type: 'chip.shipment', version: 1, eventId, publisher: 'nvidia', occurredAt,
     consignee: { id: 'acme', country: 'AE' }, authorization: { kind: 'LICENSE', ref: 'D1' }, items: [{ chip: 'H100-SXM', quantity }],
   });
 }
@@ -126,6 +126,23 @@ describe('ledger writer, batches in flight together (Postgres)', () => {
     const [row] = (await db.ds.query(`SELECT next_offset FROM consumer_offsets WHERE topic = 'chips.shipments.v1' AND partition = 0`)) as Array<{ next_offset: string }>;
     assert.equal(row!.next_offset, '503');
     await assertConsistent(db);
+  });
+
+  it('a batch with a record Postgres cannot store, followed by another, both finish on a pool of one connection', { timeout: 60_000 }, async () => {
+    // Isolating the record takes connections of its own, while the batch after it is already waiting for its outcome.
+    const ds = createDataSource(together.url, { poolSizeMax: 1, applicationName: 'ledger-test-pool-of-one' });
+    await ds.initialize();
+    try {
+      const writer = new LedgerWriter(ds, pack, { groupId: 'ledger' });
+      const first = writer.processBatch(records([shipment('pool-one-1', 1), shipment('pool-one-year0', 1, '0000-01-01T00:00:00Z')]));
+      const second = writer.processBatch(records([shipment('pool-one-2', 1)]));
+      const [r1, r2] = await Promise.all([first, second]);
+      assert.deepEqual(r1.results.map((r) => r.status), ['recorded', 'rejected']);
+      assert.deepEqual(r2.results.map((r) => r.status), ['recorded']);
+    } finally {
+      await ds.destroy();
+    }
+    await assertConsistent(together);
   });
 
   // Either check catches this one: the batch before did not commit, and the head is not the one it left.

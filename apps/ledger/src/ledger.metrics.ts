@@ -17,6 +17,7 @@ export class LedgerMetrics implements ConsumerMetrics {
   private readonly alerts: Counter<'kind'>;
   private readonly entries: Counter;
   private readonly retries: Counter;
+  private readonly pipelined: Counter;
   private readonly lag: Gauge<'topic' | 'partition'>;
   private readonly batchSize: Histogram;
   private readonly batchSeconds: Histogram;
@@ -30,6 +31,10 @@ export class LedgerMetrics implements ConsumerMetrics {
     this.alerts = registry.counter({ name: 'ledger_alerts_total', help: 'Alerts raised, by kind.', labelNames: ['kind'] });
     this.entries = registry.counter({ name: 'ledger_entries_total', help: 'Ledger entries appended.' });
     this.retries = registry.counter({ name: 'ledger_retries_total', help: 'Transient failures retried (database, broker).' });
+    this.pipelined = registry.counter({
+      name: 'ledger_batches_pipelined_total',
+      help: 'Batches judged while the batch before them was still being stored (of ledger_batch_size_count).',
+    });
     this.lag = registry.gauge({
       name: 'ledger_consumer_lag',
       help: 'Records not yet applied, per partition (log end offset - offset stored in Postgres).',
@@ -55,6 +60,7 @@ export class LedgerMetrics implements ConsumerMetrics {
     this.events.inc({ status: 'rejected' }, s.rejected);
     this.events.inc({ status: 'skipped' }, s.skipped);
     this.entries.inc(s.entries);
+    if (s.pipelined === true) this.pipelined.inc();
     for (const r of s.results) {
       if (r.status === 'rejected') this.rejections.inc({ code: r.code });
       else if (r.status === 'recorded') for (const a of r.alerts) this.alerts.inc({ kind: a.kind });

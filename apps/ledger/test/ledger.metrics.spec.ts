@@ -49,6 +49,17 @@ describe('ledger metrics', () => {
     }
   });
 
+  it('counts the batches judged while the batch before them was still being stored', () => {
+    const registry = new MetricsRegistry();
+    const metrics = new LedgerMetrics(registry);
+    metrics.onBatch({ topic: 'chips.shipments.v1', partition: 0, size: 4, durationMs: 30, summary });
+    metrics.onBatch({ topic: 'chips.shipments.v1', partition: 1, size: 4, durationMs: 30, summary: { ...summary, pipelined: true } });
+    metrics.onBatch({ topic: 'chips.shipments.v1', partition: 2, size: 4, durationMs: 30, summary: { ...summary, pipelined: false } });
+    const lines = registry.render().split('\n');
+    assert.ok(lines.includes('ledger_batches_pipelined_total 1'), lines.join('\n'));
+    assert.ok(lines.includes('ledger_batch_size_count 3'), lines.join('\n'));
+  });
+
   it('shows every outcome at 0 before the first batch', () => {
     const registry = new MetricsRegistry();
     new LedgerMetrics(registry);

@@ -29,6 +29,8 @@ export interface BatchSummary {
   rejected: number;
   skipped: number;
   entries: number;
+  // The processor judged this slice while the one before it was still being stored.
+  pipelined?: boolean;
 }
 
 // Judges and stores one slice of records in one database transaction. `beforeCommit` runs inside that

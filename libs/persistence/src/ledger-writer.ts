@@ -407,6 +407,14 @@ export class LedgerWriter {
       flight?.committed.set(true);
       return result;
     } catch (err) {
+      // The next batch has nothing to go on from, and must not wait (holding a connection) for what comes next here:
+      // isolating a poison record needs connections of its own. A PipelineBroken attempt is followed by the usual
+      // one, which says these itself.
+      if (flight !== null && !(err instanceof PipelineBroken)) {
+        flight.locked.set();
+        flight.carry.set(null);
+        flight.committed.set(false);
+      }
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       throw err;
     } finally {
