@@ -85,6 +85,29 @@ describe('ledger writer, batches in flight together (Postgres)', () => {
     await assertConsistent(together);
   });
 
+  it('two writers (two ledger instances), each with batches in flight, make one chain that the replay of what they recorded agrees with', async () => {
+    const db = await createLedgerDatabase('ledger_pipeline_two');
+    try {
+      const feed = await generateFeed(4000, 29);
+      const a = new LedgerWriter(db.ds, pack, { groupId: 'ledger' });
+      const b = new LedgerWriter(db.ds, pack, { groupId: 'ledger' });
+      // Alternate slices of the feed to the two writers, every slice handed over at once: the two chains of
+      // in-flight batches race for the head lock, and a batch whose writer was overtaken is judged again.
+      const slices: string[][] = [];
+      for (let at = 0; at < feed.length; at += 200) slices.push(feed.slice(at, at + 200));
+      const got = await Promise.all(slices.map((slice, k) => (k % 2 === 0 ? a : b).processBatch(records(slice))));
+      const outcomes = got.flatMap((r) => r.results);
+      assert.equal(outcomes.length, feed.length, 'every event has one outcome');
+      const recorded = got.reduce((n, r) => n + r.recorded, 0);
+      const [inbox] = (await db.ds.query(`SELECT count(*)::int AS n FROM inbox`)) as Array<{ n: number }>;
+      assert.equal(inbox!.n, recorded, 'each recorded event is in the inbox once');
+      assert.ok(recorded > 3500, `recorded ${recorded} of ${feed.length}`);
+      await assertConsistent(db);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('a batch whose writer was overtaken by another writer after the batch before is judged again under the lock', async () => {
     const db = together;
     const a = new LedgerWriter(db.ds, pack, { groupId: 'ledger' });
