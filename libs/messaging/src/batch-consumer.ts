@@ -248,6 +248,7 @@ export class BatchConsumer {
   // waits for Postgres: the ledger's one thread would otherwise decode them before the next transaction, with
   // Postgres idle (a large fetch took up to a second), or, decoding at any time, slow down the judging that feeds
   // the transaction's COPYs (measured: no gain). Records not reached when their transaction starts are prepared then.
+  // With two transactions in flight, the last one to say so decides: a hint for when to decode, never a condition.
   private waitingForDatabase(waiting: boolean): void {
     this.databaseWait = waiting;
     if (!waiting || this.preparingAhead || this.o.prepare === undefined) return;
