@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { INPUT_TOPICS, stringifyJson } from '@app/contracts';
-import { createDataSource } from '@app/persistence';
+import { createDataSource, type SourceRecord } from '@app/persistence';
 import { accountView, loadPolicyPack, Replayer, type PolicyPack } from '@app/policy';
 import { createTestDatabase, type TestDatabase } from '../support';
 import { LEDGER_NODE_FLAGS } from '../../apps/ledger/src/node-flags';
@@ -47,6 +47,18 @@ export async function cli(args: string[], env: Record<string, string> = {}): Pro
     const e = err as { stdout?: string; stderr?: string; code?: number };
     return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: typeof e.code === 'number' ? e.code : 1 };
   }
+}
+
+// The lines as records for LedgerWriter.processBatch: from partition 0 of `topic` at consecutive offsets from
+// `firstOffset`, or, with no topic, from outside Kafka (no offsets stored).
+export function sourceRecords(lines: readonly string[], topic: string | null = null, firstOffset = 0): SourceRecord[] {
+  return lines.map((line, i) => ({
+    topic,
+    partition: topic === null ? null : 0,
+    offset: topic === null ? null : String(firstOffset + i),
+    key: null,
+    value: Buffer.from(line),
+  }));
 }
 
 export async function generateFeed(events: number, seed: number): Promise<string[]> {

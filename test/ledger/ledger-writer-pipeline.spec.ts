@@ -2,22 +2,12 @@
 // batch N), on a real, migrated Postgres. The outcome must be what one batch after the other would make.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createDataSource, LedgerWriter, verifyLedger, type BatchResult, type SourceRecord } from '@app/persistence';
+import { createDataSource, LedgerWriter, verifyLedger, type BatchResult } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
-import { createLedgerDatabase, generateFeed, ledgerSnapshot, replaySnapshot, type LedgerDatabase } from './ledger-fixtures';
+import { createLedgerDatabase, generateFeed, ledgerSnapshot, replaySnapshot, sourceRecords as records, type LedgerDatabase } from './ledger-fixtures';
 
 const pack = loadPolicyPack();
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function records(lines: readonly string[], topic: string | null = null, firstOffset = 0): SourceRecord[] {
-  return lines.map((line, i) => ({
-    topic,
-    partition: topic === null ? null : 0,
-    offset: topic === null ? null : String(firstOffset + i),
-    key: null,
-    value: Buffer.from(line),
-  }));
-}
 
 // A shipment of `quantity` H100-SXM to a consignee in the United Arab Emirates (Tier 2: the country's cap account).
 function shipment(eventId: string, quantity: number, occurredAt = '2026-03-01T00:00:00Z'): string {

@@ -1,21 +1,11 @@
 // Medium: the real ledger write path (LedgerWriter) on a real, migrated Postgres, without Kafka.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { LedgerWriter, verifyLedger, type SourceRecord } from '@app/persistence';
+import { LedgerWriter, verifyLedger } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
-import { countRows, createLedgerDatabase, generateFeed, ledgerSnapshot, replaySnapshot, type LedgerDatabase } from './ledger-fixtures';
+import { countRows, createLedgerDatabase, generateFeed, ledgerSnapshot, replaySnapshot, sourceRecords as records, type LedgerDatabase } from './ledger-fixtures';
 
 const pack = loadPolicyPack();
-
-function records(lines: string[], topic: string | null = null, firstOffset = 0): SourceRecord[] {
-  return lines.map((line, i) => ({
-    topic,
-    partition: topic === null ? null : 0,
-    offset: topic === null ? null : String(firstOffset + i),
-    key: null,
-    value: Buffer.from(line),
-  }));
-}
 
 describe('ledger writer (Postgres)', () => {
   let db: LedgerDatabase;
