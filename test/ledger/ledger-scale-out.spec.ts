@@ -1,8 +1,9 @@
 // Large: two ledger instances in one consumer group, on real Kafka and Postgres. They share the input partitions
 // (Kafka assigns each to one of them), both write the one hash-chained ledger, each with a batch in flight while it
 // judges the next; the head lock and its check keep them in one order. The outcome must still be the replay of
-// what they recorded, and the chain must verify. (This checks the outcome; ledger-writer-pipeline.spec.ts pins the
-// head check itself: here, without it, the unique keys on entries and inbox refuse a stale batch and it is retried.)
+// what they recorded, and the chain must verify. This checks the outcome; ledger-writer-pipeline.spec.ts forces the
+// case the head check is for (another writer committing between two batches of one), which a feed this short
+// rarely produces.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
