@@ -307,6 +307,24 @@ function nextOffsets(records: readonly SourceRecord[]): Map<string, bigint> {
   return next;
 }
 
+// Marks 'skipped' the records below the next offset `offsets` holds for their partition (topic\u0000partition): an
+// earlier batch applied them already. Records come in runs of one partition, so the offset is looked up once a run.
+function markSkipped(records: readonly SourceRecord[], results: RecordResult[], offsets: ReadonlyMap<string, bigint>): void {
+  if (offsets.size === 0) return;
+  let runTopic: string | null = null;
+  let runPartition: number | null = null;
+  let runNext: bigint | undefined;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    if (r.topic !== runTopic || r.partition !== runPartition) {
+      runTopic = r.topic;
+      runPartition = r.partition;
+      runNext = r.topic !== null && r.partition !== null ? offsets.get(`${r.topic}\u0000${r.partition}`) : undefined;
+    }
+    if (runNext !== undefined && r.offset !== null && BigInt(r.offset) < runNext) results[i] = { status: 'skipped' };
+  }
+}
+
 // Judges batches of raw events and appends their outcome to Postgres, one transaction per batch.
 export class LedgerWriter {
   // The latest batch handed to processBatch, until it ends.
@@ -453,22 +471,10 @@ export class LedgerWriter {
     const decoded: Array<DecodeResult | null> = new Array(records.length).fill(null);
     const needs = new StateNeeds();
 
-    // Records come in runs of one partition: its stored offset is looked up once per run.
-    let runTopic: string | null = null;
-    let runPartition: number | null = null;
-    let runNext: bigint | undefined;
+    markSkipped(records, results, stored);
     for (let i = 0; i < records.length; i++) {
+      if (results[i] !== undefined) continue;
       const r = records[i]!;
-      if (r.topic !== runTopic || r.partition !== runPartition) {
-        runTopic = r.topic;
-        runPartition = r.partition;
-        runNext = r.topic !== null && r.partition !== null ? stored.get(`${r.topic}\u0000${r.partition}`) : undefined;
-      }
-      const next = runNext;
-      if (next !== undefined && r.offset !== null && BigInt(r.offset) < next) {
-        results[i] = { status: 'skipped' };
-        continue;
-      }
       const forcedMessage = forced.get(i);
       const d: DecodeResult =
         forcedMessage === undefined ? ((r.prepared as DecodeResult | undefined) ?? decodeEvent(pack, r.value)) : { ok: false, code: 'MALFORMED', message: forcedMessage, publisher: null, eventId: null };
@@ -491,12 +497,8 @@ export class LedgerWriter {
       state.adopt(carry.state);
       head = carry.head;
       const expected = carry.head;
-      for (let i = 0; i < records.length; i++) {
-        const r = records[i]!;
-        if (results[i] !== undefined || r.topic === null || r.partition === null || r.offset === null) continue;
-        const next = carry.offsets.get(`${r.topic}\u0000${r.partition}`);
-        if (next !== undefined && BigInt(r.offset) < next) results[i] = { status: 'skipped' };
-      }
+      // What `before` stores for a partition, Postgres may not show yet.
+      markSkipped(records, results, carry.offsets);
       gate = (async () => {
         if (!(await before.committed.promise)) throw new PipelineBroken('the batch before did not commit');
         const now = await this.lockHead(qr);
