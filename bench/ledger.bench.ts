@@ -26,6 +26,7 @@ import {
   createLedgerDatabase,
   generateFeed,
   randomPort,
+  serviceMetrics,
   startAtEndOfTopics,
   startService,
   type LedgerDatabase,
@@ -331,10 +332,9 @@ async function main(): Promise<void> {
 // From the ledger's /metrics: its batches so far, their mean size, and how many were judged in the pipeline.
 async function batchFigures(port: number): Promise<{ count: number; meanSize: number; pipelined: number } | null> {
   try {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-    const count = value('ledger_batch_size_count');
-    return { count, meanSize: Math.round(value('ledger_batch_size_sum') / count), pipelined: value('ledger_batches_pipelined_total') };
+    const m = await serviceMetrics(port);
+    const count = m.get('ledger_batch_size_count') ?? 0;
+    return { count, meanSize: Math.round((m.get('ledger_batch_size_sum') ?? 0) / count), pipelined: m.get('ledger_batches_pipelined_total') ?? 0 };
   } catch {
     return null;
   }

@@ -211,6 +211,14 @@ export function startService(app: 'ledger' | 'relay', env: Record<string, string
   };
 }
 
+// A service's figures from its /metrics, by metric name (unlabelled series only); a metric not shown yet is absent.
+export async function serviceMetrics(port: number): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const m of text.matchAll(/^([a-zA-Z_:][a-zA-Z0-9_:]*) (\S+)$/gm)) out.set(m[1]!, Number(m[2]));
+  return out;
+}
+
 // An HTTP port for a service under test, below the range the OS takes ephemeral ports from for outgoing connections
 // (Linux: 32768 and up; macOS and Windows: 49152 and up). A port from that range can be held by one of the many
 // Kafka and Postgres client sockets open during a test run, and the service would then fail to listen and exit.

@@ -19,6 +19,7 @@ import {
   inputEndOffsets,
   ledgerAndReplaySnapshots,
   randomPort,
+  serviceMetrics,
   startAtEndOfTopics,
   startService,
   tagFeed,
@@ -46,8 +47,7 @@ function latestAssignment(instance: Instance): number[] {
 
 // Batches the instance has stored so far (the histogram has no count line before the first).
 async function batchesStored(instance: Instance): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${instance.port}/metrics`)).text();
-  return Number(/^ledger_batch_size_count (\S+)$/m.exec(text)?.[1] ?? 0);
+  return (await serviceMetrics(instance.port)).get('ledger_batch_size_count') ?? 0;
 }
 
 describe('ledger service scaled out to two instances', () => {
