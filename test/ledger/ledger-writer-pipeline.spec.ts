@@ -2,9 +2,9 @@
 // batch N), on a real, migrated Postgres. The outcome must be what one batch after the other would make.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createDataSource, LedgerWriter, verifyLedger, type BatchResult } from '@app/persistence';
+import { createDataSource, LedgerWriter, type BatchResult } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
-import { createLedgerDatabase, generateFeed, ledgerSnapshot, replaySnapshot, sourceRecords as records, type LedgerDatabase } from './ledger-fixtures';
+import { assertLedgerAgreesWithReplay, createLedgerDatabase, generateFeed, ledgerSnapshot, sourceRecords as records, type LedgerDatabase } from './ledger-fixtures';
 
 const pack = loadPolicyPack();
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -26,16 +26,6 @@ async function recordedSeq(db: LedgerDatabase, eventId: string): Promise<bigint>
   const [row] = (await db.ds.query(`SELECT recorded_seq FROM inbox WHERE publisher = 'nvidia' AND event_id = $1`, [eventId])) as Array<{ recorded_seq: string }>;
   assert.ok(row !== undefined, `${eventId} is recorded`);
   return BigInt(row.recorded_seq);
-}
-
-async function assertConsistent(db: LedgerDatabase): Promise<void> {
-  const ledger = await ledgerSnapshot(db.ds);
-  const replay = await replaySnapshot(db.ds);
-  assert.deepEqual(ledger.accounts, replay.accounts);
-  assert.deepEqual(ledger.alerts, replay.alerts);
-  const report = await verifyLedger(db.ds);
-  assert.deepEqual(report.problems, []);
-  assert.equal(report.ok, true);
 }
 
 describe('ledger writer, batches in flight together (Postgres)', () => {
@@ -72,7 +62,7 @@ describe('ledger writer, batches in flight together (Postgres)', () => {
     assert.deepEqual(got.map((r) => r.headSeq), expected.map((r) => r.headSeq));
     assert.deepEqual(await ledgerSnapshot(together.ds), await ledgerSnapshot(one.ds));
     assert.ok((await ledgerSnapshot(together.ds)).alerts.length > 0, 'the feed raises alerts');
-    await assertConsistent(together);
+    await assertLedgerAgreesWithReplay(together.ds);
   });
 
   it('two writers (two ledger instances), each with batches in flight, make one chain that the replay of what they recorded agrees with', async () => {
@@ -92,7 +82,7 @@ describe('ledger writer, batches in flight together (Postgres)', () => {
       const [inbox] = (await db.ds.query(`SELECT count(*)::int AS n FROM inbox`)) as Array<{ n: number }>;
       assert.equal(inbox!.n, recorded, 'each recorded event is in the inbox once');
       assert.ok(recorded > 3500, `recorded ${recorded} of ${feed.length}`);
-      await assertConsistent(db);
+      await assertLedgerAgreesWithReplay(db.ds);
     } finally {
       await db.close();
     }
@@ -122,7 +112,7 @@ describe('ledger writer, batches in flight together (Postgres)', () => {
     assert.equal(r2.pipelined, false, 'the second batch was judged again from Postgres');
     // 1,110 H100-SXM at 15,832 TPP each.
     assert.equal(BigInt((await balance(db, 'country:AE'))!) - before, 1110n * 15832n);
-    await assertConsistent(db);
+    await assertLedgerAgreesWithReplay(db.ds);
   });
 
   it('records the batch before has stored for its partition are skipped, though Postgres does not show its offsets yet', async () => {
@@ -138,7 +128,7 @@ describe('ledger writer, batches in flight together (Postgres)', () => {
     assert.deepEqual(r2.results.map((r) => r.status), ['skipped', 'skipped', 'recorded']);
     const [row] = (await db.ds.query(`SELECT next_offset FROM consumer_offsets WHERE topic = 'chips.shipments.v1' AND partition = 0`)) as Array<{ next_offset: string }>;
     assert.equal(row!.next_offset, '503');
-    await assertConsistent(db);
+    await assertLedgerAgreesWithReplay(db.ds);
   });
 
   it('a batch with a record Postgres cannot store, followed by another, both finish on a pool of one connection', { timeout: 60_000 }, async () => {
@@ -155,7 +145,7 @@ describe('ledger writer, batches in flight together (Postgres)', () => {
     } finally {
       await ds.destroy();
     }
-    await assertConsistent(together);
+    await assertLedgerAgreesWithReplay(together.ds);
   });
 
   // Either check catches this one: the batch before did not commit, and the head is not the one it left.
@@ -177,6 +167,6 @@ describe('ledger writer, batches in flight together (Postgres)', () => {
     assert.equal(BigInt((await balance(db, 'country:AE'))!) - before, 3n * 15832n);
     const [gone] = (await db.ds.query(`SELECT count(*)::int AS n FROM inbox WHERE event_id = 'rolled-back-1'`)) as Array<{ n: number }>;
     assert.equal(gone!.n, 0);
-    await assertConsistent(db);
+    await assertLedgerAgreesWithReplay(db.ds);
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LedgerWriter, verifyLedger } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
-import { countRows, createLedgerDatabase, generateFeed, ledgerSnapshot, replaySnapshot, sourceRecords as records, type LedgerDatabase } from './ledger-fixtures';
+import { assertLedgerAgreesWithReplay, countRows, createLedgerDatabase, generateFeed, ledgerSnapshot, sourceRecords as records, type LedgerDatabase } from './ledger-fixtures';
 
 const pack = loadPolicyPack();
 
@@ -40,14 +40,8 @@ describe('ledger writer (Postgres)', () => {
       at += size;
     }
     assert.ok(recorded > 2500, `recorded ${recorded} of ${feed.length}`);
-    const ledger = await ledgerSnapshot(db.ds);
-    const replay = await replaySnapshot(db.ds);
-    assert.ok(ledger.alerts.length > 0, 'the feed raises alerts');
-    assert.deepEqual(ledger.accounts, replay.accounts);
-    assert.deepEqual(ledger.alerts, replay.alerts);
-    const report = await verifyLedger(db.ds);
-    assert.deepEqual(report.problems, []);
-    assert.equal(report.ok, true);
+    assert.ok((await ledgerSnapshot(db.ds)).alerts.length > 0, 'the feed raises alerts');
+    await assertLedgerAgreesWithReplay(db.ds);
   });
 
   it('lists in each inbox row the entries its event made, and verify names a row that lists others', async () => {
