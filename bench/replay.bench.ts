@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { loadPolicyPack, Replayer } from '@app/policy';
 import { generateFeed } from '../apps/cli/src/feed/feed-generator';
 import { CLI_NODE_FLAGS } from '../apps/cli/src/node-flags';
-import { forEachLine, readLineAt } from '../apps/cli/src/support/ndjson-file';
+import { expectedLines, forEachLine, readLineAt } from '../apps/cli/src/support/ndjson-file';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -53,7 +53,7 @@ async function child(file: string): Promise<void> {
   const pack = loadPolicyPack();
   // The same reading and the same Replayer options as `ledger replay`.
   const fd = fs.openSync(file, 'r');
-  const replayer = new Replayer(pack, { lineAt: (offset) => readLineAt(fd, offset) });
+  const replayer = new Replayer(pack, { lineAt: (offset) => readLineAt(fd, offset), expectedEvents: expectedLines(fs.statSync(file).size) });
   const total = Number(process.env['REPLAY_BENCH_EVENTS']);
   const gc = (globalThis as { gc?: () => void }).gc;
   let gcSeconds = 0;

@@ -27,6 +27,9 @@ export interface ReplayerOptions {
   // instead of a payload digest, and the digest is computed only if the key comes again: less memory and no hashing
   // for the many keys that are seen once.
   lineAt?: (ref: number) => string | Buffer;
+  // How many events the caller expects (an estimate, say from the file's size): the idempotency record is sized
+  // for them at the start instead of doubling as it fills. Only with lineAt.
+  expectedEvents?: number;
 }
 
 export class Replayer {
@@ -49,6 +52,7 @@ export class Replayer {
             if (!decoded.ok) throw new Error(`invariant: the line at ${ref} was recorded but no longer decodes (${decoded.message})`);
             return decoded;
           },
+      options.expectedEvents,
     );
   }
 

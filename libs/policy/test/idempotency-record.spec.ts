@@ -31,6 +31,20 @@ test('keys recorded by reference are found with their own digest; new keys are n
     const d = events[i]!;
     assert.equal(state.seen(d.event.publisher, d.event.eventId), d.digest());
   }
+  // Keys that differ only in a last character with the same low 4 bits ("1", "A", "Q", "a", "q" are 0x31, 0x41,
+  // 0x51, 0x61, 0x71) take the same slot of their group (see KeyHasher), and are still told apart.
+  const lots = ['1', 'A', 'Q', 'a', 'q'].map((c, k) => {
+    const d = decodeEvent(pack, line(shipment({ eventId: `lot-${c}`, publisher: 'amd', items: [{ chip: 'A100', quantity: 100 + k }] })));
+    assert.ok(d.ok);
+    return d;
+  });
+  for (const d of lots) {
+    assert.equal(state.seen('amd', d.event.eventId), undefined);
+    state.markSeen('amd', d.event.eventId, events.push(d) - 1);
+  }
+  for (const d of lots) assert.equal(state.seen('amd', d.event.eventId), d.digest());
+  assert.equal(new Set(lots.map((d) => d.digest())).size, lots.length);
+  assert.equal(state.seen('amd', 'lot-!'), undefined);
   // Digest strings (what the writer loads from the inbox) and references live side by side.
   state.markSeen('intel', 'x-1', 'f'.repeat(32));
   assert.equal(state.seen('intel', 'x-1'), 'f'.repeat(32));

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import { stringifyJson } from '@app/contracts';
 import { DEFAULT_PACK_ID, loadPolicyPack, Replayer, type PolicyPack } from '@app/policy';
-import { forEachLine, readLineAt } from '../support/ndjson-file';
+import { expectedLines, forEachLine, readLineAt } from '../support/ndjson-file';
 
 const USAGE = 'usage: ledger replay FILE.ndjson [--pack PACK_ID]';
 const PROGRESS_BYTES_MIN = 8 * 1024 * 1024;
@@ -56,7 +56,7 @@ export async function run(argv: string[], io: { stdout: NodeJS.WritableStream; s
   try {
     // The idempotency record keeps each key's byte offset; a key that comes again has its first line read back.
     const lineFd = (fd = fs.openSync(file, 'r'));
-    replayer = new Replayer(pack, { lineAt: (offset) => readLineAt(lineFd, offset) });
+    replayer = new Replayer(pack, { lineAt: (offset) => readLineAt(lineFd, offset), expectedEvents: expectedLines(size) });
     await forEachLine(file, (line, lineNumber, offset, bytesRead) => {
       replayer.push(line, lineNumber, offset);
       progress?.update(bytesRead, lineNumber);
