@@ -68,16 +68,24 @@ export class MemoryLedgerState implements LedgerReadState {
     const digest = this.seenDigests.get(publisher)?.get(eventId);
     if (digest !== undefined || this.seenRefs === null || this.seenRefs.size === 0) return digest;
     // A hash match is confirmed against the event itself: two keys may share a hash, never a record.
-    let match: DecodedEvent | undefined;
     const key = this.keyHasher.of(publisher, eventId);
-    this.seenRefs.find(key.h1, key.h2, (ref) => {
-      const candidate = this.eventOfRef!(ref);
-      if (candidate.event.publisher !== publisher || candidate.event.eventId !== eventId) return false;
-      match = candidate;
-      return true;
-    });
+    this.wanted = key;
+    this.match = undefined;
+    this.seenRefs.find(key.h1, key.h2, this.isWanted);
+    const match = this.match as DecodedEvent | undefined;
+    this.match = undefined;
     return match?.digest();
   }
+
+  // seenOwn's test of a candidate reference, made once per state rather than a closure per lookup.
+  private wanted: KeyHasher | null = null;
+  private match: DecodedEvent | undefined = undefined;
+  private readonly isWanted = (ref: number): boolean => {
+    const candidate = this.eventOfRef!(ref);
+    if (candidate.event.publisher !== this.wanted!.publisher || candidate.event.eventId !== this.wanted!.eventId) return false;
+    this.match = candidate;
+    return true;
+  };
 
   setAccount(id: string, state: AccountState): void {
     this.accountsById.set(id, state);
@@ -164,8 +172,8 @@ function insertSorted(sorted: string[], value: string): void {
 class KeyHasher {
   h1 = 0;
   h2 = 0;
-  private publisher: string | null = null;
-  private eventId: string | null = null;
+  publisher: string | null = null;
+  eventId: string | null = null;
 
   of(publisher: string, eventId: string): this {
     if (publisher === this.publisher && eventId === this.eventId) return this;
