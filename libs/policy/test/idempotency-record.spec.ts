@@ -61,6 +61,16 @@ test('keys whose hashes collide are told apart by the recorded events, also afte
   assert.throws(() => table.insert(1, 1, -1), /non-negative integer/);
 });
 
+test('a table sized up front for fewer keys than come still finds every key, and one sized for more finds no ghosts', () => {
+  for (const expected of [10, 1_000_000]) {
+    const table = new RefTable(expected);
+    for (let ref = 0; ref < 5_000; ref++) table.insert(ref * 7919, ref ^ 0x5bd1, ref);
+    for (const ref of [0, 1, 2_047, 2_048, 4_999]) assert.equal(table.find(ref * 7919, ref ^ 0x5bd1, (r) => r === ref), ref, `expected ${expected}, ref ${ref}`);
+    assert.equal(table.find(5_000 * 7919, 5_000 ^ 0x5bd1, () => true), undefined);
+    assert.equal(table.size, 5_000);
+  }
+});
+
 test('a key recorded by reference without a way back to its event is refused', () => {
   assert.throws(() => new MemoryLedgerState().markSeen('nvidia', 'nv-1', 3), /needs eventOfRef/);
 });
