@@ -60,7 +60,16 @@ describe('ledger service end to end', () => {
     const run = groupId.slice(-12);
     const lines = tagFeed(await generateFeed(3000, 21), run);
     const file = path.join(tmp, 'feed.ndjson');
-    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    // Written as files from other systems come: a byte-order mark, CR LF line ends, a blank line, and at the end a
+    // shipment whose consignee id holds a byte that is not UTF-8. `ledger publish` must send the lines `ledger
+    // replay` reads, byte for byte: the first line is a VEU grant that later events depend on, and the last must be
+    // MALFORMED on both paths, not recorded with a replacement character.
+    const notUtf8 = Buffer.concat([
+      Buffer.from(`{"type":"chip.shipment","version":1,"eventId":"utf8-${run}","publisher":"nvidia","occurredAt":"2026-03-14T09:30:00Z","consignee":{"id":"acme-`),
+      Buffer.from([0xff]),
+      Buffer.from('","country":"AE"},"authorization":{"kind":"LICENSE"},"items":[{"chip":"H100-SXM","quantity":1}]}'),
+    ]);
+    fs.writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), notUtf8, Buffer.from('\n')]));
     const starts = await inputEndOffsets(admin);
     const published = await cli(['publish', file]);
     assert.equal(published.code, 0, published.stderr);
@@ -90,10 +99,23 @@ describe('ledger service end to end', () => {
     assert.deepEqual(ledgerState.accounts, replay.accounts);
     assert.deepEqual(ledgerState.alerts, replay.alerts);
 
-    // The file replayed in file order records as many events as the ledger did (order changes no count).
-    const fileReplay = new Replayer(loadPolicyPack());
-    lines.forEach((l, i) => fileReplay.push(l, i + 1));
-    assert.equal(await countRecorded(db.ds, run), fileReplay.result().counts.recorded);
+    // `ledger replay` of the file records as many events as the ledger did (order changes no count), and refuses the
+    // line that is not UTF-8, which the ledger did not record either.
+    const fileReplay = await cli(['replay', file]);
+    assert.equal(fileReplay.code, 0, fileReplay.stderr);
+    const replayed = JSON.parse(fileReplay.stdout) as { counts: { read: number; recorded: number }; rejected: Array<{ line: number; code: string; message: string }> };
+    assert.equal(replayed.counts.read, lines.length + 1);
+    assert.equal(await countRecorded(db.ds, run), replayed.counts.recorded);
+    assert.ok(replayed.rejected.some((r) => r.line === lines.length + 2 && r.code === 'MALFORMED' && /UTF-8/.test(r.message)), JSON.stringify(replayed.rejected.slice(-3)));
+    // Each of the two lines that a text reading would have changed was judged as the replay judged it.
+    const inInbox = async (eventId: string) =>
+      ((await db.ds.query(`SELECT count(*)::int AS n FROM inbox WHERE event_id = $1`, [eventId])) as Array<{ n: number }>)[0]!.n;
+    assert.equal(await inInbox((JSON.parse(lines[0]!) as { eventId: string }).eventId), 1, 'the first line, after the byte-order mark, was recorded');
+    assert.equal(await inInbox(`utf8-${run}`), 0, 'the line that is not UTF-8 was not recorded');
+    // And the replay of the lines as text agrees on the count.
+    const textReplay = new Replayer(loadPolicyPack());
+    lines.forEach((l, i) => textReplay.push(l, i + 1));
+    assert.equal(textReplay.result().counts.recorded, replayed.counts.recorded);
 
     const verify = await cli(['verify'], { DATABASE_URL: db.url });
     assert.equal(verify.code, 0, verify.stdout);

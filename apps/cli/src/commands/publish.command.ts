@@ -3,11 +3,10 @@
 // go first and are acknowledged before anything else is sent, so grants precede the shipments that depend on
 // them. Lines that are not JSON (or name no known type) go to chips.shipments.v1 with a null key: the ledger
 // rejects them to the DLQ, which is what such a line is for.
-import * as fs from 'node:fs';
-import * as readline from 'node:readline';
 import { Kafka, Partitioners, type Message, type Producer } from 'kafkajs';
 import { kafkaClientConfig, loadKafkaSettings, settingsOrExit } from '@app/config';
 import { TOPICS } from '@app/contracts';
+import { forEachLine } from '../support/ndjson-file';
 
 const USAGE = 'usage: ledger publish FILE.ndjson [--rate EVENTS_PER_SECOND]';
 // Messages per produce request when not rate-limited: large enough to batch well, small enough to stay far below
@@ -21,19 +20,24 @@ interface Routed {
 }
 
 export function route(line: string): Routed {
+  return routeBytes(line, line);
+}
+
+// `value` is what is sent: the line's bytes as the file has them (see run), or the text itself.
+function routeBytes(text: string, value: Buffer | string): Routed {
   let doc: unknown;
   try {
-    doc = JSON.parse(line);
+    doc = JSON.parse(text);
   } catch {
-    return { topic: TOPICS.shipments, message: { key: null, value: line } };
+    return { topic: TOPICS.shipments, message: { key: null, value } };
   }
   const d = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, any>;
   const type = typeof d['type'] === 'string' ? (d['type'] as string) : '';
   const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-  if (type === 'chip.shipment') return { topic: TOPICS.shipments, message: { key: str(d['consignee']?.country), value: line } };
-  if (type === 'dc.deployment') return { topic: TOPICS.deployments, message: { key: str(d['veu']?.id), value: line } };
-  if (type.startsWith('policy.')) return { topic: TOPICS.policy, message: { key: str(d['veu']?.id) ?? str(d['country']), value: line } };
-  return { topic: TOPICS.shipments, message: { key: null, value: line } };
+  if (type === 'chip.shipment') return { topic: TOPICS.shipments, message: { key: str(d['consignee']?.country), value } };
+  if (type === 'dc.deployment') return { topic: TOPICS.deployments, message: { key: str(d['veu']?.id), value } };
+  if (type.startsWith('policy.')) return { topic: TOPICS.policy, message: { key: str(d['veu']?.id) ?? str(d['country']), value } };
+  return { topic: TOPICS.shipments, message: { key: null, value } };
 }
 
 async function sendAll(producer: Producer, routed: Routed[]): Promise<void> {
@@ -71,12 +75,16 @@ export async function run(argv: string[]): Promise<number> {
   const policy: Routed[] = [];
   const rest: Routed[] = [];
   try {
-    const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-    for await (const line of lines) {
-      if (line.trim() === '') continue;
-      const r = route(line);
+    // The same reading as `ledger replay` (forEachLine): each line goes out as the bytes the file holds, without its
+    // LF (or CR LF) and the file's byte-order mark, so that the ledger judges exactly the lines the replay judges (a
+    // line that is not valid UTF-8 stays so, and is MALFORMED on both paths; decoding the file as text would have
+    // replaced its bytes). Blank lines are not events, as in the replay.
+    await forEachLine(file, (line) => {
+      const text = typeof line === 'string' ? line : line.toString('utf8');
+      if (text.trim() === '') return;
+      const r = routeBytes(text, typeof line === 'string' ? Buffer.from(line, 'utf8') : line);
       (r.topic === TOPICS.policy ? policy : rest).push(r);
-    }
+    });
   } catch (e) {
     process.stderr.write(`ledger publish: cannot read ${file}: ${(e as Error).message}\n`);
     return 2;
