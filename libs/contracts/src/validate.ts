@@ -29,8 +29,9 @@ const closedObject = (v: unknown): v is SchemaNode & { properties: SchemaNode; r
 //   the branch whose set holds its kind, and the `if` picks that branch, or the other when its kind is in neither
 //   (which then fails, as the `oneOf` does).
 // A value that is not an object passes the `if` (it constrains objects only) and fails the `then` branch, which
-// requires an object, as it fails both branches of the `oneOf`. Anything else is left as published; a spec checks
-// the two agree on every event of a generated feed and on mutations of them.
+// requires an object, as it fails both branches of the `oneOf`. Anything else is left as published;
+// libs/contracts/test/deciding-schema.spec.ts checks the verdicts agree on borderline values and on random edits
+// of valid events.
 export function decidingSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(decidingSchema);
   if (!isNode(schema)) return schema;
@@ -62,7 +63,6 @@ for (const [type, schema] of Object.entries(ALL_SCHEMAS)) {
   let allViolations: ValidateFunction | undefined;
   validators.set(type, { isValid: decide.compile(decidingSchema(schema) as typeof schema), allViolations: () => (allViolations ??= explain.compile(schema)) });
 }
-
 
 function describe(error: ErrorObject): Violation {
   const path = error.instancePath === '' ? '/' : error.instancePath;

@@ -209,9 +209,9 @@ function avalanche(h: number): number {
 // Open addressing with linear probing. A slot is 16 bytes in one buffer, so that a probe touches one cache line
 // (the table outgrows the caches at a few hundred thousand keys): two 32-bit key hashes, then the reference plus
 // one as a float64 (0: empty, so a new buffer needs no filling). The table doubles at half full; sized up front
-// for the keys a caller expects, it saves the doublings, each of which moves every key to a new 2x buffer. Nothing here
-// decides that two keys are equal: find() hands every reference whose hashes both match to `isKey`, which
-// compares the keys themselves.
+// for the keys a caller expects, it is spared the doublings, each of which moves every key to a new buffer.
+// Nothing here decides that two keys are equal: find() hands every reference whose hashes both match to `isKey`,
+// which compares the keys themselves.
 export class RefTable {
   private mask: number;
   private hashes: Int32Array; // slot i: [4i] h1, [4i + 1] h2
