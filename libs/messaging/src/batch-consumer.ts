@@ -37,6 +37,8 @@ export interface BatchSummary {
 // transaction, after the writes; it puts the rejections on the DLQ. The consumer calls it again before the
 // previous call has returned (TRANSACTIONS_IN_FLIGHT_MAX): the processor must store the slices as if one after the
 // other, in the order of the calls (the ledger writer judges the next slice while Postgres stores the one before).
+// A slice whose transaction failed and is tried again comes after the one handed over meanwhile; that one never
+// holds later records of the same partitions (see drain), so each partition's records still keep their order.
 export type BatchProcessor = (
   records: ConsumedRecord[],
   beforeCommit: (summary: BatchSummary, records: readonly ConsumedRecord[]) => Promise<void>,

@@ -113,6 +113,13 @@ interface Flight {
   ended: boolean;
 }
 
+// Tells the next batch that this one leaves nothing to go on from (each value keeps its first setting).
+function giveUp(flight: Flight): void {
+  flight.locked.set();
+  flight.carry.set(null);
+  flight.committed.set(false);
+}
+
 // The batch before could not be taken over: this one is judged again the usual way, under the lock.
 class PipelineBroken extends Error {}
 const NOT_WATCHED = (): void => undefined;
@@ -361,9 +368,7 @@ export class LedgerWriter {
       return this.isolatePoison(records, hooks);
     } finally {
       flight.ended = true;
-      flight.locked.set();
-      flight.carry.set(null);
-      flight.committed.set(false);
+      giveUp(flight);
       if (this.lastFlight === flight) this.lastFlight = null;
     }
   }
@@ -420,7 +425,7 @@ export class LedgerWriter {
       await qr.startTransaction('READ COMMITTED');
       const result = await this.judgeAndWrite(qr, records, forced, waiting, flight, before);
       if (hooks.beforeCommit) await hooks.beforeCommit(result, records);
-      hooks.waitingForDatabase?.(true);
+      waiting(true);
       await qr.commitTransaction();
       flight?.committed.set(true);
       return result;
@@ -428,11 +433,7 @@ export class LedgerWriter {
       // The next batch has nothing to go on from, and must not wait (holding a connection) for what comes next here:
       // isolating a poison record needs connections of its own. A PipelineBroken attempt is followed by the usual
       // one, which says these itself.
-      if (flight !== null && !(err instanceof PipelineBroken)) {
-        flight.locked.set();
-        flight.carry.set(null);
-        flight.committed.set(false);
-      }
+      if (flight !== null && !(err instanceof PipelineBroken)) giveUp(flight);
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       throw err;
     } finally {
