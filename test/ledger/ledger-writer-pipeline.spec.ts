@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createDataSource, LedgerWriter, type BatchResult } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
+import { waitFor } from '../support';
 import { assertLedgerAgreesWithReplay, createLedgerDatabase, generateFeed, ledgerSnapshot, sourceRecords as records, type LedgerDatabase } from './ledger-fixtures';
 
 const pack = loadPolicyPack();
@@ -96,10 +97,19 @@ describe('ledger writer, batches in flight together (Postgres)', () => {
     let other: Promise<BatchResult> | null = null;
     // While a's first batch holds the head lock, another writer (another ledger instance) queues for it: it takes the
     // lock as soon as that batch commits, ahead of a's second batch, which was judged from the first one's outcome.
+    // The first batch commits only once Postgres shows the other writer waiting for the lock (a fixed pause was not
+    // always long enough on a busy machine).
     const first = a.processBatch(records([shipment('overtaken-1', 10)]), {
       beforeCommit: async () => {
         other = b.processBatch(records([shipment('overtaken-other', 100)]));
-        await sleep(300);
+        await waitFor(
+          async () =>
+            ((await db.ds.query(
+              `SELECT count(*)::int AS n FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM ledger_head%FOR UPDATE%'`,
+            )) as Array<{ n: number }>)[0]!.n > 0,
+          { timeoutMs: 30_000, intervalMs: 10, what: 'the other writer to wait for the head lock' },
+        );
       },
     });
     const second = a.processBatch(records([shipment('overtaken-2', 1000)]));
