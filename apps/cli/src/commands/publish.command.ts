@@ -3,7 +3,7 @@
 // go first and are acknowledged before anything else is sent, so grants precede the shipments that depend on
 // them. Lines that are not JSON (or name no known type) go to chips.shipments.v1 with a null key: the ledger
 // rejects them to the DLQ, which is what such a line is for.
-import { Kafka, Partitioners, type Message, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, type ICustomPartitioner, type Message, type Producer } from 'kafkajs';
 import { kafkaClientConfig, loadKafkaSettings, settingsOrExit } from '@app/config';
 import { TOPICS } from '@app/contracts';
 import { forEachLine } from '../support/ndjson-file';
@@ -39,6 +39,25 @@ function routeBytes(text: string, value: Buffer | string): Routed {
   if (type.startsWith('policy.')) return { topic: TOPICS.policy, message: { key: str(d['veu']?.id) ?? str(d['country']), value } };
   return { topic: TOPICS.shipments, message: { key: null, value } };
 }
+
+// kafkajs's DefaultPartitioner (murmur2 of the key, as the Java client), remembered per topic, partition count and
+// key: a feed has few distinct keys (countries, VEU ids), and kafkajs otherwise hashes the key of every message and
+// filters the partition list for it. Messages without a key, or with a partition set, go to it as they are.
+export const cachedDefaultPartitioner: ICustomPartitioner = () => {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const known = new Map<string, number>();
+  return (args) => {
+    const { message } = args;
+    if (typeof message.key !== 'string' || (message.partition !== undefined && message.partition !== null)) return partitioner(args);
+    const id = `${args.topic}\u0000${args.partitionMetadata.length}\u0000${message.key}`;
+    let partition = known.get(id);
+    if (partition === undefined) {
+      partition = partitioner(args);
+      known.set(id, partition);
+    }
+    return partition;
+  };
+};
 
 async function sendAll(producer: Producer, routed: Routed[]): Promise<void> {
   const byTopic = new Map<string, Message[]>();
@@ -79,12 +98,18 @@ export async function run(argv: string[]): Promise<number> {
     // LF (or CR LF) and the file's byte-order mark, so that the ledger judges exactly the lines the replay judges (a
     // line that is not valid UTF-8 stays so, and is MALFORMED on both paths; decoding the file as text would have
     // replaced its bytes). Blank lines are not events, as in the replay.
-    await forEachLine(file, (line) => {
-      const text = typeof line === 'string' ? line : line.toString('utf8');
-      if (text.trim() === '') return;
-      const r = routeBytes(text, typeof line === 'string' ? Buffer.from(line, 'utf8') : line);
-      (r.topic === TOPICS.policy ? policy : rest).push(r);
-    });
+    await forEachLine(
+      file,
+      (line) => {
+        // Always bytes (asBytes below): the text is decoded from them only to route the line.
+        const bytes = typeof line === 'string' ? Buffer.from(line, 'utf8') : line;
+        const text = bytes.toString('utf8');
+        if (text.trim() === '') return;
+        const r = routeBytes(text, bytes);
+        (r.topic === TOPICS.policy ? policy : rest).push(r);
+      },
+      true,
+    );
   } catch (e) {
     process.stderr.write(`ledger publish: cannot read ${file}: ${(e as Error).message}\n`);
     return 2;
@@ -92,7 +117,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const kafka = new Kafka(kafkaClientConfig({ kafka: settingsOrExit(() => loadKafkaSettings(process.env, 'ledger-publish')), logLevel: 'error' }));
   // Idempotent with one request in flight: a retried request neither duplicates nor reorders a partition.
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: cachedDefaultPartitioner });
   await producer.connect();
   const startedMs = Date.now();
   try {

@@ -20,7 +20,9 @@ function withoutCr(buf: Buffer, start: number, end: number): number {
   return end > start && buf[end - 1] === CR ? end - 1 : end;
 }
 
-export async function forEachLine(file: string, onLine: OnLine): Promise<void> {
+// `asBytes`: every line is handed over as a copy of its bytes, never as text (the publisher sends the bytes and
+// reads them as text only to route them, so decoding them here and encoding them again there would be waste).
+export async function forEachLine(file: string, onLine: OnLine, asBytes = false): Promise<void> {
   let lineNumber = 0;
   let bytesRead = 0;
   // The start of a line that the last chunk did not finish (copied: the read buffer is reused), and its file offset.
@@ -50,14 +52,14 @@ export async function forEachLine(file: string, onLine: OnLine): Promise<void> {
         }
         const line = Buffer.concat([...rest, buf.subarray(0, nl)]);
         rest = [];
-        emit(line, 0, line.length, isUtf8(line), restOffset);
+        emit(line, 0, line.length, !asBytes && isUtf8(line), restOffset);
         start = nl + 1;
       }
       const lastLf = buf.subarray(0, n).lastIndexOf(LF);
       if (lastLf >= start) {
         // The bytes up to the last LF are whole lines (LF never occurs inside a multi-byte sequence). When they are
         // all valid UTF-8, lines are passed as strings; otherwise as bytes, and the judge names the bad line MALFORMED.
-        const text = isUtf8(buf.subarray(start, lastLf + 1));
+        const text = !asBytes && isUtf8(buf.subarray(start, lastLf + 1));
         while (start <= lastLf) {
           const nl = buf.indexOf(LF, start);
           emit(buf, start, nl, text, base + start);
@@ -74,7 +76,7 @@ export async function forEachLine(file: string, onLine: OnLine): Promise<void> {
   }
   if (rest.length > 0) {
     const line = Buffer.concat(rest);
-    emit(line, 0, line.length, isUtf8(line), restOffset);
+    emit(line, 0, line.length, !asBytes && isUtf8(line), restOffset);
   }
 }
 
