@@ -55,6 +55,8 @@ export interface CpuUse {
   seconds: number;
   // CPU seconds per kind of process, and their sum, over the phase's wall-clock seconds: 2.0 is two busy cores.
   coresBusy: Partial<Record<ProcessKind | 'total', number>>;
+  // The CPU seconds themselves, per kind of process and in all.
+  cpuSeconds: Partial<Record<ProcessKind | 'total', number>>;
 }
 
 export class ProcessCpu {
@@ -90,8 +92,12 @@ export class ProcessCpu {
       cpu.total = (cpu.total ?? 0) + used;
     }
     const coresBusy: CpuUse['coresBusy'] = {};
-    for (const [kind, s] of Object.entries(cpu)) coresBusy[kind as ProcessKind | 'total'] = Math.round((s / seconds) * 100) / 100;
-    return { seconds: Math.round(seconds * 10) / 10, coresBusy };
+    const cpuSeconds: CpuUse['cpuSeconds'] = {};
+    for (const [kind, s] of Object.entries(cpu)) {
+      coresBusy[kind as ProcessKind | 'total'] = Math.round((s / seconds) * 100) / 100;
+      cpuSeconds[kind as ProcessKind | 'total'] = Math.round(s * 100) / 100;
+    }
+    return { seconds: Math.round(seconds * 10) / 10, coresBusy, cpuSeconds };
   }
 
   private sample(): void {
