@@ -5,6 +5,7 @@ export * from './entry-hash';
 export * from './account-id';
 export * from './ledger-writer';
 export * from './ledger-verifier';
+export * from './ledger-rejudge';
 export * from './alert-outbox.repository';
 export * from './consumer-offsets.repository';
 export * from './ledger-state.loader';

@@ -1,0 +1,138 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { DataSource } from 'typeorm';
+import { stringifyJson } from '@app/contracts';
+import { accountView, Replayer, type PolicyPack } from '@app/policy';
+
+// What `ledger rejudge` found: the events the ledger recorded, judged again in the order it recorded them with the
+// same code as the services (the offline replay), against the accounts and alerts the ledger stored.
+export interface RejudgeReport {
+  ok: boolean;
+  policy: { id: string; version: string };
+  // Recorded events judged again, accounts and alerts compared.
+  events: number;
+  accounts: number;
+  alerts: number;
+  // The first differences (at most differencesMax); differencesTotal counts them all.
+  differences: string[];
+  differencesTotal: number;
+}
+
+export interface RejudgeOptions {
+  // Inbox rows read per round trip; the events are streamed, never loaded whole.
+  pageSizeRows?: number;
+  differencesMax?: number;
+}
+
+// `verify` shows that the entries add up and that nothing in the chain was changed; this shows that the entries, the
+// balances, the alert state and the alerts are what the policy pack makes of the recorded events. Every recorded
+// event must be recorded again; every account must have the same used TPP, cap (at its latest event, as the ledger
+// stores it) and alert state; the alerts must be the same documents in the same order. One REPEATABLE READ
+// snapshot, so a ledger that keeps writing is checked as of one instant.
+// Events whose stored copy differs from the bytes that came (an escaped U+0000, see the writer's storablePayload)
+// are judged from the stored copy; such a character can only be in a field the judgement does not read.
+export async function rejudgeLedger(dataSource: DataSource, pack: PolicyPack, opts: RejudgeOptions = {}): Promise<RejudgeReport> {
+  const pageSizeRows = opts.pageSizeRows ?? 5_000;
+  const differencesMax = opts.differencesMax ?? 100;
+  const differences: string[] = [];
+  let differencesTotal = 0;
+  const differ = (text: string): void => {
+    differencesTotal++;
+    if (differences.length < differencesMax) differences.push(text);
+  };
+
+  const qr = dataSource.createQueryRunner();
+  await qr.connect();
+  try {
+    await qr.startTransaction('REPEATABLE READ');
+    await qr.query('SET TRANSACTION READ ONLY');
+
+    const policies = (await qr.query(`SELECT DISTINCT policy_id, policy_version FROM ledger_entries`)) as Array<{ policy_id: string; policy_version: string }>;
+    for (const p of policies) {
+      if (p.policy_id !== pack.id || p.policy_version !== pack.version) {
+        differ(`entries were made under policy ${p.policy_id} ${p.policy_version}, not ${pack.id} ${pack.version}: judged again under one pack, they cannot all agree`);
+      }
+    }
+
+    const replayer = new Replayer(pack);
+    let events = 0;
+    let after = '0';
+    for (;;) {
+      const rows = (await qr.query(
+        `SELECT recorded_seq::text AS seq, publisher, event_id, payload::text AS payload FROM inbox
+          WHERE status = 'recorded' AND recorded_seq > $1 ORDER BY recorded_seq LIMIT $2`,
+        [after, pageSizeRows],
+      )) as Array<{ seq: string; publisher: string; event_id: string; payload: string }>;
+      for (const row of rows) {
+        events++;
+        const outcome = replayer.push(row.payload, events);
+        if (outcome === null || outcome.status !== 'recorded') {
+          const why = outcome === null ? 'a blank payload' : outcome.status === 'rejected' ? `${outcome.code}: ${outcome.message}` : 'a duplicate';
+          differ(`event ${row.publisher}/${row.event_id} (recorded as ${row.seq}): recorded by the ledger, but judged again it is ${why}`);
+        }
+      }
+      if (rows.length < pageSizeRows) break;
+      after = rows[rows.length - 1]!.seq;
+    }
+
+    const stored = (await qr.query(
+      `SELECT id, used_tpp::text AS used, cap_tpp::text AS cap, disarmed_mask AS mask, last_occurred_at AS at FROM accounts`,
+    )) as Array<{ id: string; used: string; cap: string | null; mask: number; at: Date | null }>;
+    const storedById = new Map(stored.map((a) => [a.id, a]));
+    const replayedIds = new Set(replayer.state.accountIds());
+    for (const id of [...new Set([...storedById.keys(), ...replayedIds])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const ledger = storedById.get(id);
+      const replayed = replayer.state.account(id);
+      if (ledger === undefined) {
+        differ(`account ${id}: not in the ledger; judged again it holds ${replayed!.usedTpp} TPP`);
+        continue;
+      }
+      if (replayed === undefined) {
+        differ(`account ${id}: the ledger holds ${ledger.used} TPP; judged again the account does not exist`);
+        continue;
+      }
+      const view = accountView(pack, replayer.state, id, ledger.at?.getTime() ?? 0);
+      const cap = view.capTpp === null ? null : view.capTpp.toString();
+      if (ledger.used !== replayed.usedTpp.toString()) differ(`account ${id}: used TPP ${ledger.used} in the ledger, ${replayed.usedTpp} judged again`);
+      if (ledger.cap !== cap) differ(`account ${id}: cap ${ledger.cap ?? 'none'} in the ledger, ${cap ?? 'none'} judged again`);
+      if (ledger.mask !== replayed.disarmedMask) differ(`account ${id}: alert state (disarmed mask) ${ledger.mask} in the ledger, ${replayed.disarmedMask} judged again`);
+    }
+
+    const storedAlerts = (await qr.query(`SELECT alert_id, payload::text AS payload FROM alerts ORDER BY seq`)) as Array<{ alert_id: string; payload: string }>;
+    const replayedAlerts = replayer.result().alerts;
+    const replayedIndex = new Map(replayedAlerts.map((a, i) => [a.alertId, i]));
+    const storedIndex = new Map(storedAlerts.map((a, i) => [a.alert_id, i]));
+    for (let i = 0; i < storedAlerts.length; i++) {
+      const a = storedAlerts[i]!;
+      const j = replayedIndex.get(a.alert_id);
+      if (j === undefined) {
+        differ(`alert ${a.alert_id}: in the ledger, not raised when judged again`);
+        continue;
+      }
+      if (!isDeepStrictEqual(JSON.parse(a.payload), JSON.parse(stringifyJson(replayedAlerts[j]!)))) {
+        differ(`alert ${a.alert_id}: the ledger's document differs from the one raised when judged again`);
+      }
+    }
+    for (const a of replayedAlerts) {
+      if (!storedIndex.has(a.alertId)) differ(`alert ${a.alertId}: raised when judged again (${a.kind} on ${a.account}), not in the ledger`);
+    }
+    // The same alerts, but raised in another order (the outbox keeps the order they were raised in).
+    if (storedAlerts.length === replayedAlerts.length && storedAlerts.every((a) => replayedIndex.has(a.alert_id))) {
+      const at = storedAlerts.findIndex((a, i) => replayedAlerts[i]!.alertId !== a.alert_id);
+      if (at !== -1) differ(`alerts: the same ${storedAlerts.length}, but in another order from the ${at + 1}th on`);
+    }
+
+    await qr.commitTransaction();
+    return {
+      ok: differencesTotal === 0,
+      policy: { id: pack.id, version: pack.version },
+      events,
+      accounts: stored.length,
+      alerts: storedAlerts.length,
+      differences,
+      differencesTotal,
+    };
+  } finally {
+    if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+    await qr.release();
+  }
+}
