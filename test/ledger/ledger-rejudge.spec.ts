@@ -1,6 +1,7 @@
 // Medium: `ledger rejudge` on a real, migrated Postgres filled through the real writer. It agrees with a ledger that
 // the writer made, and names what differs when an account, an alert or a recorded event is changed behind the
-// writer's back (the tables other than ledger_entries are not append-only in the database, so an operator could).
+// writer's back (the tables other than ledger_entries are not append-only in the database, so an operator could):
+// a balance, alerts, the judging state (grants, g2g arrangements, installed TPP per data center) and a recorded event.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LedgerWriter, rejudgeLedger } from '@app/persistence';
@@ -72,6 +73,38 @@ describe('ledger rejudge (Postgres)', () => {
       await db.ds.query(`DROP TABLE alerts_kept`);
     }
     assert.equal((await rejudgeLedger(db.ds, pack)).ok, true, 'the two rows put back, the ledger agrees again');
+  });
+
+  it('names a changed grant, an added g2g arrangement, and a data center changed or removed', async () => {
+    const [grant] = (await db.ds.query(`SELECT id FROM veu_grants WHERE active ORDER BY id LIMIT 1`)) as Array<{ id: string }>;
+    const dcs = (await db.ds.query(`SELECT veu_id, data_center_id, country FROM dc_installed WHERE installed_tpp > 0 ORDER BY 1, 2, 3 LIMIT 2`)) as Array<{
+      veu_id: string;
+      data_center_id: string;
+      country: string;
+    }>;
+    assert.ok(grant !== undefined && dcs.length === 2, 'the feed grants VEUs and installs chips');
+    const [changed, removed] = dcs as [(typeof dcs)[0], (typeof dcs)[0]];
+    const where = `veu_id = $1 AND data_center_id = $2 AND country = $3`;
+    await db.ds.query(`CREATE TABLE dc_kept AS SELECT * FROM dc_installed WHERE ${where}`, [removed.veu_id, removed.data_center_id, removed.country]);
+    await db.ds.query(`UPDATE veu_grants SET active = false WHERE id = $1`, [grant.id]);
+    await db.ds.query(`INSERT INTO g2g_arrangements (country, arranged_at) VALUES ('ZZ', now())`);
+    await db.ds.query(`UPDATE dc_installed SET installed_tpp = installed_tpp + 7 WHERE ${where}`, [changed.veu_id, changed.data_center_id, changed.country]);
+    await db.ds.query(`DELETE FROM dc_installed WHERE ${where}`, [removed.veu_id, removed.data_center_id, removed.country]);
+    try {
+      const d = (await rejudgeLedger(db.ds, pack)).differences;
+      const has = (start: string) => assert.ok(d.some((x) => x.startsWith(start)), `expected "${start}..." among:\n${d.join('\n')}`);
+      has(`VEU ${grant.id}: `);
+      has(`g2g arrangement ZZ: in the ledger, not made when judged again`);
+      has(`data center ${changed.data_center_id} of ${changed.veu_id} in ${changed.country}: `);
+      has(`installed TPP of ${removed.veu_id} in ${removed.country}: `);
+    } finally {
+      await db.ds.query(`UPDATE veu_grants SET active = true WHERE id = $1`, [grant.id]);
+      await db.ds.query(`DELETE FROM g2g_arrangements WHERE country = 'ZZ'`);
+      await db.ds.query(`UPDATE dc_installed SET installed_tpp = installed_tpp - 7 WHERE ${where}`, [changed.veu_id, changed.data_center_id, changed.country]);
+      await db.ds.query(`INSERT INTO dc_installed SELECT * FROM dc_kept`);
+      await db.ds.query(`DROP TABLE dc_kept`);
+    }
+    assert.equal((await rejudgeLedger(db.ds, pack)).ok, true, 'put back, the ledger agrees again');
   });
 
   it('names the accounts that a changed recorded event moves differently', async () => {

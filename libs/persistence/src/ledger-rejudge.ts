@@ -26,8 +26,9 @@ export interface RejudgeOptions {
 // `verify` shows that the entries add up and that nothing in the chain was changed; this shows that the entries, the
 // balances, the alert state and the alerts are what the policy pack makes of the recorded events. Every recorded
 // event must be recorded again; every account must have the same used TPP, cap (at its latest event, as the ledger
-// stores it) and alert state; the alerts must be the same documents in the same order. One REPEATABLE READ
-// snapshot, so a ledger that keeps writing is checked as of one instant.
+// stores it) and alert state; the state later events are judged against (VEU grants, g2g arrangements, installed
+// TPP per data center) must be the same; the alerts must be the same documents in the same order. One REPEATABLE
+// READ snapshot, so a ledger that keeps writing is checked as of one instant.
 // Events whose stored copy differs from the bytes that came (an escaped U+0000, see the writer's storablePayload)
 // are judged from the stored copy; such a character can only be in a field the judgement does not read.
 export async function rejudgeLedger(dataSource: DataSource, pack: PolicyPack, opts: RejudgeOptions = {}): Promise<RejudgeReport> {
@@ -95,6 +96,52 @@ export async function rejudgeLedger(dataSource: DataSource, pack: PolicyPack, op
       if (ledger.used !== replayed.usedTpp.toString()) differ(`account ${id}: used TPP ${ledger.used} in the ledger, ${replayed.usedTpp} judged again`);
       if (ledger.cap !== cap) differ(`account ${id}: cap ${ledger.cap ?? 'none'} in the ledger, ${cap ?? 'none'} judged again`);
       if (ledger.mask !== replayed.disarmedMask) differ(`account ${id}: alert state (disarmed mask) ${ledger.mask} in the ledger, ${replayed.disarmedMask} judged again`);
+    }
+
+    // The state the next events are judged against: grants, g2g arrangements, installed TPP per data center.
+    const grants = (await qr.query(`SELECT id, kind, headquarters, country, active FROM veu_grants`)) as Array<{
+      id: string;
+      kind: string;
+      headquarters: string | null;
+      country: string | null;
+      active: boolean;
+    }>;
+    const replayedGrants = new Map(replayer.state.veuGrants().map((g) => [g.id, g]));
+    for (const g of grants) {
+      const r = replayedGrants.get(g.id);
+      const ledger = `${g.kind} hq=${g.headquarters ?? '-'} country=${g.country ?? '-'} ${g.active ? 'active' : 'revoked'}`;
+      const replayed = r === undefined ? 'no grant' : `${r.kind} hq=${r.headquarters ?? '-'} country=${r.country ?? '-'} ${r.active ? 'active' : 'revoked'}`;
+      if (ledger !== replayed) differ(`VEU ${g.id}: ${ledger} in the ledger, ${replayed} judged again`);
+      replayedGrants.delete(g.id);
+    }
+    for (const r of replayedGrants.values()) differ(`VEU ${r.id}: not in the ledger; judged again it is a ${r.active ? 'granted' : 'revoked'} ${r.kind}`);
+    const g2g = new Set(((await qr.query(`SELECT country FROM g2g_arrangements`)) as Array<{ country: string }>).map((r) => r.country));
+    for (const c of replayer.state.g2gCountries()) if (!g2g.delete(c)) differ(`g2g arrangement ${c}: not in the ledger, made when judged again`);
+    for (const c of g2g) differ(`g2g arrangement ${c}: in the ledger, not made when judged again`);
+    const installed = (await qr.query(`SELECT veu_id, data_center_id, country, installed_tpp::text AS tpp FROM dc_installed`)) as Array<{
+      veu_id: string;
+      data_center_id: string;
+      country: string;
+      tpp: string;
+    }>;
+    // Per data center for the rows the ledger has; per VEU and country in all, so a row missing from it shows too.
+    const sums = new Map<string, bigint>();
+    for (const row of installed) {
+      const replayed = replayer.state.installed(row.veu_id, row.data_center_id, row.country);
+      if (row.tpp !== replayed.toString()) {
+        differ(`data center ${row.data_center_id} of ${row.veu_id} in ${row.country}: ${row.tpp} TPP installed in the ledger, ${replayed} judged again`);
+      }
+      const key = `${row.veu_id}\u0000${row.country}`;
+      sums.set(key, (sums.get(key) ?? 0n) + BigInt(row.tpp));
+    }
+    // Every VEU that installed anything has an installed:ID:CC account, granted or not.
+    const installers = new Set(installed.map((row) => row.veu_id));
+    for (const id of replayedIds) if (id.startsWith('installed:')) installers.add(id.slice('installed:'.length, id.lastIndexOf(':')));
+    for (const veuId of installers) {
+      for (const [country, tpp] of replayer.state.installedByCountry(veuId)) {
+        const sum = sums.get(`${veuId}\u0000${country}`) ?? 0n;
+        if (tpp !== sum) differ(`installed TPP of ${veuId} in ${country}: ${sum} over the ledger's data centers, ${tpp} judged again`);
+      }
     }
 
     const storedAlerts = (await qr.query(`SELECT alert_id, payload::text AS payload FROM alerts ORDER BY seq`)) as Array<{ alert_id: string; payload: string }>;
