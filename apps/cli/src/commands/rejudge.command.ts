@@ -4,33 +4,18 @@
 // usage error. The pack is the ledger's own (POLICY_PACK, as the ledger reads it) unless --pack names another.
 // `verify` checks that the entries add up and the chain is intact; this checks that they are what the rules make of
 // the recorded events.
-import { DEFAULT_PACK_ID, loadPolicyPack, type PolicyPack } from '@app/policy';
+import { DEFAULT_PACK_ID } from '@app/policy';
 import { rejudgeLedger } from '@app/persistence';
 import { withDatabase } from '../support/cli-database';
+import { judgingArgs } from '../support/judging-args';
 
 const USAGE = 'usage: ledger rejudge [--pack PACK_ID]';
 
 export async function run(argv: string[]): Promise<number> {
-  let packId = process.env['POLICY_PACK'] ?? DEFAULT_PACK_ID;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--pack') packId = argv[++i] ?? '';
-    else if (arg.startsWith('--pack=')) packId = arg.slice('--pack='.length);
-    else if (arg === '-h' || arg === '--help') {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    } else {
-      process.stderr.write(`ledger rejudge: unexpected argument "${arg}"\n${USAGE}\n`);
-      return 2;
-    }
-  }
-  let pack: PolicyPack;
-  try {
-    pack = loadPolicyPack(packId);
-  } catch (e) {
-    process.stderr.write(`ledger rejudge: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const args = judgingArgs('rejudge', argv, { usage: USAGE, positionalMax: 0, defaultPack: process.env['POLICY_PACK'] ?? DEFAULT_PACK_ID, io: process });
+  if (args === null) return 2;
+  if (args.help) return 0;
+  const { pack } = args;
   return withDatabase(async (ds) => {
     const report = await rejudgeLedger(ds, pack);
     process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -2,8 +2,9 @@
 // one JSON document (CONTRACTS.md, "Offline replay"). Exit 0 when the file was read, 2 on a usage error.
 import * as fs from 'node:fs';
 import { stringifyJson } from '@app/contracts';
-import { DEFAULT_PACK_ID, loadPolicyPack, Replayer, type PolicyPack } from '@app/policy';
+import { DEFAULT_PACK_ID, Replayer } from '@app/policy';
 import { expectedLines, forEachLine, readLineAt } from '../support/ndjson-file';
+import { judgingArgs } from '../support/judging-args';
 
 const USAGE = 'usage: ledger replay FILE.ndjson [--pack PACK_ID]';
 const PROGRESS_BYTES_MIN = 8 * 1024 * 1024;
@@ -13,30 +14,13 @@ export async function run(argv: string[], io: { stdout: NodeJS.WritableStream; s
   stdout: process.stdout,
   stderr: process.stderr,
 }): Promise<number> {
-  let file: string | undefined;
-  let packId = DEFAULT_PACK_ID;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--pack') packId = argv[++i] ?? '';
-    else if (arg.startsWith('--pack=')) packId = arg.slice('--pack='.length);
-    else if (arg === '-h' || arg === '--help') {
-      io.stdout.write(`${USAGE}\n`);
-      return 0;
-    } else if (file === undefined && !arg.startsWith('--')) file = arg;
-    else {
-      io.stderr.write(`ledger replay: unexpected argument "${arg}"\n${USAGE}\n`);
-      return 2;
-    }
-  }
+  const args = judgingArgs('replay', argv, { usage: USAGE, positionalMax: 1, defaultPack: DEFAULT_PACK_ID, io });
+  if (args === null) return 2;
+  if (args.help) return 0;
+  const { pack } = args;
+  const file = args.positional[0];
   if (file === undefined) {
     io.stderr.write(`ledger replay: missing FILE\n${USAGE}\n`);
-    return 2;
-  }
-  let pack: PolicyPack;
-  try {
-    pack = loadPolicyPack(packId);
-  } catch (e) {
-    io.stderr.write(`ledger replay: ${(e as Error).message}\n`);
     return 2;
   }
   let size: number;
