@@ -151,6 +151,8 @@ cat <<EOF
     alerts          npm run -s ledger -- tail-alerts      (follows compliance.alerts.v1)
     logs            $logs/{ledger,relay,api}.log   Kafka: .run/kafka/server.log
     sample feed     .run/sample.ndjson (publish more: npm run -s ledger -- publish FILE)
+    audit           npm run -s ledger -- verify    (hash chain and balances)
+                    npm run -s ledger -- rejudge   (every recorded event judged again, compared with the ledger)
 
   Running this command again republishes the same sample: the ledger counts those events as duplicates and
   changes nothing (idempotency by publisher and eventId).
