@@ -30,6 +30,7 @@ describe('ledger rejudge (Postgres)', () => {
     assert.equal(report.ok, true);
     assert.ok(recorded > 2000, `recorded ${recorded}`);
     assert.equal(report.events, recorded);
+    assert.equal(report.entries, await countRows(db.ds, 'ledger_entries'));
     assert.equal(report.accounts, await countRows(db.ds, 'accounts'));
     assert.equal(report.alerts, await countRows(db.ds, 'alerts'));
     assert.ok(report.alerts > 0, 'the feed raises alerts');
@@ -121,6 +122,10 @@ describe('ledger rejudge (Postgres)', () => {
     await db.ds.query(`UPDATE inbox SET payload = $3::json WHERE publisher = $1 AND event_id = $2`, [event.publisher, event.event_id, JSON.stringify(doubled)]);
     const report = await rejudgeLedger(db.ds, pack);
     assert.equal(report.ok, false);
+    assert.ok(
+      report.differences.some((d) => d.startsWith(`event ${event.publisher}/${event.event_id} (recorded as `) && d.includes(' judged again')),
+      `expected the event's entry among:\n${report.differences.join('\n')}`,
+    );
     const account = `country:${doc.consignee.country}`;
     assert.ok(
       report.differences.some((d) => d.startsWith(`account ${account}: used TPP `)),

@@ -8,8 +8,9 @@ import { accountView, Replayer, type PolicyPack } from '@app/policy';
 export interface RejudgeReport {
   ok: boolean;
   policy: { id: string; version: string };
-  // Recorded events judged again, accounts and alerts compared.
+  // Recorded events judged again, their entries, accounts and alerts compared.
   events: number;
+  entries: number;
   accounts: number;
   alerts: number;
   // The first differences (at most differencesMax); differencesTotal counts them all.
@@ -25,7 +26,7 @@ export interface RejudgeOptions {
 
 // `verify` shows that the entries add up and that nothing in the chain was changed; this shows that the entries, the
 // balances, the alert state and the alerts are what the policy pack makes of the recorded events. Every recorded
-// event must be recorded again; every account must have the same used TPP, cap (at its latest event, as the ledger
+// event must be recorded again, with the same entries (account, movement, balance and cap, in order); every account must have the same used TPP, cap (at its latest event, as the ledger
 // stores it) and alert state; the state later events are judged against (VEU grants, g2g arrangements, installed
 // TPP per data center) must be the same; the alerts must be the same documents in the same order. One REPEATABLE
 // READ snapshot, so a ledger that keeps writing is checked as of one instant.
@@ -56,19 +57,51 @@ export async function rejudgeLedger(dataSource: DataSource, pack: PolicyPack, op
 
     const replayer = new Replayer(pack);
     let events = 0;
+    let entries = 0;
     let after = '0';
     for (;;) {
       const rows = (await qr.query(
-        `SELECT recorded_seq::text AS seq, publisher, event_id, payload::text AS payload FROM inbox
-          WHERE status = 'recorded' AND recorded_seq > $1 ORDER BY recorded_seq LIMIT $2`,
+        `SELECT recorded_seq::text AS seq, publisher, event_id, payload::text AS payload, first_entry_seq::text AS first, entry_count AS n
+           FROM inbox WHERE status = 'recorded' AND recorded_seq > $1 ORDER BY recorded_seq LIMIT $2`,
         [after, pageSizeRows],
-      )) as Array<{ seq: string; publisher: string; event_id: string; payload: string }>;
+      )) as Array<{ seq: string; publisher: string; event_id: string; payload: string; first: string | null; n: number }>;
+      // The page's entries, by seq: each event's are first .. first + n - 1 (verify checks that they carry its key).
+      const firsts = rows.filter((r) => r.first !== null).map((r) => BigInt(r.first!));
+      const lasts = rows.filter((r) => r.first !== null).map((r) => BigInt(r.first!) + BigInt(r.n) - 1n);
+      const entryRows = new Map<string, { account: string; delta: string; balance: string; cap: string | null }>();
+      if (firsts.length > 0) {
+        const from = firsts.reduce((a, b) => (b < a ? b : a));
+        const to = lasts.reduce((a, b) => (b > a ? b : a));
+        const found = (await qr.query(
+          `SELECT seq::text AS seq, account_id AS account, delta_tpp::text AS delta, balance_tpp::text AS balance, cap_tpp::text AS cap
+             FROM ledger_entries WHERE seq BETWEEN $1 AND $2`,
+          [from.toString(), to.toString()],
+        )) as Array<{ seq: string; account: string; delta: string; balance: string; cap: string | null }>;
+        for (const e of found) entryRows.set(e.seq, e);
+      }
       for (const row of rows) {
         events++;
+        const key = `event ${row.publisher}/${row.event_id} (recorded as ${row.seq})`;
         const outcome = replayer.push(row.payload, events);
         if (outcome === null || outcome.status !== 'recorded') {
           const why = outcome === null ? 'a blank payload' : outcome.status === 'rejected' ? `${outcome.code}: ${outcome.message}` : 'a duplicate';
-          differ(`event ${row.publisher}/${row.event_id} (recorded as ${row.seq}): recorded by the ledger, but judged again it is ${why}`);
+          differ(`${key}: recorded by the ledger, but judged again it is ${why}`);
+          continue;
+        }
+        // Its entries: one per movement that changed a balance, in the order of the movements.
+        const expected = outcome.movements.filter((m) => m.deltaTpp !== 0n);
+        entries += row.n;
+        if (expected.length !== row.n) {
+          differ(`${key}: ${row.n} entries in the ledger, ${expected.length} judged again`);
+          continue;
+        }
+        for (let k = 0; k < row.n; k++) {
+          const seq = (BigInt(row.first!) + BigInt(k)).toString();
+          const e = entryRows.get(seq);
+          const m = expected[k]!;
+          const judged = `${m.account} ${m.deltaTpp} -> ${m.usedAfterTpp} (cap ${m.capTpp ?? 'none'})`;
+          const ledger = e === undefined ? 'no entry' : `${e.account} ${e.delta} -> ${e.balance} (cap ${e.cap ?? 'none'})`;
+          if (ledger !== judged) differ(`${key}: entry ${seq} is ${ledger} in the ledger, ${judged} judged again`);
         }
       }
       if (rows.length < pageSizeRows) break;
@@ -173,6 +206,7 @@ export async function rejudgeLedger(dataSource: DataSource, pack: PolicyPack, op
       ok: differencesTotal === 0,
       policy: { id: pack.id, version: pack.version },
       events,
+      entries,
       accounts: stored.length,
       alerts: storedAlerts.length,
       differences,
