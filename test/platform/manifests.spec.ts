@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { Namespace, ConfigMap, Service } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
-import { Job } from 'kubernetes-models/batch/v1';
+import { CronJob, Job } from 'kubernetes-models/batch/v1';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { dlqTopic, EVENT_BYTES_MAX, INPUT_TOPICS, TOPIC_PARTITIONS } from '@app/contracts';
 import { CLI_NODE_FLAGS } from '../../apps/cli/src/node-flags';
@@ -102,6 +102,7 @@ describe('manifests', () => {
       'v1/Service': Service,
       'apps/v1/Deployment': Deployment,
       'batch/v1/Job': Job,
+      'batch/v1/CronJob': CronJob,
       'keda.sh/v1alpha1/ScaledObject': ScaledObject,
     };
     // Operators' resources without a bundled schema: checked for their identity here and their content below.
@@ -168,19 +169,32 @@ describe('manifests', () => {
   it('Kubernetes passes only settings the apps accept, on the ports the containers, probes and services use', () => {
     const configMaps = new Map(objects.filter(({ obj }) => obj.kind === 'ConfigMap').map(({ obj }) => [obj.metadata.name, obj.data as Record<string, string>]));
     const services = new Map(objects.filter(({ obj }) => obj.kind === 'Service').map(({ obj }) => [obj.metadata.name, obj]));
-    const workloads = objects.filter(({ obj }) => obj.kind === 'Deployment' || obj.kind === 'Job');
-    assert.equal(workloads.length, 4);
-    for (const { file, obj } of workloads) {
-      const [container] = obj.spec.template.spec.containers;
+    // The settings a container gets (its ConfigMaps, then its env) are ones its app accepts; returns both.
+    const checkContainer = (where: string, container: any): { app: AppName; env: Record<string, string> } => {
       const app = appOf(container.command);
       const env: Record<string, string> = {};
       for (const source of container.envFrom ?? []) {
         const data = configMaps.get(source.configMapRef.name);
-        assert.ok(data, `${file}: ConfigMap ${source.configMapRef.name} exists`);
+        assert.ok(data, `${where}: ConfigMap ${source.configMapRef.name} exists`);
         Object.assign(env, data);
       }
       for (const variable of container.env ?? []) env[variable.name] = variable.value ?? 'postgres://ledger@ledger-db-rw:5432/ledger';
-      checkEnv(`${file} ${obj.metadata.name}`, app, env);
+      checkEnv(where, app, env);
+      return { app, env };
+    };
+    // The audit CronJob: verify, then rejudge, with the platform settings, as the migration Job runs the CLI.
+    const audits = objects.filter(({ obj }) => obj.kind === 'CronJob');
+    assert.equal(audits.length, 1);
+    const auditPod = audits[0]!.obj.spec.jobTemplate.spec.template.spec;
+    const auditContainers = [...auditPod.initContainers, ...auditPod.containers] as Array<{ name: string; command: string[] }>;
+    assert.deepEqual(auditContainers.map((c) => c.command.slice(2)), [['verify'], ['rejudge']]);
+    for (const c of auditContainers) assert.equal(checkContainer(`audit-cronjob.yaml ${c.name}`, c).app, 'cli');
+
+    const workloads = objects.filter(({ obj }) => obj.kind === 'Deployment' || obj.kind === 'Job');
+    assert.equal(workloads.length, 4);
+    for (const { file, obj } of workloads) {
+      const [container] = obj.spec.template.spec.containers;
+      const { app, env } = checkContainer(`${file} ${obj.metadata.name}`, container);
       if (obj.kind === 'Job') continue;
 
       const settings = loaders[app](env) as { httpPort?: number; port?: number };
