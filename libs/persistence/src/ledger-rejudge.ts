@@ -4,7 +4,8 @@ import { stringifyJson } from '@app/contracts';
 import { accountView, Replayer, type PolicyPack } from '@app/policy';
 
 // What `ledger rejudge` found: the events the ledger recorded, judged again in the order it recorded them with the
-// same code as the services (the offline replay), against the accounts and alerts the ledger stored.
+// same code as the services (the offline replay), against the entries, accounts, judging state and alerts the
+// ledger stored.
 export interface RejudgeReport {
   ok: boolean;
   policy: { id: string; version: string };
