@@ -40,6 +40,12 @@ describe('ledger rejudge (Postgres)', () => {
     assert.deepEqual(JSON.parse(out.stdout), { ...report });
   });
 
+  it('under another policy pack than the one the entries were made under, names the entries', async () => {
+    const report = await rejudgeLedger(db.ds, loadPolicyPack('china-case-by-case-2026'));
+    assert.equal(report.ok, false);
+    assert.match(report.differences[0]!, /^event .*: entry \d+ is .* \(cap .*, policy ai-diffusion-2025 .*\) in the ledger, .* \(cap .*, policy china-case-by-case-2026 .*\) judged again$/);
+  });
+
   it('names an account whose balance was changed, and the CLI exits 1', async () => {
     const [{ id }] = (await db.ds.query(`SELECT id FROM accounts WHERE id LIKE 'country:%' AND used_tpp > 0 ORDER BY id LIMIT 1`)) as Array<{ id: string }>;
     await db.ds.query(`UPDATE accounts SET used_tpp = used_tpp + 1 WHERE id = $1`, [id]);
