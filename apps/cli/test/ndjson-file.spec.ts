@@ -41,7 +41,7 @@ test('asBytes hands over the exact bytes of each line, also of a line that is no
   fs.writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), lines[0]!, Buffer.from('\r\n'), lines[1]!, Buffer.from('\n'), lines[2]!]));
   try {
     const seen: Buffer[] = [];
-    await forEachLine(file, (line) => seen.push(Buffer.isBuffer(line) ? line : Buffer.from(`not bytes: ${line}`)), true);
+    await forEachLine(file, (line: string | Buffer) => seen.push(Buffer.isBuffer(line) ? line : Buffer.from(`not bytes: ${line}`)), true);
     assert.deepEqual(seen.map((b) => b.toString('hex')), lines.map((b) => b.toString('hex')));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

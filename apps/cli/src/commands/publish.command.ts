@@ -100,9 +100,8 @@ export async function run(argv: string[]): Promise<number> {
     // replaced its bytes). Blank lines are not events, as in the replay.
     await forEachLine(
       file,
-      (line) => {
-        // Always bytes (asBytes below): the text is decoded from them only to route the line.
-        const bytes = typeof line === 'string' ? Buffer.from(line, 'utf8') : line;
+      (bytes) => {
+        // The text is decoded from the bytes only to route the line.
         const text = bytes.toString('utf8');
         if (text.trim() === '') return;
         const r = routeBytes(text, bytes);

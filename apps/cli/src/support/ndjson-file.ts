@@ -15,6 +15,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 export type OnLine = (line: string | Buffer, lineNumber: number, offset: number, bytesRead: number) => void;
+export type OnBytesLine = (line: Buffer, lineNumber: number, offset: number, bytesRead: number) => void;
 
 function withoutCr(buf: Buffer, start: number, end: number): number {
   return end > start && buf[end - 1] === CR ? end - 1 : end;
@@ -22,7 +23,11 @@ function withoutCr(buf: Buffer, start: number, end: number): number {
 
 // `asBytes`: every line is handed over as a copy of its bytes, never as text (the publisher sends the bytes and
 // reads them as text only to route them, so decoding them here and encoding them again there would be waste).
-export async function forEachLine(file: string, onLine: OnLine, asBytes = false): Promise<void> {
+export function forEachLine(file: string, onLine: OnBytesLine, asBytes: true): Promise<void>;
+export function forEachLine(file: string, onLine: OnLine, asBytes?: false): Promise<void>;
+export async function forEachLine(file: string, handler: OnLine | OnBytesLine, asBytes = false): Promise<void> {
+  // With asBytes every line is a Buffer, so either handler takes what it is given.
+  const onLine = handler as OnLine;
   let lineNumber = 0;
   let bytesRead = 0;
   // The start of a line that the last chunk did not finish (copied: the read buffer is reused), and its file offset.
