@@ -73,6 +73,63 @@ describe('ledger writer (Postgres)', () => {
     assert.equal((await verifyLedger(db.ds)).ok, true);
   });
 
+  it('shows no ratio cap on a revoked UVEU, puts the ones in force back when it is granted again, and agrees with the replay', async () => {
+    const at = (day: number) => `2026-07-${String(day).padStart(2, '0')}T00:00:00Z`;
+    const policy = (eventId: string, type: string, day: number, veu: object) =>
+      JSON.stringify({ type, version: 1, eventId, publisher: 'regulator', occurredAt: at(day), veu });
+    // Units of 5,000 TPP (controlled): `tpp` must be a multiple of 5,000.
+    const deploy = (eventId: string, day: number, country: string, action: string, tpp: number) =>
+      JSON.stringify({
+        type: 'dc.deployment',
+        version: 1,
+        eventId,
+        publisher: 'rvk-cloud',
+        occurredAt: at(day),
+        veu: { kind: 'UVEU', id: 'rvk' },
+        dataCenter: { id: `rvk-${country.toLowerCase()}`, country },
+        action,
+        items: [{ tppPerUnit: 5_000, quantity: tpp / 5_000 }],
+      });
+    const caps = async () =>
+      Object.fromEntries(
+        ((await db.ds.query(`SELECT id, cap_tpp, utilization FROM accounts WHERE veu_id = 'rvk' AND kind <> 'installed' ORDER BY id`)) as Array<{
+          id: string;
+          cap_tpp: string | null;
+          utilization: number | null;
+        }>).map((r) => [r.id, r.utilization === null ? r.cap_tpp : `${r.cap_tpp} ${r.utilization.toFixed(4)}`]),
+      );
+    // Worldwide 3,100,000 (US 3,000,000, IN 100,000): 25% = 775,000, 7% = 217,000, 50% = 1,550,000.
+    await writer.processBatch(
+      records([policy('rvk-g1', 'policy.veu-granted', 1, { kind: 'UVEU', id: 'rvk', headquarters: 'US' }), deploy('rvk-1', 2, 'US', 'INSTALL', 3_000_000), deploy('rvk-2', 3, 'IN', 'INSTALL', 100_000)]),
+    );
+    assert.deepEqual(await caps(), {
+      'uveu:rvk:country:IN': '217000 0.4608',
+      'uveu:rvk:outside-tier1': '775000 0.1290',
+      'uveu:rvk:outside-us': '1550000 0.0645',
+    });
+    // Revoked, then IN emptied and the US shrunk, in separate batches: no ratio cap is in force any more.
+    await writer.processBatch(records([policy('rvk-r1', 'policy.veu-revoked', 4, { id: 'rvk' })]));
+    assert.deepEqual(await caps(), { 'uveu:rvk:country:IN': null, 'uveu:rvk:outside-tier1': null, 'uveu:rvk:outside-us': null });
+    await writer.processBatch(records([deploy('rvk-3', 5, 'IN', 'REMOVE', 100_000), deploy('rvk-4', 6, 'US', 'REMOVE', 2_000_000)]));
+    assert.deepEqual(await caps(), { 'uveu:rvk:country:IN': null, 'uveu:rvk:outside-tier1': null, 'uveu:rvk:outside-us': null });
+    // Granted again, headquartered in GB: worldwide 1,000,000, and the outside-US share does not apply to it. The
+    // ratio balances are still those of the revocation (100,000) until the UVEU's next deployment evaluates them.
+    await writer.processBatch(records([policy('rvk-g2', 'policy.veu-granted', 7, { kind: 'UVEU', id: 'rvk', headquarters: 'GB' })]));
+    assert.deepEqual(await caps(), {
+      'uveu:rvk:country:IN': '70000 1.4286',
+      'uveu:rvk:outside-tier1': '250000 0.4000',
+      'uveu:rvk:outside-us': null,
+    });
+    // Its next deployment (US +100,000, worldwide 1,100,000) recomputes them from the installed base: IN holds 0.
+    await writer.processBatch(records([deploy('rvk-5', 8, 'US', 'INSTALL', 100_000)]));
+    assert.deepEqual(await caps(), {
+      'uveu:rvk:country:IN': '77000 0.0000',
+      'uveu:rvk:outside-tier1': '275000 0.0000',
+      'uveu:rvk:outside-us': null,
+    });
+    await assertLedgerAgreesWithReplay(db.ds);
+  });
+
   it('treats the same events sent again as duplicates that change nothing', async () => {
     const entriesBefore = await countRows(db.ds, 'ledger_entries');
     const result = await writer.processBatch(records(feed.slice(0, 300)));

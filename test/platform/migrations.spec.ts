@@ -87,6 +87,45 @@ describe('migrations (real Postgres)', () => {
       await assert.rejects(dataSource.query(`UPDATE inbox SET entry_count = 0 WHERE event_id = 'e-1'`), /inbox_entry_range_check/);
     }));
 
+  it('ratio caps that are not in force are cleared from the rows an earlier version wrote, and only those', () =>
+    withDatabase('platform_migrations_ratio', async (dataSource) => {
+      await migrateTo(dataSource, 'InboxEntryRange1764806400000');
+      const grant = (id: string, kind: string, headquarters: string | null, active: boolean) =>
+        dataSource.query(`INSERT INTO veu_grants (id, kind, headquarters, country, active, updated_seq) VALUES ($1, $2, $3, $4, $5, 1)`, [
+          id,
+          kind,
+          headquarters,
+          kind === 'NVEU' ? 'AE' : null,
+          active,
+        ]);
+      const account = (id: string, kind: string, veuId: string) =>
+        dataSource.query(`INSERT INTO accounts (id, kind, veu_id, used_tpp, cap_tpp, utilization) VALUES ($1, $2, $3, 100, 200, 0.5)`, [id, kind, veuId]);
+      await grant('live', 'UVEU', 'US', true);
+      await grant('gone', 'UVEU', 'US', false);
+      await grant('gb', 'UVEU', 'GB', true);
+      for (const [veu, kinds] of [
+        ['live', ['uveu-outside-tier1', 'uveu-country', 'uveu-outside-us']],
+        ['gone', ['uveu-outside-tier1', 'uveu-country', 'uveu-outside-us']],
+        ['gb', ['uveu-outside-tier1', 'uveu-outside-us']],
+      ] as const) {
+        for (const kind of kinds) await account(`uveu:${veu}:${kind === 'uveu-country' ? 'country:IN' : kind.slice(5)}`, kind, veu);
+      }
+      await account('nveu:gone', 'nveu', 'gone');
+      await dataSource.runMigrations({ transaction: 'each' });
+      const rows = (await dataSource.query(`SELECT id, cap_tpp::text AS cap, utilization FROM accounts ORDER BY id COLLATE "C"`)) as unknown[];
+      assert.deepEqual(rows, [
+        { id: 'nveu:gone', cap: '200', utilization: 0.5 },
+        { id: 'uveu:gb:outside-tier1', cap: '200', utilization: 0.5 },
+        { id: 'uveu:gb:outside-us', cap: null, utilization: null },
+        { id: 'uveu:gone:country:IN', cap: null, utilization: null },
+        { id: 'uveu:gone:outside-tier1', cap: null, utilization: null },
+        { id: 'uveu:gone:outside-us', cap: null, utilization: null },
+        { id: 'uveu:live:country:IN', cap: '200', utilization: 0.5 },
+        { id: 'uveu:live:outside-tier1', cap: '200', utilization: 0.5 },
+        { id: 'uveu:live:outside-us', cap: '200', utilization: 0.5 },
+      ]);
+    }));
+
   it('inbox digests on demand cannot be reverted once an event without a stored digest exists (the database cannot compute one)', () =>
     withDatabase('platform_migrations_digest', async (dataSource) => {
       await migrateTo(dataSource, 'InboxDigestOnDemand1764547200000');

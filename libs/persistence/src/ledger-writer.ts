@@ -719,8 +719,13 @@ export class LedgerWriter {
     const refreshed = new Set<string>();
     for (let k = effects.length - 1; k >= 0; k--) {
       const { effect, occurredAt } = effects[k]!;
-      const key = effect.kind === 'g2g-arranged' ? `g2g\u0000${effect.country}` : effect.kind === 'installed-set' ? `veu\u0000${effect.veuId}` : null;
-      if (key === null || refreshed.has(key)) continue;
+      const key =
+        effect.kind === 'g2g-arranged'
+          ? `g2g\u0000${effect.country}`
+          : effect.kind === 'veu-granted'
+            ? `veu\u0000${effect.grant.id}`
+            : `veu\u0000${effect.veuId}`;
+      if (refreshed.has(key)) continue;
       refreshed.add(key);
       for (const id of capsMovedBy(state, effect)) {
         if (rows.has(id)) continue;

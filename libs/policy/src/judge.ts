@@ -12,7 +12,7 @@ import type {
   RejectionCode,
   ShipmentV1,
 } from '@app/contracts';
-import { accountIds, countryCap, isRatioKind, parseAccountId, plainCap, ratioCap } from './accounts';
+import { accountIds, countryCap, isRatioKind, parseAccountId, plainCap, ratioCap, type AccountKind } from './accounts';
 import type { DecodedEvent, DecodeResult } from './decode-event';
 import type { LedgerReadState, Movement, StateEffect } from './ledger-state';
 import type { MemoryLedgerState } from './memory-ledger-state';
@@ -516,14 +516,18 @@ export interface AccountView {
 }
 
 // An account's balance with the cap in force at `atMs` (for ratio accounts: from the current worldwide total).
+// A ratio cap is in force only while its VEU is granted as a UVEU (and the outside-US share only for a
+// US-headquartered one): after a revocation the ratio accounts keep the balance they had, and show no cap.
 export function accountView(pack: PolicyPack, state: LedgerReadState, accountId: string, atMs: number): AccountView {
   const usedTpp = state.account(accountId)?.usedTpp ?? 0n;
   const parsed = parseAccountId(accountId);
   let cap: Rational | null = null;
   if (parsed !== null && isRatioKind(parsed.kind)) {
-    let worldwide = 0n;
-    for (const tpp of state.installedByCountry(parsed.veuId!).values()) worldwide += tpp;
-    cap = ratioCap(pack, parsed.kind, worldwide);
+    if (ratioCapInForce(state, parsed.kind, parsed.veuId!)) {
+      let worldwide = 0n;
+      for (const tpp of state.installedByCountry(parsed.veuId!).values()) worldwide += tpp;
+      cap = ratioCap(pack, parsed.kind, worldwide);
+    }
   } else if (parsed !== null) {
     cap = asCap(plainCap(pack, parsed, atMs, (c) => state.hasG2g(c)));
   }
@@ -533,6 +537,12 @@ export function accountView(pack: PolicyPack, state: LedgerReadState, accountId:
     capTpp: cap === null ? null : floorOf(cap),
     utilization: cap === null || cap.num === 0n ? null : utilizationOf(usedTpp, cap),
   };
+}
+
+function ratioCapInForce(state: LedgerReadState, kind: AccountKind, veuId: string): boolean {
+  const grant = state.veu(veuId);
+  if (grant === undefined || !grant.active || grant.kind !== 'UVEU') return false;
+  return kind !== 'uveu-outside-us' || grant.headquarters === 'US';
 }
 
 // What a batch must load from the database before judging `event` (see LedgerReadState).
@@ -570,6 +580,10 @@ export function requirementsOf(pack: PolicyPack, event: InputEventV1, atMs: numb
     case 'policy.g2g-arrangement':
       // The arrangement moves nothing, but it changes the cap that the country account shows from now on.
       return { accounts: [accountIds.country(event.country)], veuIds: [], dataCenters: [] };
+    case 'policy.veu-granted':
+    case 'policy.veu-revoked':
+      // A grant or revocation moves nothing, but it puts the VEU's ratio caps in force or out of it.
+      return { accounts: [], veuIds: [event.veu.id], dataCenters: [] };
     default:
       return { accounts: [], veuIds: [], dataCenters: [] };
   }
@@ -577,15 +591,18 @@ export function requirementsOf(pack: PolicyPack, event: InputEventV1, atMs: numb
 
 // The accounts whose cap an effect moves without moving their balance, among those the state holds: a g2g
 // arrangement doubles its country's cap; a deployment changes the worldwide total that its VEU's ratio accounts are
-// shares of. The writer refreshes their rows, so that they show the cap in force.
+// shares of; a UVEU grant or a revocation puts its ratio caps in force or out of it. The writer refreshes their
+// rows, so that they show the cap in force.
 export function capsMovedBy(state: LedgerReadState, effect: StateEffect): string[] {
   switch (effect.kind) {
     case 'g2g-arranged': {
       const id = accountIds.country(effect.country);
       return state.account(id) === undefined ? [] : [id];
     }
-    case 'installed-set': {
-      const v = effect.veuId;
+    case 'installed-set':
+    case 'veu-granted':
+    case 'veu-revoked': {
+      const v = effect.kind === 'veu-granted' ? effect.grant.id : effect.veuId;
       const ids = [accountIds.uveuOutsideTier1(v), accountIds.uveuOutsideUs(v)];
       for (const cc of state.installedByCountry(v).keys()) ids.push(accountIds.uveuCountry(v, cc));
       return ids.filter((id) => state.account(id) !== undefined);

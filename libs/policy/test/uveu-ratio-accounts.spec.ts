@@ -247,6 +247,45 @@ describe('UVEU ratio accounts', () => {
     assert.equal(accountOf(run.result, 'installed:aws:IN')!.usedTpp, 1_000_000n);
   });
 
+  test('after revocation the ratio accounts keep their balances and show no cap: no ratio cap is in force', () => {
+    // Granted: worldwide 3,100,000; IN 100,000 of floor(7% x 3,100,000) = 217,000. Revoked, then IN emptied and
+    // the US shrunk to 1,000,000: a cap recomputed from that base (70,000) would put IN at 100,000 / 70,000 = 1.43,
+    // over a cap that no longer applies, for a country where nothing is installed.
+    const run = replayLines([
+      grantUveu('aws', 'US'),
+      install('aws', 'US', 3_000_000),
+      install('aws', 'IN', 100_000),
+      revoke('aws'),
+      remove('aws', 'IN', 100_000),
+      remove('aws', 'US', 2_000_000),
+    ]);
+    assert.deepEqual(accountOf(run.result, 'installed:aws:IN'), { account: 'installed:aws:IN', usedTpp: 0n, capTpp: null, utilization: null });
+    for (const id of ['uveu:aws:country:IN', 'uveu:aws:outside-tier1', 'uveu:aws:outside-us']) {
+      assert.deepEqual(accountOf(run.result, id), { account: id, usedTpp: 100_000n, capTpp: null, utilization: null }, id);
+    }
+    // IN at 100,000 / 217,000 = 0.46 while granted, and removals raise nothing: no ratio alert on any of them.
+    assert.deepEqual(run.result.alerts, []);
+  });
+
+  test('granted again with a headquarters outside the US, the outside-US share is no longer in force', () => {
+    const run = replayLines([
+      grantUveu('aws', 'US'),
+      install('aws', 'US', 3_000_000),
+      install('aws', 'IN', 100_000),
+      revoke('aws'),
+      grantUveu('aws', 'GB'),
+    ]);
+    // Worldwide 3,100,000 again in force for the other two: 25% = 775,000 and 7% = 217,000.
+    assert.deepEqual(accountOf(run.result, 'uveu:aws:outside-tier1'), {
+      account: 'uveu:aws:outside-tier1',
+      usedTpp: 100_000n,
+      capTpp: 775_000n,
+      utilization: 100_000 / 775_000,
+    });
+    assert.deepEqual(accountOf(run.result, 'uveu:aws:country:IN')!.capTpp, 217_000n);
+    assert.deepEqual(accountOf(run.result, 'uveu:aws:outside-us'), { account: 'uveu:aws:outside-us', usedTpp: 100_000n, capTpp: null, utilization: null });
+  });
+
   test('installs made before the grant count in the ratios once the UVEU is granted', () => {
     const run = replayLines([install('aws', 'IN', 2_000_000), grantUveu('aws', 'US'), install('aws', 'US', 98_000_000)]);
     assert.deepEqual(alertKeys(alertsOf(run.outcomes[0])), ['UNAUTHORIZED installed:aws:IN']);

@@ -2,6 +2,13 @@ import { LedgerSchema1764115200000 } from './1764115200000-ledger-schema.migrati
 import { ApiKeys1764288000000 } from './1764288000000-api-keys.migration';
 import { InboxDigestOnDemand1764547200000 } from './1764547200000-inbox-digest-on-demand.migration';
 import { InboxEntryRange1764806400000 } from './1764806400000-inbox-entry-range.migration';
+import { RatioCapsOutOfForce1765065600000 } from './1765065600000-ratio-caps-out-of-force.migration';
 
 // Listed explicitly (no glob): the compiled set of migrations is exactly what this array says.
-export const LEDGER_MIGRATIONS = [LedgerSchema1764115200000, ApiKeys1764288000000, InboxDigestOnDemand1764547200000, InboxEntryRange1764806400000] as const;
+export const LEDGER_MIGRATIONS = [
+  LedgerSchema1764115200000,
+  ApiKeys1764288000000,
+  InboxDigestOnDemand1764547200000,
+  InboxEntryRange1764806400000,
+  RatioCapsOutOfForce1765065600000,
+] as const;
