@@ -88,9 +88,10 @@ export function validateAgainstSchema(type: string, value: unknown): Violation[]
   // The event is invalid: the first compilation decided. The second only names the violations.
   const validate = compiled.allViolations();
   validate(value);
+  const errors = withoutUnmeantBranches(validate.errors ?? []);
   const seen = new Set<string>();
   const out: Violation[] = [];
-  for (const error of validate.errors ?? []) {
+  for (const error of errors) {
     // oneOf failures repeat the branch errors; the branch errors are the useful ones.
     if (error.keyword === 'oneOf' || error.keyword === 'if') continue;
     const v = describe(error);
@@ -101,6 +102,35 @@ export function validateAgainstSchema(type: string, value: unknown): Violation[]
     }
   }
   return out.length > 0 ? out : [{ path: '/', message: 'does not match the schema' }];
+}
+
+// A `oneOf` that no branch matches reports the errors of every branch, most of them about branches the document
+// was not meant for: a catalogue item with quantity 0 would also hear that it lacks `tppPerUnit` and must not have
+// `chip`. Of each such `oneOf`, only the branches the document can have been meant for are reported: those whose
+// discriminator (a `const` or `enum` on one of the object's own fields, such as `kind`) it does not contradict, and
+// of those, the ones with the fewest missing or unknown fields. When that leaves several, all of them are reported.
+function withoutUnmeantBranches(errors: readonly ErrorObject[]): ErrorObject[] {
+  const dropped = new Set<string>();
+  for (const oneOf of errors) {
+    if (oneOf.keyword !== 'oneOf') continue;
+    const prefix = `${oneOf.schemaPath}/`;
+    const branches = new Map<string, { contradicts: boolean; structural: number }>();
+    for (const e of errors) {
+      if (!e.schemaPath.startsWith(prefix)) continue;
+      const branch = e.schemaPath.slice(prefix.length).split('/')[0]!;
+      const b = branches.get(branch) ?? { contradicts: false, structural: 0 };
+      const ownField = e.instancePath.startsWith(`${oneOf.instancePath}/`) && !e.instancePath.slice(oneOf.instancePath.length + 1).includes('/');
+      if ((e.keyword === 'const' || e.keyword === 'enum') && ownField) b.contradicts = true;
+      if ((e.keyword === 'required' || e.keyword === 'additionalProperties') && e.instancePath === oneOf.instancePath) b.structural++;
+      branches.set(branch, b);
+    }
+    const all = [...branches.values()];
+    const candidates = all.some((b) => !b.contradicts) ? all.filter((b) => !b.contradicts) : all;
+    const fewest = Math.min(...candidates.map((b) => b.structural));
+    for (const [branch, b] of branches) if (!candidates.includes(b) || b.structural > fewest) dropped.add(`${prefix}${branch}/`);
+  }
+  if (dropped.size === 0) return [...errors];
+  return errors.filter((e) => ![...dropped].some((d) => e.schemaPath.startsWith(d)));
 }
 
 export function formatViolations(violations: readonly Violation[]): string {

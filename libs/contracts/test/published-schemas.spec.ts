@@ -40,3 +40,23 @@ test('validation names every violation with its JSON path', () => {
   const paths = v.map((x) => x.path);
   for (const p of ['/version', '/eventId', '/publisher', '/consignee', '/items']) assert.ok(paths.includes(p), `missing ${p} in ${JSON.stringify(v)}`);
 });
+
+test('a violation inside a oneOf is reported for the branch the event was meant for, not for every branch', () => {
+  const shipment = (authorization: object, item: object) => ({
+    type: 'chip.shipment', version: 1, eventId: 'nv-1', publisher: 'nvidia', occurredAt: '2026-03-14T09:30:00Z',
+    consignee: { id: 'acme-ai', country: 'AE' }, authorization, items: [item],
+  });
+  const licence = { kind: 'LICENSE', ref: 'D1' };
+  const said = (event: object) => validateAgainstSchema((event as { type: string }).type, event).map((v) => `${v.path}: ${v.message}`);
+  // A catalogue item is a catalogue item: its quantity is what is wrong, not that it lacks tppPerUnit.
+  assert.deepEqual(said(shipment(licence, { chip: 'H100-SXM', quantity: 0 })), ['/items/0/quantity: must be >= 1']);
+  assert.deepEqual(said(shipment(licence, { tppPerUnit: 0, quantity: 3 })), ['/items/0/tppPerUnit: must be >= 1']);
+  assert.deepEqual(said(shipment(licence, { chip: 'H100-SXM', quantity: 1, dieAreaMm2: 800 })), ['/items/0: unknown field "dieAreaMm2"']);
+  // The authorization's kind says which branch: an NVEU authorization lacks its ref.
+  assert.deepEqual(said(shipment({ kind: 'NVEU' }, { chip: 'H100-SXM', quantity: 1 })), ['/authorization: missing field "ref"']);
+  // Where nothing tells the branches apart, both are named.
+  assert.deepEqual(said(shipment(licence, { quantity: 3 })), ['/items/0: missing field "chip"', '/items/0: missing field "tppPerUnit"']);
+  const veu = (v: object) => ({ type: 'policy.veu-granted', version: 1, eventId: 'bis-1', publisher: 'regulator', occurredAt: '2026-01-20T00:00:00Z', veu: v });
+  assert.deepEqual(said(veu({ kind: 'UVEU', id: 'aws', headquarters: 'US', country: 'US' })), ['/veu: unknown field "country"']);
+  assert.deepEqual(said(veu({ kind: 'NVEU', id: 'g42', headquarters: 'AE' })), ['/veu: missing field "country"']);
+});
