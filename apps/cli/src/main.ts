@@ -46,6 +46,13 @@ async function main(argv: string[]): Promise<number> {
   return mod.run(rest);
 }
 
+// A reader that stops early (`ledger replay FILE | head`, `ledger tail-alerts | head -5`) closes the pipe: stop
+// quietly, as Unix tools do, rather than with a stack trace for an unhandled EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

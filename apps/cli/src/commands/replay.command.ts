@@ -1,5 +1,6 @@
 // `ledger replay FILE.ndjson [--pack ID]`: judges the file's events in order with the services' code and prints
-// one JSON document (CONTRACTS.md, "Offline replay"). Exit 0 when the file was read, 2 on a usage error.
+// one JSON document (CONTRACTS.md, "Offline replay"). Exit 0 when the file was read, 2 on a usage error. FILE may be a
+// pipe: `generate ... | ledger replay /dev/stdin`.
 import * as fs from 'node:fs';
 import { stringifyJson } from '@app/contracts';
 import { DEFAULT_PACK_ID, Replayer } from '@app/policy';
@@ -23,25 +24,36 @@ export async function run(argv: string[], io: { stdout: NodeJS.WritableStream; s
     io.stderr.write(`ledger replay: missing FILE\n${USAGE}\n`);
     return 2;
   }
+  // `/dev/stdin` is read from the descriptor this process was given: when it is a socket (as Node's child processes
+  // get), the path cannot be opened again.
+  const input = file === '/dev/stdin' ? 0 : file;
   let size: number;
+  let seekable: boolean;
   try {
-    const stat = fs.statSync(file);
-    if (!stat.isFile()) throw new Error('not a regular file');
+    const stat = typeof input === 'number' ? fs.fstatSync(input) : fs.statSync(input);
+    // A pipe (`replay /dev/stdin`, a FIFO) is read once, as it comes; anything else that is not a file is refused.
+    seekable = stat.isFile();
+    if (!seekable && !stat.isFIFO() && !stat.isSocket() && !stat.isCharacterDevice()) throw new Error('not a regular file or a pipe');
     size = stat.size;
-    fs.accessSync(file, fs.constants.R_OK);
+    if (typeof input === 'string') fs.accessSync(input, fs.constants.R_OK);
   } catch (e) {
     io.stderr.write(`ledger replay: cannot read ${file}: ${(e as Error).message}\n`);
     return 2;
   }
 
-  const progress = io.stderr.isTTY === true && size >= PROGRESS_BYTES_MIN ? new ProgressBar(io.stderr, size) : null;
+  const progress = seekable && io.stderr.isTTY === true && size >= PROGRESS_BYTES_MIN ? new ProgressBar(io.stderr, size) : null;
   let fd: number | undefined;
   let replayer: Replayer;
   try {
-    // The idempotency record keeps each key's byte offset; a key that comes again has its first line read back.
-    const lineFd = (fd = fs.openSync(file, 'r'));
-    replayer = new Replayer(pack, { lineAt: (offset) => readLineAt(lineFd, offset), expectedEvents: expectedLines(size) });
-    await forEachLine(file, (line, lineNumber, offset, bytesRead) => {
+    // From a file, the idempotency record keeps each key's byte offset, and a key that comes again has its first
+    // line read back. A pipe cannot be read back, so the record keeps each key's payload digest instead.
+    if (seekable) {
+      const lineFd = (fd = typeof input === 'number' ? input : fs.openSync(input, 'r'));
+      replayer = new Replayer(pack, { lineAt: (offset) => readLineAt(lineFd, offset), expectedEvents: expectedLines(size) });
+    } else {
+      replayer = new Replayer(pack);
+    }
+    await forEachLine(input, (line, lineNumber, offset, bytesRead) => {
       replayer.push(line, lineNumber, offset);
       progress?.update(bytesRead, lineNumber);
     });
@@ -49,7 +61,7 @@ export async function run(argv: string[], io: { stdout: NodeJS.WritableStream; s
     io.stderr.write(`${progress === null ? '' : '\n'}ledger replay: cannot read ${file}: ${(e as Error).message}\n`);
     return 2;
   } finally {
-    if (fd !== undefined) fs.closeSync(fd);
+    if (fd !== undefined && fd !== input) fs.closeSync(fd);
   }
   progress?.done();
   await writeAll(io.stdout, `${stringifyJson(replayer.result())}\n`);

@@ -23,9 +23,10 @@ function withoutCr(buf: Buffer, start: number, end: number): number {
 
 // `asBytes`: every line is handed over as a copy of its bytes, never as text (the publisher sends the bytes and
 // reads them as text only to route them, so decoding them here and encoding them again there would be waste).
-export function forEachLine(file: string, onLine: OnBytesLine, asBytes: true): Promise<void>;
-export function forEachLine(file: string, onLine: OnLine, asBytes?: false): Promise<void>;
-export async function forEachLine(file: string, handler: OnLine | OnBytesLine, asBytes = false): Promise<void> {
+// `file` is a path, or an open file descriptor (the replay's standard input), which is read and left open.
+export function forEachLine(file: string | number, onLine: OnBytesLine, asBytes: true): Promise<void>;
+export function forEachLine(file: string | number, onLine: OnLine, asBytes?: false): Promise<void>;
+export async function forEachLine(file: string | number, handler: OnLine | OnBytesLine, asBytes = false): Promise<void> {
   // With asBytes every line is a Buffer, so either handler takes what it is given.
   const onLine = handler as OnLine;
   let lineNumber = 0;
@@ -38,12 +39,12 @@ export async function forEachLine(file: string, handler: OnLine | OnBytesLine, a
     onLine(text ? buf.toString('utf8', start, e) : Buffer.from(buf.subarray(start, e)), ++lineNumber, offset, bytesRead);
   };
   const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-  const fd = fs.openSync(file, 'r');
+  const fd = typeof file === 'number' ? file : fs.openSync(file, 'r');
   try {
     for (;;) {
       // Synchronous reads into one buffer: no stream machinery, no new 1 MiB buffer per chunk, no copy of the
       // chunk to join it to the previous one (only the line across the boundary is joined).
-      const n = fs.readSync(fd, buf, 0, CHUNK_BYTES, null);
+      const n = readSome(fd, buf);
       if (n === 0) break;
       const base = bytesRead;
       bytesRead += n;
@@ -77,11 +78,24 @@ export async function forEachLine(file: string, handler: OnLine | OnBytesLine, a
       }
     }
   } finally {
-    fs.closeSync(fd);
+    if (typeof file !== 'number') fs.closeSync(fd);
   }
   if (rest.length > 0) {
     const line = Buffer.concat(rest);
     emit(line, 0, line.length, !asBytes && isUtf8(line), restOffset);
+  }
+}
+
+// A read at the current position. A pipe or socket that another process left non-blocking says EAGAIN while it
+// is empty; the read is tried again after a millisecond, as a blocking read would have waited.
+function readSome(fd: number, buf: Buffer): number {
+  for (;;) {
+    try {
+      return fs.readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
   }
 }
 
