@@ -3,7 +3,7 @@
 // A new regime is a new file in ./packs, not new code.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isAssignedCountry } from '@app/contracts';
+import { CHIP_ID_PATTERN, isAssignedCountry } from '@app/contracts';
 import { parseDecimal, toFloat, type Rational } from './rational';
 
 export const DEFAULT_PACK_ID = 'ai-diffusion-2025';
@@ -70,6 +70,7 @@ export class PolicyPackError extends Error {
 
 const PACKS_DIR = path.join(__dirname, 'packs');
 const CATALOGUE_FILE = path.join(__dirname, 'catalogue', 'chips.catalogue.json');
+const CHIP_ID = new RegExp(CHIP_ID_PATTERN);
 
 export function listPolicyPacks(): string[] {
   return fs
@@ -236,6 +237,8 @@ export function compilePolicyPack(doc: unknown, catalogueDoc: unknown): PolicyPa
       const chipId = r['id'];
       const tpp = r['tppPerUnit'];
       if (typeof chipId !== 'string' || chipId === '') problems.push(`catalogue.chips[${i}].id: expected a string`);
+      // An id that an event's `chip` field cannot spell could never be shipped.
+      else if (!CHIP_ID.test(chipId)) problems.push(`catalogue.chips[${i}].id: "${chipId}" does not match ${CHIP_ID_PATTERN}, the chip ids events can name`);
       else if (catalogue.has(chipId)) problems.push(`catalogue.chips[${i}].id: duplicate "${chipId}"`);
       if (!Number.isSafeInteger(tpp) || (tpp as number) < 1) problems.push(`catalogue.chips[${i}].tppPerUnit: expected a positive integer`);
       const die = r['dieAreaMm2'];

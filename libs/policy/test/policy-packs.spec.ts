@@ -144,7 +144,9 @@ describe('policy packs', () => {
     delete catalogue.chips[0].cite;
     catalogue.chips.push({ ...catalogue.chips[1] });
     catalogue.chips.push({ id: 'NEG', vendor: 'x', tppPerUnit: -1, cite: 'x' });
+    catalogue.chips.push({ id: 'H100 SXM5', vendor: 'x', tppPerUnit: 15_832, cite: 'x' });
     const problems = problemsOf(packDoc('ai-diffusion-2025'), catalogue);
+    assert.ok(problems.some((p) => /"H100 SXM5" does not match/.test(p)), problems.join(' | '));
     assert.ok(problems.some((p) => /catalogue\.chips\[0\]\.cite/.test(p)), problems.join(' | '));
     assert.ok(problems.some((p) => /duplicate/.test(p)), problems.join(' | '));
     assert.ok(problems.some((p) => /tppPerUnit/.test(p)), problems.join(' | '));
