@@ -87,7 +87,10 @@ describe('ledger service scaled out to two instances', () => {
       intervalMs: 200,
       what: 'the group to share the partitions between the two instances',
     });
-    const before = await Promise.all(instances.map(batchesStored));
+    // An instance joins the group during its start-up, before its HTTP server listens: wait until each answers.
+    const before = await Promise.all(
+      instances.map((i) => waitFor(() => batchesStored(i), { timeoutMs: 30_000, intervalMs: 100, what: `the instance on :${i.port} to serve /metrics` })),
+    );
 
     const run = groupId.slice(-12);
     const lines = tagFeed(await generateFeed(4000, 31), run);
