@@ -52,6 +52,7 @@ export KAFKAJS_NO_PARTITIONER_WARNING=1
 
 # Two files at a time on a 2-core machine; every medium/large spec uses its own database and consumer groups.
 # --test-force-exit: a spec that leaves a socket open must not hang the run; --test-timeout bounds each test.
+# scripts/test-preload.cjs keeps --test-force-exit from losing the last results of a file (see there).
 status=0
-node --test --test-reporter=spec --test-concurrency=2 --test-force-exit --test-timeout=180000 "${specs[@]}" || status=$?
+node --require ./scripts/test-preload.cjs --test --test-reporter=spec --test-concurrency=2 --test-force-exit --test-timeout=180000 "${specs[@]}" || status=$?
 exit "$status"
