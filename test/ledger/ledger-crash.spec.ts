@@ -99,7 +99,7 @@ describe('ledger crash safety', () => {
     let killsMidFlow = 0;
     for (let k = 0; k < LEDGER_KILLS; k++) {
       const startCount = await inboxCount();
-      await explained(waitFor(async () => (await inboxCount()) > startCount + 200, { timeoutMs: 60_000, intervalMs: 50, what: 'the ledger to record events' }));
+      await explained(waitFor(async () => (await inboxCount()) > startCount + 200, { timeoutMs: 120_000, intervalMs: 50, what: 'the ledger to record events' }));
       await sleep(Math.random() * 1000);
       const n = await inboxCount();
       t.diagnostic(`SIGKILL ledger with ${n} of ${EVENTS} events recorded`);

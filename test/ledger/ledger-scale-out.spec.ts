@@ -72,18 +72,18 @@ describe('ledger service scaled out to two instances', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('two instances share the partitions and together record exactly what the offline replay judges', { timeout: 240_000 }, async () => {
+  it('two instances share the partitions and together record exactly what the offline replay judges', { timeout: 360_000 }, async () => {
     const start = () => {
       const port = randomPort();
       const process = startService('ledger', { DATABASE_URL: db.url, LEDGER_GROUP_ID: groupId, LEDGER_HTTP_PORT: String(port), LOG_LEVEL: 'info' });
       instances.push({ process, port });
     };
     start();
-    await waitFor(async () => latestAssignment(instances[0]!).length > 0, { timeoutMs: 60_000, intervalMs: 200, what: 'the first instance to join' });
+    await waitFor(async () => latestAssignment(instances[0]!).length > 0, { timeoutMs: 120_000, intervalMs: 200, what: 'the first instance to join' });
     start();
     // Both hold partitions once the group has rebalanced with its two members.
     await waitFor(async () => instances.every((i) => latestAssignment(i).length > 0) && latestAssignment(instances[0]!).length < 13, {
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       intervalMs: 200,
       what: 'the group to share the partitions between the two instances',
     });
