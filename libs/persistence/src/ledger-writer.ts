@@ -7,6 +7,7 @@ import {
   accountView,
   applyOutcome,
   capsMovedBy,
+  capSubjectOf,
   decodeEvent,
   judge,
   MemoryLedgerState,
@@ -719,12 +720,8 @@ export class LedgerWriter {
     const refreshed = new Set<string>();
     for (let k = effects.length - 1; k >= 0; k--) {
       const { effect, occurredAt } = effects[k]!;
-      const key =
-        effect.kind === 'g2g-arranged'
-          ? `g2g\u0000${effect.country}`
-          : effect.kind === 'veu-granted'
-            ? `veu\u0000${effect.grant.id}`
-            : `veu\u0000${effect.veuId}`;
+      const subject = capSubjectOf(effect);
+      const key = `${subject.kind}\u0000${subject.id}`;
       if (refreshed.has(key)) continue;
       refreshed.add(key);
       for (const id of capsMovedBy(state, effect)) {

@@ -589,25 +589,32 @@ export function requirementsOf(pack: PolicyPack, event: InputEventV1, atMs: numb
   }
 }
 
-// The accounts whose cap an effect moves without moving their balance, among those the state holds: a g2g
-// arrangement doubles its country's cap; a deployment changes the worldwide total that its VEU's ratio accounts are
-// shares of; a UVEU grant or a revocation puts its ratio caps in force or out of it. The writer refreshes their
-// rows, so that they show the cap in force.
-export function capsMovedBy(state: LedgerReadState, effect: StateEffect): string[] {
+// Whose caps an effect moves without moving their balances: a g2g arrangement its country's (doubled); a deployment
+// its VEU's ratio accounts (shares of the worldwide total it changed); a grant or a revocation its VEU's ratio
+// accounts (in force or out of it). The accounts follow from the subject and the state alone, so the writer refreshes
+// them once per subject however many of its effects a batch holds.
+export function capSubjectOf(effect: StateEffect): { kind: 'country' | 'veu'; id: string } {
   switch (effect.kind) {
-    case 'g2g-arranged': {
-      const id = accountIds.country(effect.country);
-      return state.account(id) === undefined ? [] : [id];
-    }
-    case 'installed-set':
+    case 'g2g-arranged':
+      return { kind: 'country', id: effect.country };
     case 'veu-granted':
-    case 'veu-revoked': {
-      const v = effect.kind === 'veu-granted' ? effect.grant.id : effect.veuId;
-      const ids = [accountIds.uveuOutsideTier1(v), accountIds.uveuOutsideUs(v)];
-      for (const cc of state.installedByCountry(v).keys()) ids.push(accountIds.uveuCountry(v, cc));
-      return ids.filter((id) => state.account(id) !== undefined);
-    }
-    default:
-      return [];
+      return { kind: 'veu', id: effect.grant.id };
+    case 'veu-revoked':
+    case 'installed-set':
+      return { kind: 'veu', id: effect.veuId };
   }
+}
+
+// The accounts, among those the state holds, whose cap the effect moved (see capSubjectOf). The writer refreshes
+// their rows, so that they show the cap in force.
+export function capsMovedBy(state: LedgerReadState, effect: StateEffect): string[] {
+  const subject = capSubjectOf(effect);
+  if (subject.kind === 'country') {
+    const id = accountIds.country(subject.id);
+    return state.account(id) === undefined ? [] : [id];
+  }
+  const v = subject.id;
+  const ids = [accountIds.uveuOutsideTier1(v), accountIds.uveuOutsideUs(v)];
+  for (const cc of state.installedByCountry(v).keys()) ids.push(accountIds.uveuCountry(v, cc));
+  return ids.filter((id) => state.account(id) !== undefined);
 }
