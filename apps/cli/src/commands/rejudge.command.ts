@@ -1,7 +1,8 @@
 // `ledger rejudge [--pack ID]`: judges again every event the ledger (DATABASE_URL) recorded, in the order it recorded
 // them, with the services' code (the offline replay), and compares the entries, accounts, judging state and alerts
 // with the ledger's (see rejudgeLedger). Prints {ok, policy, events, entries, accounts, alerts, differences[],
-// differencesTotal}; exit 0 when they agree, 1 when not, 2 on a usage error. The pack is the ledger's own (POLICY_PACK, as the ledger reads it) unless --pack names another.
+// differencesTotal}; exit 0 when they agree, 1 when not, 2 on a usage error. The pack is the ledger's own
+// (POLICY_PACK, as the ledger reads it) unless --pack names another.
 // `verify` checks that the entries add up and the chain is intact; this checks that they are what the rules make of
 // the recorded events.
 import { DEFAULT_PACK_ID } from '@app/policy';
