@@ -50,8 +50,9 @@ type EntryRow = { seq: string; account: string; delta: string; balance: string; 
 //   same;
 // - the alerts are the same documents in the same order.
 // One REPEATABLE READ snapshot, so a ledger that keeps writing is checked as of one instant.
-// Events whose stored copy differs from the bytes that came (an escaped U+0000, see the writer's storablePayload)
-// are judged from the stored copy; such a character can only be in a field the judgement does not read.
+// Events whose stored copy differs from the bytes that came (an escaped U+0000, see storablePayload in
+// writer/copy-encoding.ts) are judged from the stored copy; such a character can only be in a field the judgement
+// does not read.
 export async function rejudgeLedger(dataSource: DataSource, pack: PolicyPack, opts: RejudgeOptions = {}): Promise<RejudgeReport> {
   const pageSizeRows = opts.pageSizeRows ?? 5_000;
   const diff = new Differences(opts.differencesMax ?? 100);
