@@ -123,3 +123,26 @@ test("order: a policy event from a chipmaker is UNSIGNED when required and unsig
   const r = await replay([registerNv1, grant, signed({ ...grant, eventId: 'nv-g2' }, NV1)], REQUIRED);
   assert.deepEqual(r.rejections(), [[2, 'UNSIGNED'], [3, 'FORBIDDEN_PUBLISHER']]);
 });
+
+test("UNKNOWN_KEY: a trust anchor verifies only the regulator's events (its publisher part is regulator)", async () => {
+  const r = await replay([signed(shipment('nv-1'), REG)], REQUIRED);
+  assert.deepEqual(r.rejections(), [[1, 'UNKNOWN_KEY']]);
+});
+
+// reading: keyId "<publisher>/<name>" (name 1-64 chars [A-Za-z0-9._-]), alg "Ed25519" and a 64-byte value in
+// base64url without padding are the signature's shape, so breaking one is MALFORMED ("bad pattern"), checked
+// before the signature itself.
+test('MALFORMED: a signature whose keyId, alg or value breaks its shape', async () => {
+  const good = signed(shipment('nv-1'), NV1);
+  const sig = good['signature'] as Record<string, string>;
+  const variants = [
+    { ...sig, keyId: 'nvidia' },
+    { ...sig, keyId: 'nvidia/bad name' },
+    { ...sig, keyId: `nvidia/${'n'.repeat(65)}` },
+    { ...sig, alg: 'RS256' },
+    { ...sig, value: `${sig['value']}==` },
+    { ...sig, value: sig['value']!.slice(0, 80) },
+  ];
+  const r = await replay([keyRegistered('k1', NV1.keyId, NV1.publicKey), ...variants.map((s, i) => ({ ...good, eventId: `nv-${i}`, signature: s }))]);
+  assert.deepEqual(r.rejections(), variants.map((_, i) => [i + 2, 'MALFORMED']));
+});

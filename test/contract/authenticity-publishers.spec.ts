@@ -73,3 +73,10 @@ test('MALFORMED: an NVEU grant with a Tier 3 headquarters (CN, or HK treated as 
   assert.equal(r.used('country:AE'), 15_832_000);
   assert.equal(r.used('nveu:g45'), 15_832_000);
 });
+
+test('FORBIDDEN_PUBLISHER: for a VEU never granted, only the VEU itself may report (recorded, UNAUTHORIZED)', async () => {
+  const r = await replay([deployment('d-1', { publisher: 'azure' }), deployment('d-2')]);
+  assert.deepEqual(r.rejections(), [[1, 'FORBIDDEN_PUBLISHER']]);
+  assert.deepEqual(r.alertSummary(), ['UNAUTHORIZED installed:aws:US']);
+  assert.equal(r.used('installed:aws:US'), 288_000);
+});

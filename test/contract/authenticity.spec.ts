@@ -132,8 +132,25 @@ test('idempotency ignores the signature: with signatures optional, an unsigned c
 test('a signed reporter key: a deployment by a grant reporter, signed with its own key, is recorded', async () => {
   const OPS = keyFromSeed('aws-ops/1');
   const grant = reg(veuGranted('g', { kind: 'UVEU', id: 'aws', headquarters: 'US', reporters: ['aws-ops'] }));
-  const r = await replay([grant, reg(keyRegistered('k-ops', OPS.keyId, OPS.publicKey)), signed(deployment('ops-1', { publisher: 'aws-ops' }), OPS)], REQUIRED);
-  assert.deepEqual(r.doc.rejected, []);
+  const AWS = keyFromSeed('aws/1');
+  const r = await replay(
+    [
+      grant,
+      reg(keyRegistered('k-ops', OPS.keyId, OPS.publicKey)),
+      reg(keyRegistered('k-aws', AWS.keyId, AWS.publicKey)),
+      signed(deployment('ops-1', { publisher: 'aws-ops' }), OPS),
+      // The VEU's own key does not sign for its reporter: the key's publisher part must be the event's.
+      signed(deployment('ops-2', { publisher: 'aws-ops' }), AWS),
+    ],
+    REQUIRED,
+  );
+  assert.deepEqual(r.rejections(), [[5, 'UNKNOWN_KEY']]);
   // 8 B200 x 36,000 = 288,000 installed in US by aws.
   assert.equal(r.used('installed:aws:US'), 288_000);
+});
+
+test('order: required, an unsigned exact copy of a recorded signed event is UNSIGNED (the signature is checked before idempotency)', async () => {
+  const r = await replay([reg(keyRegistered('k1', NV1.keyId, NV1.publicKey)), signed(shipment('nv-1'), NV1), shipment('nv-1')], REQUIRED);
+  assert.deepEqual(r.rejections(), [[3, 'UNSIGNED']]);
+  assert.equal(r.doc.counts.duplicates, 0);
 });
