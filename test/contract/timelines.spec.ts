@@ -72,6 +72,7 @@ test('2023-11-17 rule: presumption of denial for D:5 and Macau (CN, MO, KH), lic
   assert.equal(r.used('country:BR'), 158_320);
   assert.equal(new Set(['cn', 'mo', 'ae-none', 'kh'].map((id) => packOf(r, id))).size, 1, 'one regime judged them all');
   assert.notEqual(r.doc.alerts[0]!.policy.id, 'ai-diffusion-2025');
+  assert.ok(r.doc.alerts.every((a) => typeof a.policy.id === 'string' && typeof a.policy.version === 'string' && a.policy.version !== ''), 'each alert names a pack id and version');
 });
 
 // reading: us-actual starts at 2023-11-17 (REGULATION.md's first row) and "events before the first from are judged
