@@ -4,8 +4,9 @@
 // --in-flight: batches handed to the writer at once (the ledger consumer hands it two); 1 stores them one by one.
 import { loadPolicyPack } from '@app/policy';
 import { LedgerWriter, type SourceRecord } from '@app/persistence';
-import { generateFeed } from '../apps/cli/src/feed/feed-generator';
-import { createLedgerDatabase } from '../test/ledger/ledger-fixtures';
+import { createLedgerDatabase } from '@app/testing';
+import { generateFeed } from '@app/testing/feed-generator';
+import { benchPrerequisites } from './prerequisites';
 
 const BATCH_EVENTS = 5_000;
 
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const events = i >= 0 ? Number(process.argv[i + 1]) : 100_000;
   const f = process.argv.indexOf('--in-flight');
   const inFlightMax = f >= 0 ? Number(process.argv[f + 1]) : 2;
+  await benchPrerequisites({ kafka: false });
   const lines = [...generateFeed({ events, seed: 7, startMs: Date.parse('2025-02-01T00:00:00Z'), days: 880, invalidRate: 0.004 })];
   const db = await createLedgerDatabase('bench_writer');
   try {

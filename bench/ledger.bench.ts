@@ -19,7 +19,7 @@ import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Partitioners, type Admin, type Kafka } from 'kafkajs';
 import { INPUT_TOPICS, TOPICS } from '@app/contracts';
-import { testKafka, uniqueName, waitFor } from '../test/support';
+import { routeEvent } from '@app/messaging';
 import {
   caughtUp,
   cli,
@@ -29,10 +29,13 @@ import {
   serviceMetrics,
   startAtEndOfTopics,
   startService,
+  testKafka,
+  uniqueName,
+  waitFor,
   type LedgerDatabase,
   type ServiceProcess,
-} from '../test/ledger/ledger-fixtures';
-import { route } from '../apps/cli/src/commands/publish.command';
+} from '@app/testing';
+import { benchPrerequisites } from './prerequisites';
 import { ProcessCpu, type CpuUse } from './process-cpu';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
@@ -130,7 +133,7 @@ async function latency(kafka: Kafka, admin: Admin, db: LedgerDatabase, lines: st
   while (sent < count) {
     const due = Math.min(count, Math.floor(((Date.now() - startMs) / 1000) * LATENCY_RATE_PER_S) + 1);
     if (due > sent) {
-      const chunk = lines.slice(sent, due).map(route);
+      const chunk = lines.slice(sent, due).map((line) => routeEvent(line));
       const now = Date.now();
       for (const line of lines.slice(sent, due)) {
         const doc = JSON.parse(line) as { publisher?: string; eventId?: string };
@@ -238,6 +241,7 @@ async function copyIngest(url: string, rows: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  await benchPrerequisites({ kafka: true });
   const kafka = testKafka('ledger-bench');
   const admin = kafka.admin();
   await admin.connect();

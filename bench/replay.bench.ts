@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CLI_NODE_FLAGS } from '@app/config';
+import { expectedLines, forEachLine, readLineAt } from '@app/contracts';
 import { loadPolicyPack, Replayer } from '@app/policy';
-import { generateFeed } from '../apps/cli/src/feed/feed-generator';
-import { CLI_NODE_FLAGS } from '../apps/cli/src/node-flags';
-import { expectedLines, forEachLine, readLineAt } from '../apps/cli/src/support/ndjson-file';
+import { generateFeed } from '@app/testing/feed-generator';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

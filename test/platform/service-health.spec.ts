@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
-import { testKafka, uniqueName, waitFor } from '../support';
-import { createLedgerDatabase, randomPort, startAtEndOfTopics, startService, type LedgerDatabase, type ServiceProcess } from '../ledger/ledger-fixtures';
+import { createLedgerDatabase, type LedgerDatabase, randomPort, type ServiceProcess, startAtEndOfTopics, startService, testKafka, uniqueName, waitFor } from '@app/testing';
 
 const START_TIMEOUT_MS = 60_000;
 

@@ -3,3 +3,4 @@ export * from './retry';
 export * from './topics-admin';
 export * from './batch-consumer';
 export * from './alert-relay';
+export * from './event-routing';

@@ -1,4 +1,4 @@
-// A deterministic generator of realistic input events (see generate.command.ts). Pure: the same options give the
+// A deterministic generator of realistic input events (`ledger generate`, the specs and the benchmarks). Pure: the same options give the
 // same lines on every machine.
 
 export interface FeedOptions {
