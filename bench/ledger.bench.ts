@@ -265,7 +265,7 @@ async function main(): Promise<void> {
     const ledgerPort = randomPort();
     for (let k = 0; k < LEDGERS; k++) ledgers.push(startService('ledger', { ...env, LEDGER_HTTP_PORT: String(k === 0 ? ledgerPort : randomPort()) }));
     relay = startService('relay', { ...env, RELAY_HTTP_PORT: String(randomPort()) });
-    await waitFor(() => fetch(`http://127.0.0.1:${ledgerPort}/health`).then((r) => r.ok), { timeoutMs: 60_000, intervalMs: 200, what: 'the ledger to start' });
+    await waitFor(() => fetch(`http://127.0.0.1:${ledgerPort}/health/ready`).then((r) => r.ok), { timeoutMs: 60_000, intervalMs: 200, what: 'the ledger to start' });
 
     // Earlier runs leave dirty pages and WAL behind; a checkpoint now keeps their flushing out of this measurement.
     await db.ds.query('CHECKPOINT').catch((err: Error) => log(`CHECKPOINT not allowed (${err.message}); measuring anyway`));

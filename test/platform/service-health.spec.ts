@@ -62,11 +62,6 @@ describe('service health endpoints', () => {
     });
   }
 
-  it('ledger: GET /health stays an alias of /health/ready', async () => {
-    const base = `http://127.0.0.1:${ledgerPort}`;
-    assert.deepEqual(await getJson(`${base}/health`), await getJson(`${base}/health/ready`));
-  });
-
   it('both stop on SIGTERM once closed, without an error (consumer, producers and the health admin disconnect)', async () => {
     await Promise.all([ledger.stop(), relay.stop()]);
     for (const service of [ledger, relay]) {

@@ -4,3 +4,5 @@ export * from './topics-admin';
 export * from './batch-consumer';
 export * from './alert-relay';
 export * from './event-routing';
+export * from './batch-consumer.server';
+export * from './rethrow-rpc-errors.filter';

@@ -4,7 +4,7 @@
 import { Kafka, Partitioners, type ICustomPartitioner, type Message, type Producer } from 'kafkajs';
 import { kafkaClientConfig, loadKafkaSettings, settingsOrExit } from '@app/config';
 import { forEachLine, TOPICS } from '@app/contracts';
-import { routeEvent, type RoutedEvent as Routed } from '@app/messaging';
+import { routeEvent, type RoutedEvent as Routed } from '@app/messaging/event-routing';
 import { parseCommandArgs } from '../support/command-args';
 
 
