@@ -22,16 +22,18 @@ function answers(hostPort: string): Promise<boolean> {
   });
 }
 
+// The server of DATABASE_URL, through its `postgres` database: the benchmarks make databases of their own there.
 async function postgresProblem(): Promise<string | null> {
   const database = loadDatabaseSettings();
-  const { max: _max, ...config } = pgPoolConfig({ database });
+  const server = new URL(database.url);
+  server.pathname = '/postgres';
+  const { max: _max, ...config } = pgPoolConfig({ database: { ...database, url: server.toString() } });
   const client = new Client({ ...config, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   try {
     await client.connect();
     return null;
   } catch (e) {
-    const url = new URL(database.url);
-    return `PostgreSQL is not reachable at ${url.host} (${(e as Error).message}); start it: bash scripts/pg.sh start`;
+    return `PostgreSQL is not reachable at ${server.host} (${(e as Error).message}); start it: bash scripts/pg.sh start`;
   } finally {
     await client.end().catch(() => undefined);
   }
