@@ -11,7 +11,7 @@
 import { execFile } from 'node:child_process';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { ASSIGNED_COUNTRY_CODES, stringifyJson } from '@app/contracts';
 import { loadDatabaseSettings, pgPoolConfig } from '@app/config';
 import { createDataSource, LedgerWriter, type SourceRecord } from '@app/persistence';
@@ -20,6 +20,7 @@ import { randomPort, ROOT, startService, waitFor, type ServiceProcess } from '@a
 // Seeded, so that two runs fill the same ledger.
 import { prng } from '@app/testing/feed-generator';
 import { Client } from 'pg';
+import { benchArgs } from './bench-args';
 import { benchPrerequisites } from './prerequisites';
 
 const BENCH_KEY = 'bench-regulator-key';
@@ -230,23 +231,20 @@ async function load(name: string, port: number, concurrency: number, requests: n
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      entries: { type: 'string', default: '1000000' },
-      concurrency: { type: 'string', default: '100' },
-      requests: { type: 'string', default: '20000' },
-      database: { type: 'string', default: 'bench_api' },
-      drop: { type: 'boolean', default: false },
+  const { integers, booleans, strings } = benchArgs({
+    usage: 'usage: npm run -s bench:api -- [--entries N] [--concurrency N] [--requests N] [--database NAME] [--drop]',
+    integers: {
+      entries: { default: 1_000_000, min: 1, max: 100_000_000 },
+      concurrency: { default: 100, min: 1, max: 10_000 },
+      requests: { default: 20_000, min: 1, max: 10_000_000 },
     },
-    strict: true,
+    booleans: ['drop'],
+    strings: { database: 'bench_api' },
   });
-
-  const entries = Number(values.entries);
-  const concurrency = Number(values.concurrency);
-  const requests = Number(values.requests);
-  const name = values.database!;
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name) || !(entries > 0) || !(concurrency > 0) || !(requests > 0)) {
-    process.stderr.write('usage: api.bench [--entries N] [--concurrency N] [--requests N] [--database name] [--drop]\n');
+  const { entries, concurrency, requests } = integers as { entries: number; concurrency: number; requests: number };
+  const name = strings['database']!;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
+    process.stderr.write(`--database must be a database name ([a-z_][a-z0-9_]*), not "${name}"\n`);
     process.exit(2);
   }
 
@@ -301,7 +299,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await api.stop();
-    if (values.drop) await onServer(`drop database if exists ${name} with (force)`);
+    if (booleans['drop']) await onServer(`drop database if exists ${name} with (force)`);
   }
 }
 

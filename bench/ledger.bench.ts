@@ -35,15 +35,16 @@ import {
   type LedgerDatabase,
   type ServiceProcess,
 } from '@app/testing';
+import { envInteger } from './bench-args';
 import { benchPrerequisites } from './prerequisites';
 import { ProcessCpu, type CpuUse } from './process-cpu';
 
-const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
-const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 20);
+const EVENTS = envInteger('BENCH_EVENTS', { default: 200_000, min: 1, max: 10_000_000 });
+const LATENCY_SECONDS = envInteger('BENCH_LATENCY_SECONDS', { default: 20, min: 1, max: 3_600 });
 const LATENCY_RATE_PER_S = 1_000;
-const BATCH_SIZE_MAX = Number(process.env['BENCH_BATCH_SIZE_MAX'] ?? 10_000);
+const BATCH_SIZE_MAX = envInteger('BENCH_BATCH_SIZE_MAX', { default: 10_000, min: 1, max: 100_000 });
 // Ledger instances in the consumer group (they share the partitions; the head lock orders their writes).
-const LEDGERS = Number(process.env['BENCH_LEDGERS'] ?? 1);
+const LEDGERS = envInteger('BENCH_LEDGERS', { default: 1, min: 1, max: 16 });
 const CATCH_UP_TIMEOUT_MS = 600_000;
 
 const execFileAsync = promisify(execFile);

@@ -13,14 +13,10 @@ const COMMANDS_DIR = path.join(__dirname, 'commands');
 const SUFFIX = '.command.js';
 const NAME_PATTERN = /^[a-z][a-z0-9-]*(:[a-z0-9-]+)?$/;
 
+// The commands directory is built beside this file: it is always there.
 function commandNames(): string[] {
-  let files: string[] = [];
-  try {
-    files = fs.readdirSync(COMMANDS_DIR);
-  } catch {
-    return [];
-  }
-  return files
+  return fs
+    .readdirSync(COMMANDS_DIR)
     .filter((f) => f.endsWith(SUFFIX))
     .map((f) => f.slice(0, -SUFFIX.length))
     .map((n) => (n === 'migrate-revert' ? 'migrate:revert' : n))

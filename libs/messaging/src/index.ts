@@ -1,6 +1,5 @@
 export * from './structured-logger';
 export * from './retry';
-export * from './topics-admin';
 export * from './batch-consumer';
 export * from './alert-relay';
 export * from './event-routing';
