@@ -1,6 +1,7 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { RethrowRpcErrors, type BatchSummary, type ConsumedBatch, type ConsumedRecord } from '@app/messaging';
+import type { BatchResult } from '@app/contracts';
+import { RethrowRpcErrors, type ConsumedBatch } from '@app/messaging';
 import { LedgerWriter } from '@app/persistence';
 
 // The pattern the ledger's transport (BatchConsumerServer over the input topics) sends each consumed slice to.
@@ -13,10 +14,7 @@ export class LedgerBatchController {
   constructor(private readonly writer: LedgerWriter) {}
 
   @MessagePattern(LEDGER_INPUT_BATCH)
-  store(@Payload() batch: ConsumedBatch): Promise<BatchSummary> {
-    return this.writer.processBatch(batch.records, {
-      beforeCommit: (result, records) => batch.beforeCommit(result as unknown as BatchSummary, records as readonly ConsumedRecord[]),
-      waitingForDatabase: batch.waitingForDatabase,
-    }) as unknown as Promise<BatchSummary>;
+  store(@Payload() batch: ConsumedBatch): Promise<BatchResult> {
+    return this.writer.processBatch(batch.records, { beforeCommit: batch.beforeCommit, waitingForDatabase: batch.waitingForDatabase });
   }
 }

@@ -5,18 +5,19 @@
 // batch path keeps its speed. Positioning from Postgres, the DLQ, retries and the pipelining stay in BatchConsumer.
 import { BaseRpcContext, Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
-import { BatchConsumer, type BatchConsumerOptions, type BatchProcessor, type BatchSummary, type ConsumedRecord } from './batch-consumer';
+import type { BatchResult } from '@app/contracts';
+import { BatchConsumer, type BatchConsumerOptions, type BatchProcessor, type ConsumedRecord } from './batch-consumer';
 import { errorText } from './structured-logger';
 
 // What the handler of the pattern gets: one slice of records, to store in one transaction (see BatchProcessor).
 export interface ConsumedBatch {
   records: ConsumedRecord[];
-  beforeCommit: (summary: BatchSummary, records: readonly ConsumedRecord[]) => Promise<void>;
+  beforeCommit: (summary: BatchResult, records: readonly ConsumedRecord[]) => Promise<void>;
   waitingForDatabase: (waiting: boolean) => void;
 }
 
 export interface BatchConsumerServerOptions extends Omit<BatchConsumerOptions, 'processor'> {
-  // The @MessagePattern the batches are sent to; its handler resolves to the batch's BatchSummary.
+  // The @MessagePattern the batches are sent to; its handler resolves to the batch's BatchResult.
   pattern: string;
   // How often consumer lag is measured for the metrics.
   lagRefreshIntervalMs: number;
@@ -77,7 +78,7 @@ export class BatchConsumerServer extends Server implements CustomTransportStrate
     const context = new BaseRpcContext([this.options.groupId]);
     return async (records, beforeCommit, waitingForDatabase) => {
       const batch: ConsumedBatch = { records, beforeCommit, waitingForDatabase };
-      return (await lastValueFrom(this.transformToObservable(await handler(batch, context)))) as BatchSummary;
+      return (await lastValueFrom(this.transformToObservable(await handler(batch, context)))) as BatchResult;
     };
   }
 }

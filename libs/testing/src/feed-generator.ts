@@ -32,7 +32,12 @@ function picker<T>(rand: () => number, table: Weighted<T>): () => T {
   };
 }
 
-const CHIPMAKERS: Weighted<{ publisher: string; chips: Weighted<string> }> = [
+interface Chipmaker {
+  publisher: string;
+  chips: Weighted<string>;
+}
+
+const CHIPMAKERS: Weighted<Chipmaker> = [
   [{ publisher: 'nvidia', chips: [['H100-SXM', 30], ['H200-SXM', 20], ['B200', 15], ['GB200', 8], ['H100-PCIE', 6], ['L40S', 6], ['A100', 5], ['H20', 6], ['B300', 4]] }, 70],
   [{ publisher: 'amd', chips: [['MI300X', 50], ['MI325X', 25], ['MI355X', 15], ['MI300A', 10]] }, 20],
   [{ publisher: 'intel', chips: [['GAUDI3', 100]] }, 10],
@@ -55,29 +60,53 @@ const UVEUS: ReadonlyArray<{ id: string; hq: string; country?: undefined }> = [
 ];
 const DAY_MS = 86_400_000;
 
-export function* generateFeed(opts: FeedOptions): Generator<string> {
+// What the event makers share: the seeded randomness, the pickers over the weighted tables, ids and times.
+interface FeedContext {
+  rand: () => number;
+  int: (lo: number, hi: number) => number;
+  pickMaker: () => Chipmaker;
+  pickTier1: () => string;
+  pickTier2: () => string;
+  pickTier3: () => string;
+  chipPickers: Map<string, () => string>;
+  // Quantities shrink as the feed grows, so that the hot countries cross their thresholds at any size.
+  scale: number;
+  nextId: (publisher: string) => string;
+  timeAt: (i: number) => string;
+  // veu|dc|cc -> units installed (by the generator's own count).
+  installed: Map<string, number>;
+}
+
+function feedContext(opts: FeedOptions): FeedContext {
   const rand = prng(opts.seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
-  const pickMaker = picker(rand, CHIPMAKERS);
-  const pickTier2 = picker(rand, TIER2_HOT);
-  const pickTier1 = picker(rand, TIER1);
-  const pickTier3 = picker(rand, TIER3);
-  const chipPickers = new Map(CHIPMAKERS.map(([m]) => [m.publisher, picker(rand, m.chips)]));
-  // Quantities shrink as the feed grows, so that the hot countries cross their thresholds at any size.
-  const scale = Math.max(1, (60 * 20_000) / opts.events);
-  const recent: string[] = [];
-  const installed = new Map<string, number>(); // veu|dc|cc -> units installed (by the generator's own count)
   const seq = new Map<string, number>();
-  const nextId = (publisher: string) => {
-    const n = (seq.get(publisher) ?? 0) + 1;
-    seq.set(publisher, n);
-    return `${publisher}-${String(n).padStart(7, '0')}`;
+  return {
+    rand,
+    int,
+    pickMaker: picker(rand, CHIPMAKERS),
+    pickTier2: picker(rand, TIER2_HOT),
+    pickTier1: picker(rand, TIER1),
+    pickTier3: picker(rand, TIER3),
+    chipPickers: new Map(CHIPMAKERS.map(([m]) => [m.publisher, picker(rand, m.chips)])),
+    scale: Math.max(1, (60 * 20_000) / opts.events),
+    nextId: (publisher) => {
+      const n = (seq.get(publisher) ?? 0) + 1;
+      seq.set(publisher, n);
+      return `${publisher}-${String(n).padStart(7, '0')}`;
+    },
+    timeAt: (i) => {
+      const ms = opts.startMs + Math.floor((i / Math.max(1, opts.events)) * opts.days * DAY_MS) + int(0, 3_600_000);
+      return new Date(ms).toISOString().replace('.000Z', 'Z');
+    },
+    installed: new Map(),
   };
-  const timeAt = (i: number) => {
-    const ms = opts.startMs + Math.floor((i / Math.max(1, opts.events)) * opts.days * DAY_MS) + int(0, 3_600_000);
-    return new Date(ms).toISOString().replace('.000Z', 'Z');
-  };
+}
 
+export function* generateFeed(opts: FeedOptions): Generator<string> {
+  const ctx = feedContext(opts);
+  const { rand, int, nextId, timeAt } = ctx;
+  const recent: string[] = [];
   let emitted = 0;
   const emit = function* (line: string): Generator<string> {
     emitted++;
@@ -108,87 +137,86 @@ export function* generateFeed(opts: FeedOptions): Generator<string> {
       } else {
         yield* emit(invalidEvent(rand, int, nextId, timeAt(i)));
       }
-      continue;
-    }
-    if (r < opts.invalidRate + 0.004 && recent.length > 0) {
+    } else if (r < opts.invalidRate + 0.004 && recent.length > 0) {
       yield* emit(recent[int(0, recent.length - 1)]!); // an exact duplicate, as a retrying producer sends
-      continue;
-    }
-    if (!g2gDone && i > opts.events * 0.6) {
+    } else if (!g2gDone && i > opts.events * 0.6) {
       g2gDone = true;
       yield* emit(JSON.stringify({ type: 'policy.g2g-arrangement', version: 1, eventId: nextId('bis'), publisher: 'regulator', occurredAt: timeAt(i), country: 'SA' }));
-      continue;
+    } else {
+      yield* emit(r < 0.78 ? shipment(ctx, i) : deployment(ctx, i));
     }
-    if (r < 0.78) {
-      const maker = pickMaker();
-      const chip = chipPickers.get(maker.publisher)!();
-      const kindRoll = rand();
-      let country: string;
-      let authorization: { kind: string; ref?: string };
-      let consignee: string;
-      let quantity = Math.max(1, Math.round((0.2 + rand() * 1.6) * scale));
-      if (kindRoll < 0.03) {
-        country = pickTier3();
-        authorization = { kind: 'LICENSE', ref: `D${int(100000, 999999)}` };
-        consignee = `${country.toLowerCase()}-buyer-${int(1, 5)}`;
-      } else if (kindRoll < 0.28) {
-        country = pickTier1();
-        authorization = { kind: 'NONE' };
-        consignee = `${country.toLowerCase()}-cloud-${int(1, 8)}`;
-        quantity *= 2;
-      } else if (kindRoll < 0.38) {
-        country = pickTier2();
-        authorization = { kind: 'LPP' };
-        consignee = `${country.toLowerCase()}-lab-${int(1, 4)}`;
-        quantity = Math.max(1, Math.round(quantity / 3));
-      } else if (kindRoll < 0.48) {
-        const nveu = NVEUS[int(0, NVEUS.length - 1)]!;
-        country = rand() < 0.97 ? nveu.country : pickTier2();
-        authorization = { kind: 'NVEU', ref: nveu.id };
-        consignee = nveu.id;
-        quantity *= 3;
-      } else if (kindRoll < 0.56) {
-        const uveu = UVEUS[int(0, UVEUS.length - 1)]!;
-        country = rand() < 0.5 ? pickTier1() : pickTier2();
-        authorization = { kind: 'UVEU', ref: uveu.id };
-        consignee = uveu.id;
-      } else {
-        country = pickTier2();
-        authorization = rand() < 0.985 ? { kind: 'LICENSE', ref: `D${int(100000, 999999)}` } : { kind: 'NONE' };
-        consignee = `${country.toLowerCase()}-dc-${int(1, 6)}`;
-      }
-      const items: object[] = [{ chip, quantity }];
-      if (rand() < 0.05) items.push({ tppPerUnit: int(1000, 30000), label: 'custom accelerator', quantity: int(1, 50) });
-      yield* emit(
-        JSON.stringify({
-          type: 'chip.shipment', version: 1, eventId: nextId(maker.publisher), publisher: maker.publisher, occurredAt: timeAt(i),
-          consignee: { id: consignee, country }, authorization, items,
-        }),
-      );
-      continue;
-    }
-    // Deployments by VEUs: mostly installs at home or in Tier 1, some abroad, some removals.
-    const isU = rand() < 0.7;
-    const veu = isU ? UVEUS[int(0, UVEUS.length - 1)]! : NVEUS[int(0, NVEUS.length - 1)]!;
-    const country = isU ? (rand() < 0.85 ? (veu.hq === 'US' ? 'US' : pickTier1()) : rand() < 0.98 ? pickTier2() : pickTier3()) : veu.country!;
-    const dc = `${country.toLowerCase()}-${int(1, 3)}`;
-    const key = `${veu.id}|${dc}|${country}`;
-    const have = installed.get(key) ?? 0;
-    const chip = isU ? 'B200' : 'H100-SXM';
-    let action = 'INSTALL';
-    let quantity = Math.max(1, Math.round((0.5 + rand()) * scale * 4));
-    if (have > 0 && rand() < 0.15) {
-      action = 'REMOVE';
-      quantity = Math.max(1, Math.min(have, Math.round(have * rand() * 0.5)));
-    }
-    installed.set(key, have + (action === 'INSTALL' ? quantity : -quantity));
-    yield* emit(
-      JSON.stringify({
-        type: 'dc.deployment', version: 1, eventId: nextId(veu.id), publisher: veu.id, occurredAt: timeAt(i),
-        veu: { kind: isU ? 'UVEU' : 'NVEU', id: veu.id }, dataCenter: { id: dc, country }, action, items: [{ chip, quantity }],
-      }),
-    );
   }
+}
+
+function shipment(ctx: FeedContext, i: number): string {
+  const { rand, int } = ctx;
+  const maker = ctx.pickMaker();
+  const chip = ctx.chipPickers.get(maker.publisher)!();
+  const kindRoll = rand();
+  const terms = shipmentTerms(ctx, kindRoll, Math.max(1, Math.round((0.2 + rand() * 1.6) * ctx.scale)));
+  const items: object[] = [{ chip, quantity: terms.quantity }];
+  if (rand() < 0.05) items.push({ tppPerUnit: int(1000, 30000), label: 'custom accelerator', quantity: int(1, 50) });
+  return JSON.stringify({
+    type: 'chip.shipment', version: 1, eventId: ctx.nextId(maker.publisher), publisher: maker.publisher, occurredAt: ctx.timeAt(i),
+    consignee: { id: terms.consignee, country: terms.country }, authorization: terms.authorization, items,
+  });
+}
+
+// Where a shipment goes and under what: Tier 3, Tier 1, LPP, an NVEU, a UVEU, or a licensed Tier 2 data center.
+function shipmentTerms(
+  ctx: FeedContext,
+  kindRoll: number,
+  quantity: number,
+): { country: string; authorization: { kind: string; ref?: string }; consignee: string; quantity: number } {
+  const { rand, int } = ctx;
+  if (kindRoll < 0.03) {
+    const country = ctx.pickTier3();
+    return { country, authorization: { kind: 'LICENSE', ref: `D${int(100000, 999999)}` }, consignee: `${country.toLowerCase()}-buyer-${int(1, 5)}`, quantity };
+  }
+  if (kindRoll < 0.28) {
+    const country = ctx.pickTier1();
+    return { country, authorization: { kind: 'NONE' }, consignee: `${country.toLowerCase()}-cloud-${int(1, 8)}`, quantity: quantity * 2 };
+  }
+  if (kindRoll < 0.38) {
+    const country = ctx.pickTier2();
+    return { country, authorization: { kind: 'LPP' }, consignee: `${country.toLowerCase()}-lab-${int(1, 4)}`, quantity: Math.max(1, Math.round(quantity / 3)) };
+  }
+  if (kindRoll < 0.48) {
+    const nveu = NVEUS[int(0, NVEUS.length - 1)]!;
+    const country = rand() < 0.97 ? nveu.country : ctx.pickTier2();
+    return { country, authorization: { kind: 'NVEU', ref: nveu.id }, consignee: nveu.id, quantity: quantity * 3 };
+  }
+  if (kindRoll < 0.56) {
+    const uveu = UVEUS[int(0, UVEUS.length - 1)]!;
+    const country = rand() < 0.5 ? ctx.pickTier1() : ctx.pickTier2();
+    return { country, authorization: { kind: 'UVEU', ref: uveu.id }, consignee: uveu.id, quantity };
+  }
+  const country = ctx.pickTier2();
+  const authorization = rand() < 0.985 ? { kind: 'LICENSE', ref: `D${int(100000, 999999)}` } : { kind: 'NONE' };
+  return { country, authorization, consignee: `${country.toLowerCase()}-dc-${int(1, 6)}`, quantity };
+}
+
+// Deployments by VEUs: mostly installs at home or in Tier 1, some abroad, some removals.
+function deployment(ctx: FeedContext, i: number): string {
+  const { rand, int } = ctx;
+  const isU = rand() < 0.7;
+  const veu = isU ? UVEUS[int(0, UVEUS.length - 1)]! : NVEUS[int(0, NVEUS.length - 1)]!;
+  const country = isU ? (rand() < 0.85 ? (veu.hq === 'US' ? 'US' : ctx.pickTier1()) : rand() < 0.98 ? ctx.pickTier2() : ctx.pickTier3()) : veu.country!;
+  const dc = `${country.toLowerCase()}-${int(1, 3)}`;
+  const key = `${veu.id}|${dc}|${country}`;
+  const have = ctx.installed.get(key) ?? 0;
+  const chip = isU ? 'B200' : 'H100-SXM';
+  let action = 'INSTALL';
+  let quantity = Math.max(1, Math.round((0.5 + rand()) * ctx.scale * 4));
+  if (have > 0 && rand() < 0.15) {
+    action = 'REMOVE';
+    quantity = Math.max(1, Math.min(have, Math.round(have * rand() * 0.5)));
+  }
+  ctx.installed.set(key, have + (action === 'INSTALL' ? quantity : -quantity));
+  return JSON.stringify({
+    type: 'dc.deployment', version: 1, eventId: ctx.nextId(veu.id), publisher: veu.id, occurredAt: ctx.timeAt(i),
+    veu: { kind: isU ? 'UVEU' : 'NVEU', id: veu.id }, dataCenter: { id: dc, country }, action, items: [{ chip, quantity }],
+  });
 }
 
 function invalidEvent(rand: () => number, int: (lo: number, hi: number) => number, nextId: (p: string) => string, at: string): string {
