@@ -18,6 +18,8 @@ const LEDGER_TABLES = [
   'g2g_arrangements',
   'dc_installed',
   'consumer_offsets',
+  'merkle_nodes',
+  'checkpoints',
 ];
 
 export class LeastPrivilegeRoles1765584000000 implements MigrationInterface {
@@ -41,13 +43,13 @@ export class LeastPrivilegeRoles1765584000000 implements MigrationInterface {
     // The writer reads the judging state and appends. It updates only the rows that are state by design: the
     // head, balances, VEU grants, installed bases and consumer offsets. Entries and inbox are insert-only.
     await q.query(`GRANT SELECT ON ${LEDGER_TABLES.join(', ')} TO ledger_writer`);
-    await q.query(`GRANT INSERT ON ledger_entries, inbox, alerts, accounts, veu_grants, g2g_arrangements, dc_installed, consumer_offsets TO ledger_writer`);
+    await q.query(`GRANT INSERT ON ledger_entries, inbox, alerts, merkle_nodes, checkpoints, accounts, veu_grants, g2g_arrangements, dc_installed, consumer_offsets TO ledger_writer`);
     await q.query(`GRANT UPDATE ON ledger_head, accounts, veu_grants, dc_installed, consumer_offsets TO ledger_writer`);
     await q.query(`GRANT USAGE ON SEQUENCE alerts_seq_seq TO ledger_writer`);
 
-    // The relay reads the outbox and marks what it published; nothing else.
-    await q.query(`GRANT SELECT ON alerts TO ledger_relay`);
-    await q.query(`GRANT UPDATE (published_at) ON alerts TO ledger_relay`);
+    // The relay reads the outboxes (alerts, checkpoints) and marks what it published; nothing else.
+    await q.query(`GRANT SELECT ON alerts, checkpoints TO ledger_relay`);
+    await q.query(`GRANT UPDATE (published_at) ON alerts, checkpoints TO ledger_relay`);
 
     // The API reads the ledger and checks API keys; it writes nothing.
     await q.query(`GRANT SELECT ON ${LEDGER_TABLES.join(', ')}, api_keys TO ledger_reader`);
