@@ -12,3 +12,5 @@ export * from './ledger-state.loader';
 export * from './merkle/merkle-store';
 export * from './merkle/ledger-tree';
 export * from './merkle/proof-document';
+export * from './merkle/tree-verifier';
+export * from './merkle/proof-builder';

@@ -1,4 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { verifyMerkleTree } from './merkle/tree-verifier';
 import { GENESIS_HASH, LEDGER_ENTRY_COLUMNS, recomputeEntryHash, type LedgerEntryRow } from './entry-hash';
 
 export interface VerifyReport {
@@ -14,6 +16,8 @@ export interface VerifyOptions {
   pageSizeRows?: number;
   // Problems listed in the report; the count of the rest is still given.
   problemsMax?: number;
+  // The ledger's checkpoint public key: with it, every stored checkpoint's signature is checked too.
+  ledgerKey?: KeyObject | null;
 }
 
 // Recomputes the hash chain and every account balance from the entries alone, and compares them with the head
@@ -108,6 +112,7 @@ export async function verifyLedger(dataSource: DataSource, opts: VerifyOptions =
       if (BigInt(a.used_tpp) !== sum) problem(null, `account ${a.id}: used_tpp is ${a.used_tpp}, its entries sum to ${sum}`);
     }
     for (const id of balances.keys()) if (!listed.has(id)) problem(null, `account ${id} has entries but no row in accounts`);
+    for (const p of await verifyMerkleTree(qr, opts.ledgerKey ?? null, pageSizeRows)) problem(p.seq, p.text);
     await qr.commitTransaction();
   } catch (err) {
     if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);

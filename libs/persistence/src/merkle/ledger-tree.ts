@@ -45,6 +45,11 @@ export class LedgerTree {
     }
   }
 
+  // Whether the in-memory tree ends where a pipelined batch's predecessor left the head.
+  isAt(headSeq: bigint): boolean {
+    return this.tree !== null && BigInt(this.tree.size) === headSeq;
+  }
+
   get size(): number {
     if (this.tree === null) throw new Error('LedgerTree used before syncTo');
     return this.tree.size;
