@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -5,10 +6,23 @@ import { kafkaClientConfig } from '@app/config';
 import { INPUT_TOPICS } from '@app/contracts';
 import { BatchConsumer, errorText } from '@app/messaging';
 import { JsonLogger } from '@app/observability';
-import { LedgerWriter, loadConsumerOffsets } from '@app/persistence';
+import { LedgerWriter, loadConsumerOffsets, type CheckpointSigning } from '@app/persistence';
+import { ed25519PrivateKeyFromPem } from '@app/transparency';
 import { decodeEvent, loadPolicyPack } from '@app/policy';
 import { LedgerMetrics } from './ledger.metrics';
 import { LEDGER_SETTINGS, type LedgerSettingsValue } from './ledger-settings.provider';
+
+// The checkpoint key is read once at start; a ledger told to sign that cannot read its key does not start.
+function checkpointSigning(settings: LedgerSettingsValue): CheckpointSigning | null {
+  if (settings.checkpointKeyFile === null) return null;
+  return {
+    origin: settings.origin,
+    keyId: settings.checkpointKeyId,
+    privateKey: ed25519PrivateKeyFromPem(readFileSync(settings.checkpointKeyFile, 'utf8')),
+    everyEntries: settings.checkpointEveryEntries,
+    everyMs: settings.checkpointEveryMs,
+  };
+}
 
 // How often consumer lag is measured for /metrics.
 const LAG_REFRESH_INTERVAL_MS = 5_000;
@@ -25,7 +39,7 @@ export class LedgerConsumerService implements OnApplicationBootstrap, OnApplicat
     metrics: LedgerMetrics,
   ) {
     const pack = loadPolicyPack(settings.policyPack);
-    const writer = new LedgerWriter(dataSource, pack, { groupId: settings.groupId });
+    const writer = new LedgerWriter(dataSource, pack, { groupId: settings.groupId, checkpoints: checkpointSigning(settings) });
     this.logger.log({ msg: 'policy pack loaded', policy: { id: pack.id, version: pack.version } });
     this.consumer = new BatchConsumer({
       kafka: new Kafka(kafkaClientConfig(settings)),

@@ -44,6 +44,11 @@ export interface LedgerSettings extends CommonSettings {
   groupId: string;
   batchSizeMax: number;
   httpPort: number;
+  origin: string;
+  checkpointKeyFile: string | null;
+  checkpointKeyId: string;
+  checkpointEveryEntries: number;
+  checkpointEveryMs: number;
 }
 
 export interface RelaySettings extends CommonSettings {
@@ -64,6 +69,8 @@ export type AppName = 'ledger' | 'relay' | 'api' | 'cli';
 
 const NAME = /^[A-Za-z0-9._-]{1,255}$/;
 const NAME_EXPECTED = 'letters, digits, dot, dash or underscore (1..255)';
+const NAME_OR_SLASH = /^[A-Za-z0-9._-]{1,64}(\/[A-Za-z0-9._-]{1,64})?$/;
+const NAME_OR_SLASH_EXPECTED = 'a name, or owner/name (letters, digits, dot, dash or underscore)';
 
 function kafkaFields(clientId: string) {
   return {
@@ -113,6 +120,23 @@ function appFields(app: AppName): Record<string, EnvField<unknown>> {
         // batch, so the fixed cost of each is shared by more events.
         batchSizeMax: described(integerField('LEDGER_BATCH_SIZE_MAX', 1, 100_000, 10_000), 'Most events judged and stored in one Postgres transaction.'),
         httpPort: described(portField('LEDGER_HTTP_PORT', 3001), "Port of the ledger's health probes and Prometheus metrics."),
+        origin: described(
+          textField('LEDGER_ORIGIN', 'compute-allocation-ledger', NAME, NAME_EXPECTED),
+          "The ledger's name in its signed checkpoints, so a checkpoint of one deployment cannot pass for another's.",
+        ),
+        checkpointKeyFile: described(
+          optionalField(textField('LEDGER_CHECKPOINT_KEY_FILE', undefined)),
+          "Path of the ledger's Ed25519 private key (PKCS#8 PEM) that signs checkpoints of the Merkle tree. Unset: the tree is kept but no checkpoint is signed.",
+        ),
+        checkpointKeyId: described(textField('LEDGER_CHECKPOINT_KEY_ID', 'ledger/1', NAME_OR_SLASH, NAME_OR_SLASH_EXPECTED), 'Key id written into each checkpoint, so verifiers know which ledger key to use.'),
+        checkpointEveryEntries: described(
+          integerField('LEDGER_CHECKPOINT_EVERY_ENTRIES', 1, 100_000_000, 10_000),
+          'A checkpoint is signed by the batch that takes the tree past each multiple of this many entries.',
+        ),
+        checkpointEveryMs: described(
+          integerField('LEDGER_CHECKPOINT_EVERY_MS', 1_000, 86_400_000, 60_000),
+          'A checkpoint is also signed by the first batch after this long without one.',
+        ),
       };
     case 'relay':
       return {
