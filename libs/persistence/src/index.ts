@@ -14,3 +14,4 @@ export * from './merkle/ledger-tree';
 export * from './merkle/proof-document';
 export * from './merkle/tree-verifier';
 export * from './merkle/proof-builder';
+export * from './merkle/checkpoint-outbox.repository';
