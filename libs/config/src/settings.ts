@@ -89,11 +89,15 @@ function kafkaFields(clientId: string) {
   };
 }
 
-function databaseFields(poolSizeMax: number) {
+// Each app connects as its own least-privilege role (scripts/pg.sh makes them; docs/operations.md): the ledger
+// writes, the relay marks alerts and checkpoints published, the API reads; the CLI runs the migrations as the owner.
+const DATABASE_ROLE: Record<AppName, string> = { ledger: 'ledger_writer', relay: 'ledger_relay', api: 'ledger_reader', cli: 'ledger_owner' };
+
+function databaseFields(app: AppName, poolSizeMax: number) {
   return {
     url: described(
-      postgresUrlField('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/ledger'),
-      'PostgreSQL database of the ledger. It may carry the password, so it is never echoed in error messages.',
+      postgresUrlField('DATABASE_URL', `postgres://${DATABASE_ROLE[app]}@127.0.0.1:5432/ledger`),
+      "PostgreSQL database of the ledger, as the app's own role. It may carry the password, so it is never echoed in error messages.",
     ),
     ssl: described(flagField('DATABASE_SSL', false), "Connect to PostgreSQL over TLS, verifying the server's certificate."),
     poolSizeMax: described(integerField('DATABASE_POOL_SIZE_MAX', 1, 200, poolSizeMax), 'Most connections the app keeps open to PostgreSQL.'),
@@ -178,7 +182,7 @@ function load<T>(app: AppName, env: Env): T {
   const problems: string[] = [];
   const settings = {
     kafka: kafkaSettings(env, app, problems),
-    database: readFields(env, databaseFields(POOL_SIZE_MAX[app]), problems),
+    database: readFields(env, databaseFields(app, POOL_SIZE_MAX[app]), problems),
     ...readFields(env, commonFields(), problems),
     ...readFields(env, appFields(app), problems),
   };
@@ -212,7 +216,7 @@ export function loadKafkaSettings(env: Env = process.env, clientId = 'tools'): R
 
 export function loadDatabaseSettings(env: Env = process.env): Readonly<DatabaseSettings> {
   const problems: string[] = [];
-  const database = readFields(env, databaseFields(POOL_SIZE_MAX.cli), problems);
+  const database = readFields(env, databaseFields('cli', POOL_SIZE_MAX.cli), problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(database);
 }
@@ -232,7 +236,7 @@ export interface SettingReference {
 export function settingsReference(app: AppName): SettingReference[] {
   const groups: Record<string, EnvField<unknown>>[] = [
     kafkaFields(app),
-    databaseFields(POOL_SIZE_MAX[app]),
+    databaseFields(app, POOL_SIZE_MAX[app]),
     commonFields(),
     appFields(app),
   ];
