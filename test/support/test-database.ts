@@ -14,12 +14,18 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-// The server of DATABASE_URL (default: the local Postgres of scripts/pg.sh), with another database name.
+const LEDGER_ROLES: readonly string[] = ['ledger_owner', 'ledger_writer', 'ledger_reader', 'ledger_relay'];
+
+// The server of DATABASE_URL (default: the local Postgres of scripts/pg.sh), with another database name; as `role`,
+// or else as the server's superuser (creating databases needs one: the ledger's own roles may not).
 function urlFor(database: string, role?: LedgerRole): string {
   const url = new URL(loadDatabaseSettings().url);
   url.pathname = `/${database}`;
   if (role) {
     url.username = role;
+    url.password = '';
+  } else if (LEDGER_ROLES.includes(url.username)) {
+    url.username = 'postgres';
     url.password = '';
   }
   return url.toString();
