@@ -44,6 +44,14 @@ export function ed25519PublicKey(raw: string): KeyObject {
   return createPublicKey({ key: spki, format: 'der', type: 'spki' });
 }
 
+// The ledger's public key as an operator hands it out: a PEM (SPKI) file, or the base64url of its 32 raw bytes.
+export function readLedgerPublicKey(text: string): KeyObject {
+  const trimmed = text.trim();
+  const key = trimmed.startsWith('-----BEGIN') ? createPublicKey(trimmed) : ed25519PublicKey(trimmed);
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`the ledger key must be Ed25519, got ${key.asymmetricKeyType}`);
+  return key;
+}
+
 export function rawPublicKey(key: KeyObject): string {
   const pub = key.type === 'public' ? key : createPublicKey(key);
   const spki = pub.export({ format: 'der', type: 'spki' });
