@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { strict as assert } from 'node:assert';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -16,7 +17,7 @@ import {
 } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
 import { MerkleAppender, type SignedCheckpoint } from '@app/transparency';
-import { createLedgerDatabase, generateFeed, sourceRecords, type LedgerDatabase } from './ledger-fixtures';
+import { createLedgerDatabase, generateFeed, sourceRecords, type LedgerDatabase } from '@app/testing';
 
 // The ledger keeps an RFC 9162 tree over its entries in the batch transaction and signs checkpoints of it; proofs
 // built from the database verify with the public key alone, and a rewrite of history (even one that recomputes the
@@ -87,7 +88,7 @@ describe('Merkle tree, signed checkpoints and proofs', () => {
   it('a superuser who changes an entry with the triggers off is caught by verify and by the proofs', async () => {
     const target = 150n;
     const [original] = await entryRowsOf(db.ds, [target]);
-    await db.ds.transaction(async (m) => {
+    await db.ds.transaction(async (m: EntityManager) => {
       await m.query(`SET LOCAL session_replication_role = replica`);
       await m.query(`UPDATE ledger_entries SET delta_tpp = delta_tpp + 1000 WHERE seq = $1`, [target.toString()]);
     });
@@ -106,7 +107,7 @@ describe('Merkle tree, signed checkpoints and proofs', () => {
     let prev = rows[0]!.prev_hash.toString('hex');
     const tree = new MerkleAppender(0, []);
     const nodes: Array<{ level: number; index: number; hash: Buffer }> = [];
-    await db.ds.transaction(async (m) => {
+    await db.ds.transaction(async (m: EntityManager) => {
       await m.query(`SET LOCAL session_replication_role = replica`);
       for (const r of rows) {
         const hash = entryHashHex(prev, hashedEntryFromRow({ ...r, prev_hash: Buffer.from(prev, 'hex') }));

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { createDataSource } from '@app/persistence';
-import { createTestDatabase, type LedgerRole, type TestDatabase } from '../support';
+import { createTestDatabase, type LedgerRole, type TestDatabase } from '@app/testing';
 
 // Each service connects as a role that can do what its work needs and nothing else, checked against the real
 // server: what an insider holding one service's credentials tries, the database refuses.
