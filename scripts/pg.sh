@@ -65,7 +65,27 @@ create() {
   start
   if [[ -z $(sql "select 1 from pg_database where datname = '$1'") ]]; then
     sql "create database $1 owner ledger_owner" && say "created database $1 (owner ledger_owner)"
+  else
+    adopt "$1"
   fi
+}
+
+# A database made before the roles existed (owned by postgres): hand it and its tables and functions to ledger_owner,
+# so that the migrations can go on as the owner.
+adopt() {
+  [[ $(sql "select pg_get_userbyid(datdba) from pg_database where datname = '$1'") == ledger_owner ]] && return 0
+  say "database $1: handing it to ledger_owner"
+  sql "alter database $1 owner to ledger_owner"
+  PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -h "$host" -p "$port" -U "$user" -d "$1" -tAc "
+    do \$\$ declare r record; begin
+      for r in select tablename from pg_tables where schemaname = 'public' and tableowner <> 'ledger_owner' loop
+        execute format('alter table public.%I owner to ledger_owner', r.tablename);
+      end loop;
+      for r in select p.oid::regprocedure as f from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+               where n.nspname = 'public' and pg_get_userbyid(p.proowner) <> 'ledger_owner' loop
+        execute format('alter function %s owner to ledger_owner', r.f);
+      end loop;
+    end \$\$"
 }
 
 drop() {
