@@ -253,6 +253,7 @@ async function main(): Promise<void> {
     policyPack: loadPolicyPack().id,
     alertPollIntervalMs: 500,
     statementTimeoutMs: 5_000,
+    reportingDelayThresholdHours: 72,
   });
   try {
     const random = prng(7);

@@ -24,6 +24,9 @@ import { PreClearanceController } from './pre-clearance/pre-clearance.controller
 import { PreClearanceService } from './pre-clearance/pre-clearance.service';
 import { ProofController } from './proof/proof.controller';
 import { ProofService } from './proof/proof.service';
+import { ReportingDelayController } from './reporting-delay/reporting-delay.controller';
+import { ReportingDelayMetrics } from './reporting-delay/reporting-delay.metrics';
+import { ReportingDelayService } from './reporting-delay/reporting-delay.service';
 
 @Module({})
 export class ApiModule {
@@ -32,7 +35,7 @@ export class ApiModule {
       module: ApiModule,
       // GET /metrics for Prometheus, without a key like /health/* (see ApiKeyGuard).
       imports: [MetricsModule],
-      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, PreClearanceController],
+      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, PreClearanceController, ReportingDelayController],
       providers: [
         { provide: API_SETTINGS, useValue: settings },
         { provide: JsonLogger, useValue: logger },
@@ -51,6 +54,8 @@ export class ApiModule {
         EventsService,
         ProofService,
         PreClearanceService,
+        ReportingDelayService,
+        ReportingDelayMetrics,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: BigintJsonInterceptor },

@@ -55,6 +55,8 @@ export interface ApiSettings extends CommonSettings {
   port: number;
   alertPollIntervalMs: number;
   statementTimeoutMs: number;
+  // An event recorded more than this many hours after its occurredAt counts as reported late (GET /reporting-delays).
+  reportingDelayThresholdHours: number;
 }
 
 export type CliSettings = CommonSettings;
@@ -112,6 +114,8 @@ function appFields(app: AppName): Record<string, EnvField<unknown>> {
         port: portField('API_PORT', 3000),
         alertPollIntervalMs: integerField('API_ALERT_POLL_INTERVAL_MS', 50, 60_000, 500),
         statementTimeoutMs: integerField('API_STATEMENT_TIMEOUT_MS', 100, 600_000, 5_000),
+        // Whole hours, so that the threshold falls on a bucket boundary of the delay histogram and the count is exact.
+        reportingDelayThresholdHours: integerField('API_REPORTING_DELAY_THRESHOLD_HOURS', 1, 87_600, 72),
       };
     case 'cli':
       return {};

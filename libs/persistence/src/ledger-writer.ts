@@ -20,6 +20,7 @@ import {
 import { accountColumns } from './account-id';
 import { loadLedgerState, StateNeeds } from './ledger-state.loader';
 import { entryHashHex, utcMillisIsoFromMs, type HashedEntry } from './entry-hash';
+import { BatchClockBook } from './event-time-buckets';
 
 // One consumed record. topic/partition/offset are null when the record does not come from Kafka (tests, tools);
 // such records are judged the same way but leave no consumer offset behind.
@@ -526,6 +527,7 @@ export class LedgerWriter {
     let duplicates = 0;
     let rejected = 0;
     let skipped = 0;
+    const clocks = new BatchClockBook();
 
     // The batch is judged in chunks, and each chunk's inbox rows and entries go to Postgres as soon as the chunk is
     // judged, so that Postgres stores chunk k while this process judges chunk k+1 (one connection, one
@@ -606,6 +608,7 @@ export class LedgerWriter {
         entryCount: 0,
       };
       inboxRows.push(inboxRow);
+      clocks.event(ev.publisher, occurredAt);
       let eventEntries = 0;
       for (const m of outcome.movements) {
         if (m.usedBeforeTpp + m.deltaTpp !== m.usedAfterTpp) {
@@ -643,6 +646,7 @@ export class LedgerWriter {
         };
         entry.hash = entryHashHex(prevHash, entry);
         entries.push(entry);
+        clocks.entry(seq, m.account, d.occurredAtMs, m.deltaTpp);
         prevHash = entry.hash;
         touched.set(m.account, { movement: m, lastSeq: seq, lastOccurredAt: occurredAt, atMs: d.occurredAtMs });
       }
@@ -663,6 +667,7 @@ export class LedgerWriter {
     await this.writeAlerts(qr, alerts);
     await this.writeEffects(qr, state, effects);
     await this.writeOffsets(qr, offsets);
+    await clocks.write(qr);
     if (entryCount > 0 || recorded > 0) {
       await qr.query(`UPDATE ledger_head SET seq = $1, hash = decode($2, 'hex'), event_seq = $3 WHERE id = 1`, [
         seq.toString(),
