@@ -163,7 +163,7 @@ async function fill(name: string, entriesWanted: number, lateShare: number): Pro
 
 // The span of the ledger's recorded clock, and how many entries were recorded after an entry of the same account
 // with a later event time (a late report, as the event-day buckets see it).
-async function recordedSpan(url: string): Promise<{ fromMs: number; toMs: number; late: number }> {
+async function recordedSpan(url: string): Promise<{ fromMs: number; toMs: number; late: number; entries: number }> {
   const { max: _m, ...config } = pgPoolConfig({ database: { ...loadDatabaseSettings(), url } });
   const c = new Client(config);
   await c.connect();
@@ -175,7 +175,8 @@ async function recordedSpan(url: string): Promise<{ fromMs: number; toMs: number
                                        FROM ledger_entries) x WHERE late`,
       )
     ).rows;
-    return { fromMs: span!.first.getTime(), toMs: span!.last.getTime(), late: Number(late!.n) };
+    const [head] = (await c.query<{ seq: string }>('SELECT seq FROM ledger_head')).rows;
+    return { fromMs: span!.first.getTime(), toMs: span!.last.getTime(), late: Number(late!.n), entries: Number(head!.seq) };
   } finally {
     await c.end();
   }
@@ -254,6 +255,17 @@ async function load(name: string, port: number, concurrency: number, requests: n
   };
 }
 
+function printResults(results: readonly Result[]): void {
+  process.stdout.write('scenario           requests   req/s    p50 ms   p90 ms   p99 ms   max ms  errors  p99 < 50 ms\n');
+  for (const r of results) {
+    process.stdout.write(
+      `${r.name.padEnd(18)} ${String(r.requests).padStart(8)} ${Math.round(r.requests / r.seconds).toString().padStart(7)} ` +
+        `${r.p50.toFixed(1).padStart(8)} ${r.p90.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)} ` +
+        `${String(r.errors).padStart(7)}  ${r.p99 < P99_TARGET_MS ? 'yes' : 'NO'}\n`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -320,27 +332,11 @@ async function main(): Promise<void> {
       load('list, writing', port, concurrency, requests, (i) => listPaths[i % listPaths.length]!),
     );
     results.push(live.result);
-    const [{ count }] = (await (async () => {
-      const { max: _m, ...config } = pgPoolConfig({ database: { ...db, url: databaseUrl(name) } });
-      const c = new Client(config);
-      await c.connect();
-      try {
-        return (await c.query<{ count: string }>('SELECT seq AS count FROM ledger_head')).rows;
-      } finally {
-        await c.end();
-      }
-    })()) as [{ count: string }];
-    process.stdout.write(`\nread API, ${Number(count).toLocaleString('en-US')} ledger entries, ${concurrency} requests in flight\n`);
+    const { entries: count } = await recordedSpan(databaseUrl(name));
+    process.stdout.write(`\nread API, ${count.toLocaleString('en-US')} ledger entries, ${concurrency} requests in flight\n`);
     process.stdout.write(`("list, writing": the account list while the ledger records about 1,000 events/s; ${live.recorded} recorded)\n`);
     process.stdout.write(`(${recorded.late.toLocaleString('en-US')} of the account entries are dated before an entry recorded ahead of them)\n`);
-    process.stdout.write('scenario           requests   req/s    p50 ms   p90 ms   p99 ms   max ms  errors  p99 < 50 ms\n');
-    for (const r of results) {
-      process.stdout.write(
-        `${r.name.padEnd(18)} ${String(r.requests).padStart(8)} ${Math.round(r.requests / r.seconds).toString().padStart(7)} ` +
-          `${r.p50.toFixed(1).padStart(8)} ${r.p90.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)} ` +
-          `${String(r.errors).padStart(7)}  ${r.p99 < P99_TARGET_MS ? 'yes' : 'NO'}\n`,
-      );
-    }
+    printResults(results);
   } finally {
     child.disconnect();
     await new Promise((resolve) => child.once('exit', resolve));
