@@ -147,7 +147,7 @@ export class BatchJudgement {
       entryCount: 0,
     };
     this.inboxRows.push(inboxRow);
-    this.clocks.event(ev.publisher, occurredAt);
+    this.clocks.event(ev.publisher, d.occurredAtMs);
     for (const m of outcome.movements) this.addMovement(m, r, outcome, inboxRow, d.occurredAtMs);
     for (const effect of outcome.effects) this.effects.push({ effect, recordedSeq: this.eventSeq, occurredAt });
     for (const a of outcome.alerts) this.alerts.push(a);
