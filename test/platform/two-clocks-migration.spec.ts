@@ -2,7 +2,7 @@
 // the reporting-delay histogram are computed from the entries and the inbox already there.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createDataSource } from '@app/persistence';
+import { createDataSource, reportingDelayBucketMs } from '@app/persistence';
 import { createTestDatabase } from '../support';
 
 describe('two-clocks migration (real Postgres)', () => {
@@ -46,15 +46,21 @@ describe('two-clocks migration (real Postgres)', () => {
         { first_seq: 1, last_seq: 1, known_from: new Date('2026-03-02T00:00:00Z') },
         { first_seq: 2, last_seq: 3, known_from: new Date('2026-03-20T00:00:00Z') },
       ]);
-      // Delays: 14 h (bucket 14 h), 47 days (1128 h), 18 days 1 h (433 h).
+      // Delays: 14 h (bucket 14 h), 18 days 1 h (beyond a week: the 19-day bucket, 456 h), 47 days (1128 h).
       const buckets = await ds.query(`SELECT (delay_ms_at_most / 3600000)::int AS hours, events::int FROM reporting_delay_buckets ORDER BY 1`);
       assert.deepEqual(buckets, [
         { hours: 14, events: 1 },
-        { hours: 433, events: 1 },
+        { hours: 456, events: 1 },
         { hours: 1128, events: 1 },
       ]);
       const [totals] = await ds.query(`SELECT events::int, delay_ms_max::bigint::text AS max FROM reporting_delay_totals WHERE publisher = 'nvidia'`);
       assert.deepEqual(totals, { events: 3, max: String(1128 * 3_600_000) });
+      // The writer buckets delays with its own copy of the rule: the two agree, below zero too.
+      const delays = [-700_000_000n, -90_001n, -1n, 0n, 1n, 999n, 1_000n, 1_001n, 60_000n, 60_001n, 3_600_000n, 3_600_001n, 604_800_000n, 604_800_001n, 10n ** 12n];
+      const sql = (await ds.query(`SELECT reporting_delay_bucket_ms(d)::text AS b FROM unnest($1::bigint[]) WITH ORDINALITY AS u(d, n) ORDER BY n`, [
+        delays.map(String),
+      ])) as Array<{ b: string }>;
+      assert.deepEqual(sql.map((r) => BigInt(r.b)), delays.map(reportingDelayBucketMs));
     } finally {
       if (ds.isInitialized) await ds.destroy();
       await db.drop();

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { loadApiSettings } from '@app/config';
+import { reportingDelayBucketMs } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
 import { capInForceAt } from '../src/accounts/history.clocks';
 import { HOUR_MS, percentileMs, publisherDelay } from '../src/reporting-delay/reporting-delay.stats';
@@ -31,6 +33,26 @@ describe('reporting delay figures from the histogram', () => {
     assert.equal(d.p99Ms, 239n * HOUR_MS);
     // The mean rounds up: (11 h + 1 ms) / 11 is a little over 1 h.
     assert.equal(d.meanMs, HOUR_MS + 1n);
+  });
+});
+
+describe('the delay histogram bounds', () => {
+  it('rounds a delay up to the second, minute, hour or day by its size', () => {
+    assert.equal(reportingDelayBucketMs(0n), 0n);
+    assert.equal(reportingDelayBucketMs(1n), 1_000n);
+    assert.equal(reportingDelayBucketMs(60_001n), 120_000n);
+    assert.equal(reportingDelayBucketMs(3_600_001n), 2n * HOUR_MS);
+    assert.equal(reportingDelayBucketMs(168n * HOUR_MS), 168n * HOUR_MS);
+    assert.equal(reportingDelayBucketMs(168n * HOUR_MS + 1n), 192n * HOUR_MS);
+    assert.equal(reportingDelayBucketMs(-1_500n), -1_000n);
+  });
+
+  it('takes a threshold only on a bucket bound: whole hours up to a week, whole days beyond', () => {
+    assert.equal(loadApiSettings({ API_REPORTING_DELAY_THRESHOLD_HOURS: '100' }).reportingDelayThresholdHours, 100);
+    assert.equal(loadApiSettings({ API_REPORTING_DELAY_THRESHOLD_HOURS: '240' }).reportingDelayThresholdHours, 240);
+    assert.equal(loadApiSettings({}).reportingDelayThresholdHours, 72);
+    assert.throws(() => loadApiSettings({ API_REPORTING_DELAY_THRESHOLD_HOURS: '200' }), /API_REPORTING_DELAY_THRESHOLD_HOURS/);
+    assert.throws(() => loadApiSettings({ API_REPORTING_DELAY_THRESHOLD_HOURS: '0' }), /API_REPORTING_DELAY_THRESHOLD_HOURS/);
   });
 });
 

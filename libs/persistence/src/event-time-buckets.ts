@@ -22,9 +22,11 @@ interface StoredDay {
 }
 
 // The bucket of a reporting delay (whole milliseconds): rounded up to the second up to a minute, to the minute up to
-// an hour, to the hour beyond; the same rule as the SQL function reporting_delay_bucket_ms (two-clocks migration).
+// an hour, to the hour up to a week, to the day beyond (the same steps for delays below zero, by their size); the same
+// rule as the SQL function reporting_delay_bucket_ms (two-clocks migration).
 export function reportingDelayBucketMs(delayMs: bigint): bigint {
-  const step = delayMs <= 60_000n ? 1_000n : delayMs <= 3_600_000n ? 60_000n : 3_600_000n;
+  const size = delayMs < 0n ? -delayMs : delayMs;
+  const step = size <= 60_000n ? 1_000n : size <= 3_600_000n ? 60_000n : size <= 604_800_000n ? 3_600_000n : 86_400_000n;
   const q = delayMs / step;
   return (delayMs % step > 0n ? q + 1n : q) * step;
 }

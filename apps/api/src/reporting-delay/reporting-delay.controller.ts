@@ -18,8 +18,8 @@ export class ReportingDelayController {
     summary: 'How late each publisher reports: delay from occurredAt to recording (p50, p99, max, count over the threshold)',
     description:
       'Regulator keys see every publisher; chipmaker and cloud-provider keys only their own organisation. Percentiles ' +
-      'are read from a histogram with bounds every second up to a minute, every minute up to an hour and every hour ' +
-      'beyond (the figure is the bound of the bucket holding the percentile, never above the maximum); `maxMs`, ' +
+      'are read from a histogram with bounds every second up to a minute, every minute up to an hour, every hour up ' +
+      'to a week and every day beyond (the figure is the bound of the bucket holding the percentile, never above the maximum); `maxMs`, ' +
       '`events` and `overThreshold` (events recorded more than `thresholdHours` after their occurredAt; setting ' +
       'API_REPORTING_DELAY_THRESHOLD_HOURS) are exact.',
   })

@@ -1,7 +1,8 @@
 // Reporting delay figures from the ledger's per-publisher histogram (the two-clocks migration): each bucket counts
 // the events whose delay (recorded_at - occurredAt, whole milliseconds) is at most its bound and more than the bound
-// before it. Bounds step by the second up to a minute, by the minute up to an hour and by the hour beyond, so a
-// percentile is read to that resolution, and a threshold in whole hours splits no bucket.
+// before it. Bounds step by the second up to a minute, by the minute up to an hour, by the hour up to a week and by the
+// day beyond, so a percentile is read to that resolution, and the threshold (whole hours up to a week, whole days
+// beyond) splits no bucket.
 export interface DelayBucket {
   delayMsAtMost: bigint;
   events: bigint;
@@ -34,7 +35,7 @@ export function percentileMs(buckets: readonly DelayBucket[], total: bigint, num
   return maxMs;
 }
 
-// buckets sorted by bound; thresholdMs a whole number of hours.
+// buckets sorted by bound; thresholdMs on a bucket bound (see the setting API_REPORTING_DELAY_THRESHOLD_HOURS).
 export function publisherDelay(
   publisher: string,
   buckets: readonly DelayBucket[],

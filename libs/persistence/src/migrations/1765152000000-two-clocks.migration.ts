@@ -49,14 +49,16 @@ export class TwoClocks1765152000000 implements MigrationInterface {
         FROM (SELECT max(seq) AS last_seq, min(seq) AS first_seq, recorded_at FROM ledger_entries GROUP BY recorded_at) b`);
 
     // A delay in whole milliseconds, rounded up to the second up to a minute, to the minute up to an hour, to the
-    // hour beyond: the histogram's bucket ("at most this late"). A threshold in whole hours splits no bucket, so the
-    // count of events later than it is exact.
+    // hour up to a week, to the day beyond (the same steps below zero, by size): the histogram's bucket ("at most this
+    // late"). A threshold in whole hours up to a week, or whole days beyond, splits no bucket, so the count of events
+    // later than it is exact. The writer applies the same rule (reportingDelayBucketMs).
     await q.query(`
       CREATE FUNCTION reporting_delay_bucket_ms(delay_ms bigint) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
         SELECT CASE
-          WHEN delay_ms <= 60000 THEN ceil(delay_ms / 1000.0)::bigint * 1000
-          WHEN delay_ms <= 3600000 THEN ceil(delay_ms / 60000.0)::bigint * 60000
-          ELSE ceil(delay_ms / 3600000.0)::bigint * 3600000
+          WHEN abs(delay_ms) <= 60000 THEN ceil(delay_ms / 1000.0)::bigint * 1000
+          WHEN abs(delay_ms) <= 3600000 THEN ceil(delay_ms / 60000.0)::bigint * 60000
+          WHEN abs(delay_ms) <= 604800000 THEN ceil(delay_ms / 3600000.0)::bigint * 3600000
+          ELSE ceil(delay_ms / 86400000.0)::bigint * 86400000
         END
       $$`);
     await q.query(`
