@@ -2,29 +2,30 @@
 // clocks (event time `at`, recorded time `asRecordedAt`, and both together) with (by default) 1,000,000 ledger
 // entries in the database and 100 requests in flight. A program, not a test:
 //
-//   npm run bench:api -- [--entries 1000000] [--late-share 0.1] [--concurrency 100] [--requests 20000]
+//   npm run bench:api -- [--entries 1000000] [--late-percent 10] [--concurrency 100] [--requests 20000]
 //                        [--database bench_api] [--drop]
 //
 // The ledger is filled through the real writer (LedgerWriter.processBatch: decode, judge, hash-chain, write) in
-// large batches of generated shipments; a share of them (--late-share) is reported late: dated up to 30 days before
-// the events recorded around it, so the event-day buckets are corrected as they would be by real late reports.
+// large batches of generated shipments; --late-percent of them are reported late: dated up to 30 days before the
+// events recorded around them, so the event-day buckets are corrected as they would be by real late reports.
 // A database that already holds the requested number of entries is reused
-// (filling a million entries takes minutes); --drop removes it at the end. The API runs in a child process so the
-// load generator does not share its event loop. Target: p99 < 50 ms.
-import { fork, type ChildProcess } from 'node:child_process';
+// (filling a million entries takes minutes); --drop removes it at the end. The API runs as it is deployed (its
+// built main.js in a child process, so the load generator does not share its event loop), and the bench's key is
+// made with its create-api-key command. Target: p99 < 50 ms.
+import { execFile } from 'node:child_process';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { parseArgs } from 'node:util';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { ASSIGNED_COUNTRY_CODES, stringifyJson } from '@app/contracts';
 import { loadDatabaseSettings, pgPoolConfig } from '@app/config';
 import { createDataSource, LedgerWriter, type SourceRecord } from '@app/persistence';
 import { loadPolicyPack, tierOf } from '@app/policy';
-import { Client } from 'pg';
-import { createApiApp } from '../apps/api/src/api-app.factory';
-import type { ApiAppSettings } from '../apps/api/src/api-settings';
-import { hashApiKey } from '../apps/api/src/auth/api-key';
+import { randomPort, ROOT, startService, waitFor, type ServiceProcess } from '@app/testing';
 // Seeded, so that two runs fill the same ledger.
-import { prng } from '../apps/cli/src/feed/feed-generator';
+import { prng } from '@app/testing/feed-generator';
+import { Client } from 'pg';
+import { benchArgs } from './bench-args';
+import { benchPrerequisites } from './prerequisites';
 
 const BENCH_KEY = 'bench-regulator-key';
 const BATCH_EVENTS = 5_000;
@@ -105,7 +106,7 @@ async function whileRecording<T>(url: string, countries: readonly string[], even
 
 const LATE_MS_MAX = 30 * 86_400_000;
 
-async function fill(name: string, entriesWanted: number, lateShare: number): Promise<string[]> {
+async function fill(name: string, entriesWanted: number, latePercent: number): Promise<string[]> {
   const pack = loadPolicyPack();
   const tier2 = [...ASSIGNED_COUNTRY_CODES].filter((cc) => tierOf(pack, cc, START_MS) === 2).sort();
   const url = databaseUrl(name);
@@ -121,7 +122,9 @@ async function fill(name: string, entriesWanted: number, lateShare: number): Pro
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: 'each' });
-    await ds.query(`INSERT INTO api_keys (id, key_hash, role, label) VALUES ('key_bench', $1, 'regulator', 'bench') ON CONFLICT DO NOTHING`, [hashApiKey(BENCH_KEY)]);
+    await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist/apps/api/src/create-api-key.js'), '--role', 'regulator', '--label', 'bench', '--key', BENCH_KEY], {
+      env: { ...process.env, DATABASE_URL: url },
+    });
     const [head] = (await ds.query('SELECT seq FROM ledger_head WHERE id = 1')) as Array<{ seq: string }>;
     let entries = Number(head!.seq);
     if (exists && entries >= entriesWanted) {
@@ -139,7 +142,7 @@ async function fill(name: string, entriesWanted: number, lateShare: number): Pro
       // Event time grows with the event number, so as-of queries over the span hit every part of history.
       const records = shipments(random, tier2, n, (i) => {
         let atMs = START_MS + Math.floor((SPAN_MS * (eventNo + i)) / entriesWanted);
-        if (random() < lateShare) {
+        if (random() * 100 < latePercent) {
           atMs = Math.max(START_MS, atMs - Math.floor(random() * LATE_MS_MAX));
           late++;
         }
@@ -161,41 +164,24 @@ async function fill(name: string, entriesWanted: number, lateShare: number): Pro
   }
 }
 
-// The span of the ledger's recorded clock, and how many entries were recorded after an entry of the same account
-// with a later event time (a late report, as the event-day buckets see it).
-async function recordedSpan(url: string): Promise<{ fromMs: number; toMs: number; late: number; entries: number }> {
-  const { max: _m, ...config } = pgPoolConfig({ database: { ...loadDatabaseSettings(), url } });
-  const c = new Client(config);
-  await c.connect();
-  try {
-    const [span] = (await c.query<{ first: Date; last: Date }>('SELECT min(recorded_at) AS first, max(recorded_at) AS last FROM recorded_batches')).rows;
-    const [late] = (
-      await c.query<{ n: string }>(
-        `SELECT count(*) AS n FROM (SELECT occurred_at < max(occurred_at) OVER (PARTITION BY account_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS late
-                                       FROM ledger_entries) x WHERE late`,
-      )
-    ).rows;
-    const [head] = (await c.query<{ seq: string }>('SELECT seq FROM ledger_head')).rows;
-    return { fromMs: span!.first.getTime(), toMs: span!.last.getTime(), late: Number(late!.n), entries: Number(head!.seq) };
-  } finally {
-    await c.end();
-  }
-}
-
 // ---- the API in a child process --------------------------------------------------------------------------------
-async function serve(settings: ApiAppSettings): Promise<void> {
-  const app = await createApiApp(settings, 'error');
-  await app.listen(0, '127.0.0.1');
-  process.send!({ port: (app.getHttpServer().address() as AddressInfo).port });
-  process.on('disconnect', () => void app.close().then(() => process.exit(0)));
-}
-
-function startServer(settings: ApiAppSettings): Promise<{ child: ChildProcess; port: number }> {
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--serve', JSON.stringify(settings)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
-    child.once('exit', (code) => reject(new Error(`API process exited with ${code}`)));
+async function startApi(url: string): Promise<{ api: ServiceProcess; port: number }> {
+  const port = randomPort();
+  const api = startService('api', {
+    API_PORT: String(port),
+    DATABASE_URL: url,
+    DATABASE_POOL_SIZE_MAX: '20',
+    POLICY_PACK: loadPolicyPack().id,
+    API_ALERT_POLL_INTERVAL_MS: '500',
+    API_STATEMENT_TIMEOUT_MS: '5000',
+    LOG_LEVEL: 'error',
   });
+  const ready = () => fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok);
+  await Promise.race([
+    waitFor(ready, { timeoutMs: 60_000, intervalMs: 200, what: 'the API to start' }),
+    api.exited.then((code) => Promise.reject(new Error(`the API exited with ${code}: ${api.log.slice(-5).join('\n')}`))),
+  ]);
+  return { api, port };
 }
 
 // ---- load ----------------------------------------------------------------------------------------------------------
@@ -255,7 +241,62 @@ async function load(name: string, port: number, concurrency: number, requests: n
   };
 }
 
-function printResults(results: readonly Result[]): void {
+// The span of the ledger's recorded clock, and how many entries were recorded after an entry of the same account
+// with a later event time (a late report, as the event-day buckets see it).
+async function recordedSpan(database: ReturnType<typeof loadDatabaseSettings>): Promise<{ fromMs: number; toMs: number; late: number }> {
+  const { max: _m, ...config } = pgPoolConfig({ database });
+  const c = new Client(config);
+  await c.connect();
+  try {
+    const [span] = (await c.query<{ first: Date; last: Date }>('SELECT min(recorded_at) AS first, max(recorded_at) AS last FROM recorded_batches')).rows;
+    const [late] = (
+      await c.query<{ n: string }>(
+        `SELECT count(*) AS n FROM (SELECT occurred_at < max(occurred_at) OVER (PARTITION BY account_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS late
+                                       FROM ledger_entries) x WHERE late`,
+      )
+    ).rows;
+    return { fromMs: span!.first.getTime(), toMs: span!.last.getTime(), late: Number(late!.n) };
+  } finally {
+    await c.end();
+  }
+}
+
+// The request paths of each scenario, drawn from one seeded stream.
+function scenarioPaths(countries: readonly string[], recorded: { fromMs: number; toMs: number }) {
+  const random = prng(7);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  const listPaths = [
+    '/accounts?kind=country&sort=utilization&order=desc&limit=50',
+    '/accounts?sort=usedTpp&limit=100',
+    '/accounts?tier=2&utilizationAbove=0.5&limit=50',
+    '/accounts?kind=lpp&sort=lastOccurredAt&limit=50',
+    '/accounts?limit=200',
+  ];
+  const eventAt = () => new Date(START_MS + Math.floor(random() * SPAN_MS)).toISOString();
+  // A moment of the ledger's own clock while it was being filled.
+  const recordedAt = () => new Date(recorded.fromMs + Math.floor(random() * (recorded.toMs - recorded.fromMs + 1))).toISOString();
+  return {
+    list: (i: number) => listPaths[i % listPaths.length]!,
+    event: () => `/accounts/country:${pick(countries)}/balance?at=${eventAt()}`,
+    recorded: () => `/accounts/country:${pick(countries)}/balance?asRecordedAt=${recordedAt()}`,
+    both: () => `/accounts/country:${pick(countries)}/balance?at=${eventAt()}&asRecordedAt=${recordedAt()}`,
+  };
+}
+
+// The ledger's entry count (its head seq), read on a connection of its own.
+async function ledgerHeadSeq(database: ReturnType<typeof loadDatabaseSettings>): Promise<string> {
+  const { max: _m, ...config } = pgPoolConfig({ database });
+  const c = new Client(config);
+  await c.connect();
+  try {
+    const [{ count }] = (await c.query<{ count: string }>('SELECT seq AS count FROM ledger_head')).rows as [{ count: string }];
+    return count;
+  } finally {
+    await c.end();
+  }
+}
+
+function printResults(results: ReadonlyArray<Awaited<ReturnType<typeof load>>>): void {
   process.stdout.write('scenario           requests   req/s    p50 ms   p90 ms   p99 ms   max ms  errors  p99 < 50 ms\n');
   for (const r of results) {
     process.stdout.write(
@@ -267,80 +308,50 @@ function printResults(results: readonly Result[]): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      entries: { type: 'string', default: '1000000' },
-      'late-share': { type: 'string', default: '0.1' },
-      concurrency: { type: 'string', default: '100' },
-      requests: { type: 'string', default: '20000' },
-      database: { type: 'string', default: 'bench_api' },
-      drop: { type: 'boolean', default: false },
-      serve: { type: 'string' },
+  const { integers, booleans, strings } = benchArgs({
+    usage: 'usage: npm run -s bench:api -- [--entries N] [--late-percent 0..100] [--concurrency N] [--requests N] [--database NAME] [--drop]',
+    integers: {
+      entries: { default: 1_000_000, min: 1, max: 100_000_000 },
+      'late-percent': { default: 10, min: 0, max: 100 },
+      concurrency: { default: 100, min: 1, max: 10_000 },
+      requests: { default: 20_000, min: 1, max: 10_000_000 },
     },
+    booleans: ['drop'],
+    strings: { database: 'bench_api' },
   });
-  if (values.serve !== undefined) return serve(JSON.parse(values.serve) as ApiAppSettings);
-
-  const entries = Number(values.entries);
-  const concurrency = Number(values.concurrency);
-  const requests = Number(values.requests);
-  const lateShare = Number(values['late-share']);
-  const name = values.database!;
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name) || !(entries > 0) || !(concurrency > 0) || !(requests > 0) || !(lateShare >= 0 && lateShare <= 1)) {
-    process.stderr.write('usage: api.bench [--entries N] [--late-share 0..1] [--concurrency N] [--requests N] [--database name] [--drop]\n');
+  const { entries, concurrency, requests } = integers as { entries: number; concurrency: number; requests: number };
+  const name = strings['database']!;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
+    process.stderr.write(`--database must be a database name ([a-z_][a-z0-9_]*), not "${name}"\n`);
     process.exit(2);
   }
 
-  const countries = await fill(name, entries, lateShare);
-  const recorded = await recordedSpan(databaseUrl(name));
+  await benchPrerequisites({ kafka: false });
+  const countries = await fill(name, entries, integers['late-percent']!);
   const db = loadDatabaseSettings();
-  const { child, port } = await startServer({
-    port: 0,
-    database: { ...db, url: databaseUrl(name), poolSizeMax: 20 },
-    policyPack: loadPolicyPack().id,
-    alertPollIntervalMs: 500,
-    statementTimeoutMs: 5_000,
-    reportingDelayThresholdHours: 72,
-  });
+  const recorded = await recordedSpan({ ...db, url: databaseUrl(name) });
+  const { api, port } = await startApi(databaseUrl(name));
   try {
-    const random = prng(7);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-    const listPaths = [
-      '/accounts?kind=country&sort=utilization&order=desc&limit=50',
-      '/accounts?sort=usedTpp&limit=100',
-      '/accounts?tier=2&utilizationAbove=0.5&limit=50',
-      '/accounts?kind=lpp&sort=lastOccurredAt&limit=50',
-      '/accounts?limit=200',
-    ];
-    const asOfPath = () => {
-      const at = new Date(START_MS + Math.floor(random() * SPAN_MS)).toISOString();
-      return `/accounts/country:${pick(countries)}/balance?at=${at}`;
-    };
-    // A moment of the ledger's own clock while it was being filled.
-    const recordedAt = () => new Date(recorded.fromMs + Math.floor(random() * (recorded.toMs - recorded.fromMs + 1))).toISOString();
-    const asRecordedPath = () => `/accounts/country:${pick(countries)}/balance?asRecordedAt=${recordedAt()}`;
-    const bothPath = () => `${asOfPath()}&asRecordedAt=${recordedAt()}`;
+    const paths = scenarioPaths(countries, recorded);
     // Warm-up: connections, query plans, the key cache.
-    await load('warm-up', port, concurrency, 1_000, (i) => [listPaths[i % listPaths.length]!, asOfPath(), asRecordedPath(), bothPath()][i % 4]!);
+    await load('warm-up', port, concurrency, 1_000, (i) => [paths.list(i), paths.event(), paths.recorded(), paths.both()][i % 4]!);
 
     const results = [
-      await load('account list', port, concurrency, requests, (i) => listPaths[i % listPaths.length]!),
-      await load('balance at (event)', port, concurrency, requests, () => asOfPath()),
-      await load('asRecordedAt', port, concurrency, requests, () => asRecordedPath()),
-      await load('at + asRecorded', port, concurrency, requests, () => bothPath()),
+      await load('account list', port, concurrency, requests, paths.list),
+      await load('balance at (event)', port, concurrency, requests, paths.event),
+      await load('asRecordedAt', port, concurrency, requests, paths.recorded),
+      await load('at + asRecorded', port, concurrency, requests, paths.both),
     ];
-    const live = await whileRecording(databaseUrl(name), countries, 1_000, () =>
-      load('list, writing', port, concurrency, requests, (i) => listPaths[i % listPaths.length]!),
-    );
+    const live = await whileRecording(databaseUrl(name), countries, 1_000, () => load('list, writing', port, concurrency, requests, paths.list));
     results.push(live.result);
-    const { entries: count } = await recordedSpan(databaseUrl(name));
-    process.stdout.write(`\nread API, ${count.toLocaleString('en-US')} ledger entries, ${concurrency} requests in flight\n`);
+    const count = await ledgerHeadSeq({ ...db, url: databaseUrl(name) });
+    process.stdout.write(`\nread API, ${Number(count).toLocaleString('en-US')} ledger entries, ${concurrency} requests in flight\n`);
     process.stdout.write(`("list, writing": the account list while the ledger records about 1,000 events/s; ${live.recorded} recorded)\n`);
     process.stdout.write(`(${recorded.late.toLocaleString('en-US')} of the account entries are dated before an entry recorded ahead of them)\n`);
     printResults(results);
   } finally {
-    child.disconnect();
-    await new Promise((resolve) => child.once('exit', resolve));
-    if (values.drop) await onServer(`drop database if exists ${name} with (force)`);
+    await api.stop();
+    if (booleans['drop']) await onServer(`drop database if exists ${name} with (force)`);
   }
 }
 

@@ -2,7 +2,7 @@
 // read whose, and the Prometheus gauges.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { waitFor } from '../support';
+import { waitFor } from '@app/testing';
 import { shipment, startApiFixture, type ApiFixture } from './support/api-fixture';
 
 const REGULATOR = 'delay-regulator-key';

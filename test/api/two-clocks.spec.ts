@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadPolicyPack } from '@app/policy';
-import { prng } from '../../apps/cli/src/feed/feed-generator';
+import { prng } from '@app/testing/feed-generator';
 import { shipment, startApiFixture, type ApiFixture } from './support/api-fixture';
 
 const REGULATOR = 'clocks-regulator-key';

@@ -10,7 +10,7 @@ import { LedgerWriter } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
 import type { Queryable } from '../../apps/api/src/database/read-database';
 import { eventTimeBalance } from '../../apps/api/src/accounts/history.clocks';
-import { createLedgerDatabase, type LedgerDatabase } from './ledger-fixtures';
+import { createLedgerDatabase, type LedgerDatabase } from '@app/testing';
 
 const H100 = 15_832n;
 const COUNTRIES = ['AE', 'SA', 'MX', 'IN', 'BR'] as const;

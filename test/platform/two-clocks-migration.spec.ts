@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createDataSource, reportingDelayBucketMs } from '@app/persistence';
-import { createTestDatabase } from '../support';
+import { createTestDatabase } from '@app/testing';
 
 describe('two-clocks migration (real Postgres)', () => {
   it('fills the buckets, the batches and the delay histogram from what is recorded', async () => {
