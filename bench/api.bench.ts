@@ -33,9 +33,14 @@ const START_MS = Date.parse('2025-02-01T00:00:00Z');
 const SPAN_MS = Date.parse('2027-12-01T00:00:00Z') - START_MS;
 const P99_TARGET_MS = 50;
 
-function databaseUrl(name: string): string {
+// The database `name` on the server of DATABASE_URL, as `role` (the ledger's least-privilege roles, as deployed),
+// or as the server's superuser when DATABASE_URL names one of those roles (they may not create databases).
+function databaseUrl(name: string, role?: 'ledger_owner' | 'ledger_writer' | 'ledger_reader'): string {
   const url = new URL(loadDatabaseSettings().url);
   url.pathname = `/${name}`;
+  if (role !== undefined) url.username = role;
+  else if (url.username.startsWith('ledger_')) url.username = 'postgres';
+  if (role !== undefined || url.username === 'postgres') url.password = '';
   return url.toString();
 }
 
@@ -109,10 +114,10 @@ const LATE_MS_MAX = 30 * 86_400_000;
 async function fill(name: string, entriesWanted: number, latePercent: number): Promise<string[]> {
   const pack = loadPolicyPack();
   const tier2 = [...ASSIGNED_COUNTRY_CODES].filter((cc) => tierOf(pack, cc, START_MS) === 2).sort();
-  const url = databaseUrl(name);
+  const url = databaseUrl(name, 'ledger_owner');
   const exists = await (async () => {
     try {
-      await onServer(`create database ${name}`);
+      await onServer(`create database ${name} owner ledger_owner`);
       return false;
     } catch {
       return true;
@@ -330,7 +335,7 @@ async function main(): Promise<void> {
   const countries = await fill(name, entries, integers['late-percent']!);
   const db = loadDatabaseSettings();
   const recorded = await recordedSpan({ ...db, url: databaseUrl(name) });
-  const { api, port } = await startApi(databaseUrl(name));
+  const { api, port } = await startApi(databaseUrl(name, 'ledger_reader'));
   try {
     const paths = scenarioPaths(countries, recorded);
     // Warm-up: connections, query plans, the key cache.
@@ -342,7 +347,9 @@ async function main(): Promise<void> {
       await load('asRecordedAt', port, concurrency, requests, paths.recorded),
       await load('at + asRecorded', port, concurrency, requests, paths.both),
     ];
-    const live = await whileRecording(databaseUrl(name), countries, 1_000, () => load('list, writing', port, concurrency, requests, paths.list));
+    const live = await whileRecording(databaseUrl(name, 'ledger_writer'), countries, 1_000, () =>
+      load('list, writing', port, concurrency, requests, paths.list),
+    );
     results.push(live.result);
     const count = await ledgerHeadSeq({ ...db, url: databaseUrl(name) });
     process.stdout.write(`\nread API, ${Number(count).toLocaleString('en-US')} ledger entries, ${concurrency} requests in flight\n`);

@@ -23,6 +23,8 @@ import { policyPackProvider } from './policy-pack.provider';
 import { PreClearanceController } from './pre-clearance/pre-clearance.controller';
 import { PreClearanceService } from './pre-clearance/pre-clearance.service';
 import { ProofController } from './proof/proof.controller';
+import { TransparencyController } from './transparency/transparency.controller';
+import { TransparencyService } from './transparency/transparency.service';
 import { ProofService } from './proof/proof.service';
 import { ReportingDelayController } from './reporting-delay/reporting-delay.controller';
 import { ReportingDelayMetrics } from './reporting-delay/reporting-delay.metrics';
@@ -35,7 +37,7 @@ export class ApiModule {
       module: ApiModule,
       // GET /metrics for Prometheus, without a key like /health/* (see ApiKeyGuard).
       imports: [MetricsModule],
-      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, PreClearanceController, ReportingDelayController],
+      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, TransparencyController, PreClearanceController, ReportingDelayController],
       providers: [
         { provide: API_SETTINGS, useValue: settings },
         { provide: JsonLogger, useValue: logger },
@@ -53,6 +55,7 @@ export class ApiModule {
         AlertFeedService,
         EventsService,
         ProofService,
+        TransparencyService,
         PreClearanceService,
         ReportingDelayService,
         ReportingDelayMetrics,

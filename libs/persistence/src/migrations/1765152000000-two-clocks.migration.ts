@@ -83,6 +83,20 @@ export class TwoClocks1765152000000 implements MigrationInterface {
       WITH e AS (SELECT publisher, floor(extract(epoch FROM recorded_at - occurred_at) * 1000)::bigint AS delay_ms FROM inbox)
       INSERT INTO reporting_delay_totals (publisher, events, delay_ms_sum, delay_ms_max)
       SELECT publisher, count(*), sum(delay_ms), max(delay_ms) FROM e GROUP BY 1`);
+
+    // The service roles (least-privilege-roles migration) when they exist: this migration can run before that one
+    // (a fresh database) or after it. The writer keeps the four tables (recorded_batches insert-only); the API reads them.
+    await q.query(`
+      DO $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ledger_writer') THEN
+          GRANT SELECT, INSERT, UPDATE ON account_event_days, reporting_delay_buckets, reporting_delay_totals TO ledger_writer;
+          GRANT SELECT, INSERT ON recorded_batches TO ledger_writer;
+        END IF;
+        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ledger_reader') THEN
+          GRANT SELECT ON account_event_days, recorded_batches, reporting_delay_buckets, reporting_delay_totals TO ledger_reader;
+        END IF;
+      END $$`);
   }
 
   async down(q: QueryRunner): Promise<void> {
