@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { stringifyJson } from '@app/contracts';
-import { LedgerWriter } from '@app/persistence';
+import { LedgerWriter, verifyLedger } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
 import type { Queryable } from '../../apps/api/src/database/read-database';
 import { eventTimeBalance } from '../../apps/api/src/accounts/history.clocks';
@@ -133,5 +133,34 @@ describe('the event clock over out-of-order feeds', () => {
     }>;
     assert.ok(Number(rows[0]!.days) > 100, `days ${rows[0]!.days}`);
     assert.equal(Number(rows[0]!.differences), 0);
+  });
+
+  it('is checked by verify, which names a bucket, a batch and a delay figure that no longer match', async () => {
+    assert.deepEqual((await verifyLedger(db.ds)).problems, []);
+    const [day] = (await db.ds.query(`SELECT account_id, day::text AS day FROM account_event_days ORDER BY account_id, day LIMIT 1`)) as Array<{ account_id: string; day: string }>;
+    const undo = await db.tamper(async (m) => {
+      await m.query(`UPDATE account_event_days SET through_tpp = through_tpp + 1 WHERE account_id = $1 AND day = $2`, [day!.account_id, day!.day]);
+      await m.query(`UPDATE recorded_batches SET known_from = known_from - interval '1 day' WHERE last_seq = (SELECT max(last_seq) FROM recorded_batches)`);
+      await m.query(`UPDATE reporting_delay_totals SET events = events + 1 WHERE publisher = 'nvidia'`);
+      return async () => {
+        await db.tamper(async (n) => {
+          await n.query(`UPDATE account_event_days SET through_tpp = through_tpp - 1 WHERE account_id = $1 AND day = $2`, [day!.account_id, day!.day]);
+          await n.query(`UPDATE recorded_batches SET known_from = known_from + interval '1 day' WHERE last_seq = (SELECT max(last_seq) FROM recorded_batches)`);
+          await n.query(`UPDATE reporting_delay_totals SET events = events - 1 WHERE publisher = 'nvidia'`);
+        });
+      };
+    });
+    try {
+      const report = await verifyLedger(db.ds);
+      assert.equal(report.ok, false);
+      assert.equal(report.firstBrokenSeq, undefined, 'the entries themselves are intact');
+      assert.equal(report.problems.length, 3, report.problems.join('\n'));
+      assert.match(report.problems[0]!, new RegExp(`^event day ${day!.account_id} ${day!.day}: `));
+      assert.match(report.problems[1]!, /^recorded batch ending at entry \d+: is known from before the batch before it/);
+      assert.equal(report.problems[2], 'reporting delay of nvidia: its totals (events, sum, maximum) differ from the inbox');
+    } finally {
+      await undo();
+    }
+    assert.equal((await verifyLedger(db.ds)).ok, true);
   });
 });
