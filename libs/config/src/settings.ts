@@ -55,7 +55,13 @@ export interface ApiSettings extends CommonSettings {
   port: number;
   alertPollIntervalMs: number;
   statementTimeoutMs: number;
+  // Live alert streams: how often their keys are re-read (a revoked key's streams end within this), and how many
+  // one key may hold open on one instance.
+  streamKeyRecheckIntervalMs: number;
+  streamsPerKeyMax: number;
 }
+
+export const API_STREAM_DEFAULTS = { streamKeyRecheckIntervalMs: 15_000, streamsPerKeyMax: 5 } as const;
 
 export type CliSettings = CommonSettings;
 
@@ -112,6 +118,8 @@ function appFields(app: AppName): Record<string, EnvField<unknown>> {
         port: portField('API_PORT', 3000),
         alertPollIntervalMs: integerField('API_ALERT_POLL_INTERVAL_MS', 50, 60_000, 500),
         statementTimeoutMs: integerField('API_STATEMENT_TIMEOUT_MS', 100, 600_000, 5_000),
+        streamKeyRecheckIntervalMs: integerField('API_STREAM_KEY_RECHECK_INTERVAL_MS', 100, 30_000, API_STREAM_DEFAULTS.streamKeyRecheckIntervalMs),
+        streamsPerKeyMax: integerField('API_STREAMS_PER_KEY_MAX', 1, 1_000, API_STREAM_DEFAULTS.streamsPerKeyMax),
       };
     case 'cli':
       return {};

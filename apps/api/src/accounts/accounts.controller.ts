@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Authorize } from '../auth/authorize.decorator';
 import { CurrentPrincipal } from '../auth/api-key.guard';
 import type { Principal } from '../auth/principal';
 import { ACCOUNT_KINDS } from '../auth/principal';
@@ -25,6 +26,7 @@ export class AccountsController {
   ) {}
 
   @Get()
+  @Authorize('account.list')
   @ApiOperation({
     summary: 'List accounts (caps) with filters, sorting and keyset pagination',
     description:
@@ -47,6 +49,7 @@ export class AccountsController {
   }
 
   @Get(':accountId')
+  @Authorize('account.read')
   @ApiOperation({
     summary: 'One account: cap, utilization, thresholds crossed, projected exhaustion date',
     description:
@@ -59,6 +62,7 @@ export class AccountsController {
   }
 
   @Get(':accountId/entries')
+  @Authorize('account.history')
   @ApiOperation({ summary: "An account's ledger entries, keyset-paginated by seq" })
   @ApiParam(ACCOUNT_ID_PARAM)
   @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'], description: 'default desc (newest first)' })
@@ -69,6 +73,7 @@ export class AccountsController {
   }
 
   @Get(':accountId/balance')
+  @Authorize('account.history')
   @ApiOperation({
     summary: 'Balance as of a past instant',
     description: 'The balance after the last entry with occurredAt <= at (ties broken by ledger order); 0 before the first.',
@@ -80,6 +85,7 @@ export class AccountsController {
   }
 
   @Get(':accountId/balance-series')
+  @Authorize('account.history')
   @ApiOperation({ summary: 'Balance over time, sampled at evenly spaced instants (for charts)' })
   @ApiParam(ACCOUNT_ID_PARAM)
   @ApiQuery({ name: 'from', required: false, description: "default: the account's first event time" })

@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Authorize } from '../auth/authorize.decorator';
 import { CurrentPrincipal, QueryKeyAllowed } from '../auth/api-key.guard';
 import type { Principal } from '../auth/principal';
 import { LIST_LIMIT_MAX } from '../common/query-reader';
@@ -26,6 +27,7 @@ export class AlertsController {
   ) {}
 
   @Get()
+  @Authorize('alert.list')
   @ApiOperation({
     summary: 'Compliance alerts, newest first, keyset-paginated',
     description: 'Chipmakers see alerts caused by their own events and alerts on country accounts; cloud providers those on their VEU accounts.',
@@ -42,6 +44,7 @@ export class AlertsController {
   }
 
   @Get('stream')
+  @Authorize('alert.stream')
   @QueryKeyAllowed()
   @ApiOperation({
     summary: 'Live stream of new alerts (Server-Sent Events)',

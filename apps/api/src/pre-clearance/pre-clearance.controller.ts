@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { RawBodyRequest } from '@nestjs/common';
 import type { Request } from 'express';
+import { Authorize } from '../auth/authorize.decorator';
 import { CurrentPrincipal } from '../auth/api-key.guard';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
@@ -14,6 +14,7 @@ export class PreClearanceController {
   constructor(private readonly preClearance: PreClearanceService) {}
 
   @Post()
+  @Authorize('pre-clearance.evaluate')
   @HttpCode(200)
   @ApiOperation({
     summary: 'What would this event do? Judged now by the ledger policy, recording nothing',
@@ -37,7 +38,7 @@ export class PreClearanceController {
       },
     },
   })
-  evaluate(@CurrentPrincipal() principal: Principal, @Req() request: RawBodyRequest<Request>) {
+  evaluate(@CurrentPrincipal() principal: Principal, @Req() request: Request & { rawBody?: Buffer }) {
     if (!request.is('application/json') || !request.rawBody) {
       throw ApiError.invalid([{ field: 'body', message: 'must be the event as JSON (Content-Type: application/json)' }]);
     }
