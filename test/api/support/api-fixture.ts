@@ -20,6 +20,7 @@ export interface ApiFixture {
   baseUrl: string;
   record(events: readonly object[]): Promise<BatchResult>;
   addKey(key: string, role: Role, org?: string | null): Promise<void>;
+  revokeKey(key: string): Promise<void>;
   get(path: string, key?: string | null): Promise<{ status: number; body: any; text: string }>;
   post(path: string, body: unknown, key?: string | null, contentType?: string): Promise<{ status: number; body: any; text: string }>;
   close(): Promise<void>;
@@ -46,7 +47,13 @@ async function request(
   return { status: res.status, body: parsed, text };
 }
 
-export async function startApiFixture(prefix: string, opts: { alertPollIntervalMs?: number } = {}): Promise<ApiFixture> {
+export interface ApiFixtureOptions {
+  alertPollIntervalMs?: number;
+  streamKeyRecheckIntervalMs?: number;
+  streamsPerKeyMax?: number;
+}
+
+export async function startApiFixture(prefix: string, opts: ApiFixtureOptions = {}): Promise<ApiFixture> {
   const db = await createTestDatabase(prefix);
   const dataSource = createDataSource(db.url, { poolSizeMax: 4, applicationName: 'api-test-writer' });
   await dataSource.initialize();
@@ -61,6 +68,8 @@ export async function startApiFixture(prefix: string, opts: { alertPollIntervalM
       policyPack: pack.id,
       alertPollIntervalMs: opts.alertPollIntervalMs ?? 200,
       statementTimeoutMs: 10_000,
+      ...(opts.streamKeyRecheckIntervalMs !== undefined ? { streamKeyRecheckIntervalMs: opts.streamKeyRecheckIntervalMs } : {}),
+      ...(opts.streamsPerKeyMax !== undefined ? { streamsPerKeyMax: opts.streamsPerKeyMax } : {}),
     },
     'error',
   );
@@ -86,6 +95,9 @@ export async function startApiFixture(prefix: string, opts: { alertPollIntervalM
         org,
         'test',
       ]);
+    },
+    revokeKey: async (key) => {
+      await dataSource.query('UPDATE api_keys SET revoked_at = now() WHERE key_hash = $1', [hashApiKey(key)]);
     },
     get: (path, key) => request('GET', `${baseUrl}${path}`, key),
     post: (path, body, key, contentType) =>
