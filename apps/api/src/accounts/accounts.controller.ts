@@ -30,7 +30,8 @@ export class AccountsController {
   @ApiOperation({
     summary: 'List accounts (caps) with filters, sorting and keyset pagination',
     description:
-      'Chipmaker keys see country accounts only; cloud-provider keys see their own VEU accounts only. ' +
+      'Chipmaker keys see country accounts only, in aggregate; cloud-provider keys see their own VEU accounts only ' +
+      '(docs/api.md, authorization model). ' +
       'Amounts (`usedTpp`, `capTpp`) are JSON integers written digit for digit. Listings are served from a cache ' +
       'that is dropped whenever the ledger head moves (checked at most every 250 ms).',
   })
@@ -54,7 +55,9 @@ export class AccountsController {
     summary: 'One account: cap, utilization, thresholds crossed, projected exhaustion date',
     description:
       'The forecast extrapolates the net TPP added by entries whose occurredAt lies in the 30 days before the ' +
-      "account's latest entry; it is null when the account is uncapped, already exhausted or not increasing.",
+      "account's latest entry; it is null when the account is uncapped, already exhausted or not increasing. " +
+      'A caller who reads the account only in aggregate (`access: "aggregate"`) gets its current figures: the latest ' +
+      'entry, crossing times and the forecast are withheld.',
   })
   @ApiParam(ACCOUNT_ID_PARAM)
   detail(@CurrentPrincipal() principal: Principal, @Param('accountId') accountId: string) {
@@ -63,7 +66,7 @@ export class AccountsController {
 
   @Get(':accountId/entries')
   @Authorize('account.history')
-  @ApiOperation({ summary: "An account's ledger entries, keyset-paginated by seq" })
+  @ApiOperation({ summary: "An account's ledger entries, keyset-paginated by seq", description: 'Needs full access to the account.' })
   @ApiParam(ACCOUNT_ID_PARAM)
   @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'], description: 'default desc (newest first)' })
   @ApiQuery({ name: 'limit', required: false, description: `1..${LIST_LIMIT_MAX}, default 50` })
@@ -76,7 +79,9 @@ export class AccountsController {
   @Authorize('account.history')
   @ApiOperation({
     summary: 'Balance as of a past instant',
-    description: 'The balance after the last entry with occurredAt <= at (ties broken by ledger order); 0 before the first.',
+    description:
+      'The balance after the last entry with occurredAt <= at (ties broken by ledger order); 0 before the first. ' +
+      'Needs full access to the account: past balances date and size the entries behind them.',
   })
   @ApiParam(ACCOUNT_ID_PARAM)
   @ApiQuery({ name: 'at', required: true, example: '2026-03-31T23:59:59Z' })
@@ -86,7 +91,7 @@ export class AccountsController {
 
   @Get(':accountId/balance-series')
   @Authorize('account.history')
-  @ApiOperation({ summary: 'Balance over time, sampled at evenly spaced instants (for charts)' })
+  @ApiOperation({ summary: 'Balance over time, sampled at evenly spaced instants (for charts)', description: 'Needs full access to the account.' })
   @ApiParam(ACCOUNT_ID_PARAM)
   @ApiQuery({ name: 'from', required: false, description: "default: the account's first event time" })
   @ApiQuery({ name: 'to', required: false, description: "default: the account's latest event time" })

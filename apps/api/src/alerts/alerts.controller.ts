@@ -30,7 +30,9 @@ export class AlertsController {
   @Authorize('alert.list')
   @ApiOperation({
     summary: 'Compliance alerts, newest first, keyset-paginated',
-    description: 'Chipmakers see alerts caused by their own events and alerts on country accounts; cloud providers those on their VEU accounts.',
+    description:
+      'Chipmakers see the alerts their own events caused; cloud providers those and the alerts on the VEU accounts ' +
+      'they read in full. Amounts of accounts the caller may not read are null and named in `withheld`.',
   })
   @ApiQuery(FILTER_QUERIES[0]!)
   @ApiQuery(FILTER_QUERIES[1]!)
@@ -51,7 +53,9 @@ export class AlertsController {
     description:
       'Events: `ready` once subscribed, then `alert` (id = alert seq; data = the alert). Reconnects resume after ' +
       'Last-Event-ID (or ?since=seq), replaying at most 500 missed alerts. EventSource cannot set headers, so ' +
-      'this route also accepts the key as ?key=.',
+      'this route also accepts the key as ?key=. Alerts are shown as GET /alerts shows them to the caller. The key is ' +
+      're-checked while the stream is open: a revoked key gets `end` and the stream closes. A key holds at most ' +
+      'API_STREAMS_PER_KEY_MAX streams (429 TOO_MANY_STREAMS).',
   })
   @ApiProduces('text/event-stream')
   @ApiQuery(FILTER_QUERIES[0]!)

@@ -21,7 +21,9 @@ export class PreClearanceController {
     description:
       'POST a prospective chip.shipment (or dc.deployment / policy event) exactly as it would be published. The answer ' +
       'lists the accounts it would move with utilization before and after, the alerts it would raise, or the rejection ' +
-      'code the ledger would give it. A rejection is a 200 with outcome "rejected": it is the answer, not an error.',
+      'code the ledger would give it. A rejection is a 200 with outcome "rejected": it is the answer, not an error. ' +
+      'A key may pre-clear only events it could publish itself (403 otherwise); amounts of accounts it may not read ' +
+      'are null and named in `withheld`. The body (JSON, at most 64 KiB) is read only after the key is checked.',
   })
   @ApiBody({
     schema: {
