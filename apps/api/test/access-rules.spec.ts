@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { accountAccess, canReadAlert, canReadAlertAmounts, canReadEntry, mayPreclear, ownsEvent } from '../src/auth/access-policy';
+import { accountAccess, accountScope, canReadAlert, canReadAlertAmounts, canReadEntry, mayPreclear, ownsEvent } from '../src/auth/access-policy';
 import { alertFor, entryFor, impactFor } from '../src/auth/access-views';
 import type { Principal } from '../src/auth/principal';
 
@@ -19,6 +19,7 @@ describe('access rules', () => {
     // Ids this version cannot parse are for regulators only.
     assert.equal(accountAccess(nvidia, 'country:AE:licensed'), 'none');
     assert.equal(accountAccess(orphan, 'country:AE'), 'none');
+    assert.deepEqual(accountScope(orphan), { all: false, kinds: [], veuId: null });
     assert.equal(accountAccess(regulator, 'country:AE:licensed'), 'full');
   });
 

@@ -90,6 +90,8 @@ export function canReadAlertAmounts(p: Principal, a: AlertRef): boolean {
 export type AccountScope = { all: true } | { all: false; kinds: readonly string[]; veuId: string | null };
 
 export function accountScope(p: Principal): AccountScope {
+  // A company key without an organisation reads nothing (create-api-key refuses to make one).
+  if (p.role !== 'regulator' && p.org === null) return { all: false, kinds: [], veuId: null };
   switch (p.role) {
     case 'regulator':
       return { all: true };
