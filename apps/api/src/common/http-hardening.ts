@@ -32,8 +32,10 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': DASHBOARD_CSP,
 };
 
+const SECURITY_HEADER_LIST = Object.entries(SECURITY_HEADERS);
+
 export function securityHeaders(request: Request, response: Response, next: NextFunction): void {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+  for (const [name, value] of SECURITY_HEADER_LIST) response.setHeader(name, value);
   if (request.path === '/docs' || request.path.startsWith('/docs/')) response.setHeader('Content-Security-Policy', DOCS_CSP);
   next();
 }
