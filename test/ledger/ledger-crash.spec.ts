@@ -12,23 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
 import { TOPICS } from '@app/contracts';
 import { loadPolicyPack, Replayer } from '@app/policy';
-import { testKafka, uniqueName, waitFor } from '../support';
-import {
-  alertIdsCausedBy,
-  caughtUp,
-  cli,
-  countRecorded,
-  createLedgerDatabase,
-  generateFeed,
-  inputEndOffsets,
-  ledgerAndReplaySnapshots,
-  randomPort,
-  startAtEndOfTopics,
-  startService,
-  tagFeed,
-  type LedgerDatabase,
-  type ServiceProcess,
-} from './ledger-fixtures';
+import { caughtUp, cli, createLedgerDatabase, generateFeed, inputEndOffsets, type LedgerDatabase, randomPort, type ServiceProcess, startAtEndOfTopics, startService, testKafka, uniqueName, waitFor } from '@app/testing';
+import { alertIdsCausedBy, countRecorded, ledgerAndReplaySnapshots, tagFeed } from './ledger-fixtures';
 
 const EVENTS = 50_000;
 // The feed flows for 50 s. A ledger started after a SIGKILL rejoins its group only once the killed member is gone
@@ -86,7 +71,7 @@ describe('ledger crash safety', () => {
     await admin.connect();
     db = await createLedgerDatabase('ledger_crash');
     await startAtEndOfTopics(admin, db.ds, groupId);
-    env = { DATABASE_URL: db.url, LEDGER_GROUP_ID: groupId, LOG_LEVEL: 'warn', LEDGER_BATCH_SIZE_MAX: '2000' };
+    env = { DATABASE_URL: db.urlAs('ledger_writer'), LEDGER_GROUP_ID: groupId, LOG_LEVEL: 'warn', LEDGER_BATCH_SIZE_MAX: '2000' };
   });
 
   after(async () => {
@@ -157,7 +142,7 @@ describe('ledger crash safety', () => {
     assert.deepEqual(ledgerState.accounts, replay.accounts);
     assert.deepEqual(ledgerState.alerts, replay.alerts);
 
-    const verify = await cli(['verify'], { DATABASE_URL: db.url });
+    const verify = await cli(['verify'], { DATABASE_URL: db.urlAs('ledger_reader') });
     assert.equal(verify.code, 0, verify.stdout);
 
     const expected = new Set(await alertIdsCausedBy(db.ds, run));

@@ -12,22 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { Partitioners, type Admin, type IHeaders } from 'kafkajs';
 import { DLQ_HEADERS, dlqTopic, INPUT_TOPICS, TOPICS } from '@app/contracts';
 import { loadPolicyPack, Replayer } from '@app/policy';
-import { testKafka, uniqueName, waitFor } from '../support';
-import {
-  caughtUp,
-  cli,
-  countRecorded,
-  createLedgerDatabase,
-  generateFeed,
-  inputEndOffsets,
-  ledgerAndReplaySnapshots,
-  randomPort,
-  startAtEndOfTopics,
-  startService,
-  tagFeed,
-  type LedgerDatabase,
-  type ServiceProcess,
-} from './ledger-fixtures';
+import { caughtUp, cli, createLedgerDatabase, generateFeed, inputEndOffsets, type LedgerDatabase, randomPort, type ServiceProcess, startAtEndOfTopics, startService, testKafka, uniqueName, waitFor } from '@app/testing';
+import { countRecorded, ledgerAndReplaySnapshots, tagFeed } from './ledger-fixtures';
 
 const CATCH_UP_TIMEOUT_MS = 120_000;
 
@@ -44,7 +30,7 @@ describe('ledger service end to end', () => {
     await admin.connect();
     db = await createLedgerDatabase('ledger_e2e');
     await startAtEndOfTopics(admin, db.ds, groupId);
-    ledger = startService('ledger', { DATABASE_URL: db.url, LEDGER_GROUP_ID: groupId, LEDGER_HTTP_PORT: String(randomPort()), LOG_LEVEL: 'warn' });
+    ledger = startService('ledger', { DATABASE_URL: db.urlAs('ledger_writer'), LEDGER_GROUP_ID: groupId, LEDGER_HTTP_PORT: String(randomPort()), LOG_LEVEL: 'warn' });
   });
 
   after(async () => {
@@ -117,7 +103,7 @@ describe('ledger service end to end', () => {
     lines.forEach((l, i) => textReplay.push(l, i + 1));
     assert.equal(textReplay.result().counts.recorded, replayed.counts.recorded);
 
-    const verify = await cli(['verify'], { DATABASE_URL: db.url });
+    const verify = await cli(['verify'], { DATABASE_URL: db.urlAs('ledger_reader') });
     assert.equal(verify.code, 0, verify.stdout);
     assert.equal(JSON.parse(verify.stdout).ok, true);
   });

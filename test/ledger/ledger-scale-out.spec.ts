@@ -10,22 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
-import { testKafka, uniqueName, waitFor } from '../support';
-import {
-  caughtUp,
-  cli,
-  createLedgerDatabase,
-  generateFeed,
-  inputEndOffsets,
-  ledgerAndReplaySnapshots,
-  randomPort,
-  serviceMetrics,
-  startAtEndOfTopics,
-  startService,
-  tagFeed,
-  type LedgerDatabase,
-  type ServiceProcess,
-} from './ledger-fixtures';
+import { caughtUp, cli, createLedgerDatabase, generateFeed, inputEndOffsets, type LedgerDatabase, randomPort, serviceMetrics, type ServiceProcess, startAtEndOfTopics, startService, testKafka, uniqueName, waitFor } from '@app/testing';
+import { ledgerAndReplaySnapshots, tagFeed } from './ledger-fixtures';
 
 const CATCH_UP_TIMEOUT_MS = 120_000;
 
@@ -75,7 +61,7 @@ describe('ledger service scaled out to two instances', () => {
   it('two instances share the partitions and together record exactly what the offline replay judges', { timeout: 360_000 }, async () => {
     const start = () => {
       const port = randomPort();
-      const process = startService('ledger', { DATABASE_URL: db.url, LEDGER_GROUP_ID: groupId, LEDGER_HTTP_PORT: String(port), LOG_LEVEL: 'info' });
+      const process = startService('ledger', { DATABASE_URL: db.urlAs('ledger_writer'), LEDGER_GROUP_ID: groupId, LEDGER_HTTP_PORT: String(port), LOG_LEVEL: 'info' });
       instances.push({ process, port });
     };
     start();
@@ -108,7 +94,7 @@ describe('ledger service scaled out to two instances', () => {
     assert.ok(ledger.alerts.length > 0, 'the feed raises alerts');
     assert.deepEqual(ledger.accounts, replay.accounts);
     assert.deepEqual(ledger.alerts, replay.alerts);
-    const verify = await cli(['verify'], { DATABASE_URL: db.url });
+    const verify = await cli(['verify'], { DATABASE_URL: db.urlAs('ledger_reader') });
     assert.equal(verify.code, 0, verify.stdout);
     assert.equal(JSON.parse(verify.stdout).ok, true);
   });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadLedgerState, StateNeeds } from '@app/persistence';
 import { loadPolicyPack, type InputEventV1 } from '@app/policy';
-import { createLedgerDatabase, type LedgerDatabase } from './ledger-fixtures';
+import { createLedgerDatabase, type LedgerDatabase } from '@app/testing';
 
 const INBOX_ROWS = 200_000;
 const BATCH_KEYS = 10_000;
@@ -25,11 +25,11 @@ describe('ledger state loader (Postgres)', () => {
 
   before(async () => {
     db = await createLedgerDatabase('ledger_loader');
-    await db.ds.query(
+    await db.admin.query(
       `INSERT INTO inbox (publisher, event_id, digest, event_type, payload, occurred_at, recorded_seq)
        SELECT 'nvidia', 'ev-' || i, NULL, 'chip.shipment', '{}', now(), i FROM generate_series(1, ${INBOX_ROWS}) AS i`,
     );
-    await db.ds.query(`ANALYZE inbox`);
+    await db.admin.query(`ANALYZE inbox`);
   });
   after(async () => {
     await db?.close();

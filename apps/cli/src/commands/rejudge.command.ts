@@ -2,21 +2,20 @@
 // them, with the services' code (the offline replay), and compares the entries, accounts, judging state and alerts
 // with the ledger's (see rejudgeLedger). Prints {ok, policy, events, entries, accounts, alerts, differences[],
 // differencesTotal}; exit 0 when they agree, 1 when not, 2 on a usage error. The pack is the ledger's own
-// (POLICY_PACK, as the ledger reads it) unless --pack names another.
+// (POLICY_PACK, read through libs/config as the ledger reads it) unless --pack names another.
 // `verify` checks that the entries add up and the chain is intact; this checks that they are what the rules make of
 // the recorded events.
-import { DEFAULT_PACK_ID } from '@app/policy';
+import { loadCliSettings, settingsOrExit } from '@app/config';
 import { rejudgeLedger } from '@app/persistence';
 import { withDatabase } from '../support/cli-database';
-import { judgingArgs } from '../support/judging-args';
+import { parseCommandArgs } from '../support/command-args';
+import { loadPackOrUsageError, PACK_FLAG } from '../support/judging-args';
 
-const USAGE = 'usage: ledger rejudge [--pack PACK_ID]';
+const SPEC = { name: 'rejudge', usage: 'usage: ledger rejudge [--pack PACK_ID]', flags: { pack: PACK_FLAG } } as const;
 
 export async function run(argv: string[]): Promise<number> {
-  const args = judgingArgs('rejudge', argv, { usage: USAGE, positionalMax: 0, defaultPack: process.env['POLICY_PACK'] ?? DEFAULT_PACK_ID, io: process });
-  if (args === null) return 2;
-  if (args.help) return 0;
-  const { pack } = args;
+  const { flags } = parseCommandArgs(SPEC, argv);
+  const pack = loadPackOrUsageError(SPEC, flags.pack ?? settingsOrExit(() => loadCliSettings()).policyPack);
   return withDatabase(async (ds) => {
     const report = await rejudgeLedger(ds, pack);
     process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -1,36 +1,14 @@
-// The words of the commands that judge (replay, rejudge): `--pack PACK_ID` (or `--pack=PACK_ID`), `-h`/`--help`,
-// and up to `positionalMax` other words that do not start with `--`.
+// What the judging commands (replay, rejudge) share: the `--pack PACK_ID` flag and loading the pack it names, where an
+// unknown pack is a usage error like any other bad flag.
 import { loadPolicyPack, type PolicyPack } from '@app/policy';
+import { UsageError, type CommandSpec, type FlagSpec } from './command-args';
 
-export type JudgingArgs = { help: true } | { help: false; pack: PolicyPack; positional: string[] };
+export const PACK_FLAG = { type: 'string', pattern: /^[a-z0-9][a-z0-9._-]{0,99}$/, expected: 'a policy pack id (lower-case letters, digits, dot, dash)' } as const;
 
-interface Io {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
-
-// The arguments, or null once `io.stderr` has been told what is wrong with them (a usage error: exit 2). `-h` prints
-// the usage on stdout. An unknown pack is a usage error too.
-export function judgingArgs(command: string, argv: readonly string[], o: { usage: string; positionalMax: number; defaultPack: string; io: Io }): JudgingArgs | null {
-  let packId = o.defaultPack;
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--pack') packId = argv[++i] ?? '';
-    else if (arg.startsWith('--pack=')) packId = arg.slice('--pack='.length);
-    else if (arg === '-h' || arg === '--help') {
-      o.io.stdout.write(`${o.usage}\n`);
-      return { help: true };
-    } else if (positional.length < o.positionalMax && !arg.startsWith('--')) positional.push(arg);
-    else {
-      o.io.stderr.write(`ledger ${command}: unexpected argument "${arg}"\n${o.usage}\n`);
-      return null;
-    }
-  }
+export function loadPackOrUsageError(spec: CommandSpec<Record<string, FlagSpec>>, packId: string): PolicyPack {
   try {
-    return { help: false, pack: loadPolicyPack(packId), positional };
+    return loadPolicyPack(packId);
   } catch (e) {
-    o.io.stderr.write(`ledger ${command}: ${(e as Error).message}\n`);
-    return null;
+    throw new UsageError(spec.name, (e as Error).message, spec.usage);
   }
 }
