@@ -12,13 +12,18 @@ let f: ApiFixture;
 let ctx: Context;
 
 before(async () => {
-  f = await startApiFixture('api_authz');
+  f = await startApiFixture('api_authz', { checkpointsEveryEntries: 5 });
   await recordWorld(f);
   const rows: Array<{ event_publisher: string; event_id: string; seq: string }> = await f.dataSource.query(
     'SELECT DISTINCT ON (event_publisher, event_id) event_publisher, event_id, seq::text FROM ledger_entries ORDER BY event_publisher, event_id, seq',
   );
   const seqs = new Map(rows.map((r) => [`${r.event_publisher}/${r.event_id}`, r.seq]));
-  ctx = { seqOf: (publisher, eventId) => seqs.get(`${publisher}/${eventId}`) ?? assert.fail(`no entry of ${publisher}/${eventId}`) };
+  const sizes: Array<{ tree_size: string }> = await f.dataSource.query('SELECT tree_size::text AS tree_size FROM checkpoints c ORDER BY c.tree_size');
+  assert.ok(sizes.length >= 2, `checkpoints signed: ${sizes.length}`);
+  ctx = {
+    seqOf: (publisher, eventId) => seqs.get(`${publisher}/${eventId}`) ?? assert.fail(`no entry of ${publisher}/${eventId}`),
+    checkpointSizes: sizes.map((r) => r.tree_size),
+  };
 });
 
 after(async () => {
@@ -129,6 +134,13 @@ describe('what a chipmaker sees', () => {
     const entry = event.body.entries.find((e: any) => e.account === 'nveu:g42');
     assert.deepEqual([entry.deltaTpp, entry.balanceTpp, entry.capTpp, entry.hash], [1_000 * 15_832, null, null, null]);
     assert.equal((await f.get(`/proof/entries/${ctx.seqOf('nvidia', 'nv-g42-1')}`, nvidia)).status, 403);
+    assert.equal((await f.get(`/proof/entries/${ctx.seqOf('nvidia', 'nv-g42-1')}/inclusion`, nvidia)).status, 403);
+    // The event's inclusion proofs cover only the entries nvidia may read: its one entry is on nveu:g42.
+    const proofs = await f.get('/proof/events/nvidia/nv-g42-1/inclusion', nvidia);
+    assert.equal(proofs.status, 200, proofs.text);
+    assert.deepEqual(proofs.body.proofs, []);
+    assert.doesNotMatch(proofs.text, /nveu:g42/);
+    assert.equal((await f.get('/proof/events/nvidia/nv-g42-1/inclusion', KEYS.regulator)).body.proofs.length, 1);
   });
 
   it('pre-clears its own shipments only, without the balances of NVEU or LPP accounts it cannot read', async () => {

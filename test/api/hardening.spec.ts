@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { waitFor } from '../support';
+import { waitFor } from '@app/testing';
 import { shipment, startApiFixture, type ApiFixture } from './support/api-fixture';
 
 const REGULATOR = 'hardening-regulator';

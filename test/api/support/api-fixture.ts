@@ -1,6 +1,7 @@
 // A real ledger for API tests: its own Postgres database with the real migrations, filled through the real
 // ledger path (LedgerWriter.processBatch: decode, judge, write in one transaction), and the API app listening on
 // an ephemeral port of 127.0.0.1.
+import { generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { stringifyJson } from '@app/contracts';
 import { createDataSource, LedgerWriter, type BatchResult } from '@app/persistence';
@@ -51,6 +52,8 @@ export interface ApiFixtureOptions {
   alertPollIntervalMs?: number;
   streamKeyRecheckIntervalMs?: number;
   streamsPerKeyMax?: number;
+  // The writer signs a checkpoint each time the tree passes a multiple of this many entries (with a fresh key).
+  checkpointsEveryEntries?: number;
 }
 
 export async function startApiFixture(prefix: string, opts: ApiFixtureOptions = {}): Promise<ApiFixture> {
@@ -60,7 +63,11 @@ export async function startApiFixture(prefix: string, opts: ApiFixtureOptions = 
   // The real migrations (the ledger schema and api_keys), as `ledger migrate` applies them.
   await dataSource.runMigrations({ transaction: 'each' });
   const pack = loadPolicyPack();
-  const writer = new LedgerWriter(dataSource, pack, { groupId: `api-test-${db.name}` });
+  const checkpoints =
+    opts.checkpointsEveryEntries === undefined
+      ? undefined
+      : { origin: 'api-test', keyId: 'ledger/api-test', privateKey: generateKeyPairSync('ed25519').privateKey, everyEntries: opts.checkpointsEveryEntries, everyMs: 3_600_000 };
+  const writer = new LedgerWriter(dataSource, pack, { groupId: `api-test-${db.name}`, ...(checkpoints ? { checkpoints } : {}) });
   const app = await createApiApp(
     {
       port: 0,

@@ -36,8 +36,11 @@ export async function recordWorld(f: ApiFixture): Promise<void> {
   await f.addKey(KEYS.regulator, 'regulator');
   await f.addKey(KEYS.chipmaker, 'chipmaker', 'nvidia');
   await f.addKey(KEYS['cloud-provider'], 'cloud-provider', 'aws');
-  const result = await f.record(WORLD_EVENTS);
-  if (result.rejected > 0) throw new Error(JSON.stringify(result.results.filter((r) => r.status === 'rejected')));
+  // Two batches, so that the writer signs two checkpoints (a consistency proof needs two).
+  for (const batch of [WORLD_EVENTS.slice(0, 8), WORLD_EVENTS.slice(8)]) {
+    const result = await f.record(batch);
+    if (result.rejected > 0) throw new Error(JSON.stringify(result.results.filter((r) => r.status === 'rejected')));
+  }
 }
 
 // One company's objects, as route parameters.
@@ -104,6 +107,8 @@ export interface Case {
 export interface Context {
   // The seq of the first entry of an event (looked up once the world is recorded).
   seqOf(publisher: string, eventId: string): string;
+  // The tree sizes of the signed checkpoints, oldest first.
+  checkpointSizes: string[];
 }
 
 type Side = 'own' | 'other';
@@ -139,6 +144,20 @@ export const MATRIX: Record<string, RouteSpec> = {
   'GET /proof/head': { expect: ALL_OK, path: () => '/proof/head' },
   'GET /proof/entries/{seq}': { expect: OWN_ONLY, path: (o, _s, _r, ctx) => `/proof/entries/${ctx.seqOf(...o.entryEvent)}` },
   'POST /pre-clearance': { expect: OWN_ONLY, path: () => '/pre-clearance', body: (o) => o.preclear },
+  // Signed checkpoints are an aggregate of the whole ledger (a size and a root): every key reads them.
+  'GET /checkpoints': { expect: ALL_OK, path: () => '/checkpoints' },
+  'GET /checkpoints/latest': { expect: ALL_OK, path: () => '/checkpoints/latest' },
+  'GET /checkpoints/{treeSize}': { expect: ALL_OK, path: (_o, _s, _r, ctx) => `/checkpoints/${ctx.checkpointSizes[0]}` },
+  'GET /proof/consistency': {
+    expect: ALL_OK,
+    path: (_o, _s, _r, ctx) => `/proof/consistency?from=${ctx.checkpointSizes[0]}&to=${ctx.checkpointSizes[ctx.checkpointSizes.length - 1]}`,
+  },
+  'GET /proof/entries/{seq}/inclusion': { expect: OWN_ONLY, path: (o, _s, _r, ctx) => `/proof/entries/${ctx.seqOf(...o.entryEvent)}/inclusion` },
+  // Another's event answers as one that does not exist (404), so event ids cannot be probed.
+  'GET /proof/events/{publisher}/{eventId}/inclusion': {
+    expect: { regulator: [200, 200], chipmaker: [200, 404], 'cloud-provider': [200, 404] },
+    path: (o) => `/proof/events/${o.publisher}/${o.eventId}/inclusion`,
+  },
 };
 
 export function caseOf(route: string, role: RoleName, side: Side, ctx: Context): Case {
