@@ -16,6 +16,8 @@ export async function loadOverview() {
   }
   if (role !== 'chipmaker') tasks.push(loadVeus());
   else $('veu-gauges').closest('.card').hidden = true;
+  // reporting-delay.js (a classic script loaded before this module) draws the regulator's reporting-delay card.
+  if (role === 'regulator') tasks.push(window.loadReportingDelay(api));
   await Promise.allSettled(tasks);
 }
 

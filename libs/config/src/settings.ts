@@ -65,6 +65,8 @@ export interface ApiSettings extends CommonSettings {
   // one key may hold open on one instance.
   streamKeyRecheckIntervalMs: number;
   streamsPerKeyMax: number;
+  // An event recorded more than this many hours after its occurredAt counts as reported late (GET /reporting-delays).
+  reportingDelayThresholdHours: number;
 }
 
 export const API_STREAM_DEFAULTS = { streamKeyRecheckIntervalMs: 15_000, streamsPerKeyMax: 5 } as const;
@@ -120,6 +122,20 @@ function commonFields() {
   };
 }
 
+// Whole hours up to a week, whole days beyond: the bucket bounds of the reporting-delay histogram, so that the count
+// of events later than the threshold is exact.
+function delayThresholdField(): EnvField<number> {
+  const hours = integerField('API_REPORTING_DELAY_THRESHOLD_HOURS', 1, 87_600, 72);
+  return {
+    ...hours,
+    expected: 'whole hours 1..168, or a multiple of 24 up to 87600',
+    parse: (raw) => {
+      const value = hours.parse(raw);
+      return value !== undefined && (value <= 168 || value % 24 === 0) ? value : undefined;
+    },
+  };
+}
+
 // Per-app fields beyond the common ones. Defaults are written here, once, and nowhere else.
 function appFields(app: AppName): Record<string, EnvField<unknown>> {
   switch (app) {
@@ -169,6 +185,10 @@ function appFields(app: AppName): Record<string, EnvField<unknown>> {
         streamsPerKeyMax: described(
           integerField('API_STREAMS_PER_KEY_MAX', 1, 1_000, API_STREAM_DEFAULTS.streamsPerKeyMax),
           'Most alert streams one API key may hold open on one API instance; the next is refused with 429.',
+        ),
+        reportingDelayThresholdHours: described(
+          delayThresholdField(),
+          'An event recorded more than this many hours after its occurredAt counts as reported late (GET /reporting-delays, ledger_reporting_delay_over_threshold_events).',
         ),
       };
     case 'cli':

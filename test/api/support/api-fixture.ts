@@ -50,6 +50,7 @@ async function request(
 
 export interface ApiFixtureOptions {
   alertPollIntervalMs?: number;
+  reportingDelayThresholdHours?: number;
   streamKeyRecheckIntervalMs?: number;
   streamsPerKeyMax?: number;
   // The writer signs a checkpoint each time the tree passes a multiple of this many entries (with a fresh key).
@@ -75,6 +76,7 @@ export async function startApiFixture(prefix: string, opts: ApiFixtureOptions = 
       policyPack: pack.id,
       alertPollIntervalMs: opts.alertPollIntervalMs ?? 200,
       statementTimeoutMs: 10_000,
+      reportingDelayThresholdHours: opts.reportingDelayThresholdHours ?? 72,
       ...(opts.streamKeyRecheckIntervalMs !== undefined ? { streamKeyRecheckIntervalMs: opts.streamKeyRecheckIntervalMs } : {}),
       ...(opts.streamsPerKeyMax !== undefined ? { streamsPerKeyMax: opts.streamsPerKeyMax } : {}),
     },

@@ -144,6 +144,8 @@ export const MATRIX: Record<string, RouteSpec> = {
   'GET /proof/head': { expect: ALL_OK, path: () => '/proof/head' },
   'GET /proof/entries/{seq}': { expect: OWN_ONLY, path: (o, _s, _r, ctx) => `/proof/entries/${ctx.seqOf(...o.entryEvent)}` },
   'POST /pre-clearance': { expect: OWN_ONLY, path: () => '/pre-clearance', body: (o) => o.preclear },
+  // A publisher's reporting delay is its own business.
+  'GET /reporting-delays': { expect: OWN_ONLY, path: (o) => `/reporting-delays?publisher=${o.publisher}` },
   // Signed checkpoints are an aggregate of the whole ledger (a size and a root): every key reads them.
   'GET /checkpoints': { expect: ALL_OK, path: () => '/checkpoints' },
   'GET /checkpoints/latest': { expect: ALL_OK, path: () => '/checkpoints/latest' },

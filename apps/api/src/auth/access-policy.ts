@@ -31,6 +31,7 @@ export const PERMISSIONS = [
   'event.proof',
   'proof.head',
   'checkpoint.read',
+  'reporting-delay.read',
   'alert.list',
   'alert.stream',
   'pre-clearance.evaluate',
