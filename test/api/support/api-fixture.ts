@@ -59,10 +59,13 @@ export interface ApiFixtureOptions {
 
 export async function startApiFixture(prefix: string, opts: ApiFixtureOptions = {}): Promise<ApiFixture> {
   const db = await createTestDatabase(prefix);
-  const dataSource = createDataSource(db.url, { poolSizeMax: 4, applicationName: 'api-test-writer' });
+  // The roles as deployed: the owner runs the real migrations (`ledger migrate`) and keeps the API keys (as
+  // create-api-key does), the writer records, the API reads as ledger_reader.
+  const owner = createDataSource(db.urlAs('ledger_owner'), { poolSizeMax: 2, applicationName: 'api-test-owner' });
+  await owner.initialize();
+  await owner.runMigrations({ transaction: 'each' });
+  const dataSource = createDataSource(db.urlAs('ledger_writer'), { poolSizeMax: 4, applicationName: 'api-test-writer' });
   await dataSource.initialize();
-  // The real migrations (the ledger schema and api_keys), as `ledger migrate` applies them.
-  await dataSource.runMigrations({ transaction: 'each' });
   const pack = loadPolicyPack();
   const checkpoints =
     opts.checkpointsEveryEntries === undefined
@@ -72,7 +75,7 @@ export async function startApiFixture(prefix: string, opts: ApiFixtureOptions = 
   const app = await createApiApp(
     {
       port: 0,
-      database: { url: db.url, ssl: false, poolSizeMax: 10 },
+      database: { url: db.urlAs('ledger_reader'), ssl: false, poolSizeMax: 10 },
       policyPack: pack.id,
       alertPollIntervalMs: opts.alertPollIntervalMs ?? 200,
       statementTimeoutMs: 10_000,
@@ -97,7 +100,7 @@ export async function startApiFixture(prefix: string, opts: ApiFixtureOptions = 
         events.map((e) => ({ topic: null, partition: null, offset: null, key: null, value: Buffer.from(stringifyJson(e)) })),
       ),
     addKey: async (key, role, org = null) => {
-      await dataSource.query('INSERT INTO api_keys (id, key_hash, role, org, label) VALUES ($1, $2, $3, $4, $5)', [
+      await owner.query('INSERT INTO api_keys (id, key_hash, role, org, label) VALUES ($1, $2, $3, $4, $5)', [
         `key_${hashApiKey(key).slice(0, 12)}`,
         hashApiKey(key),
         role,
@@ -106,7 +109,7 @@ export async function startApiFixture(prefix: string, opts: ApiFixtureOptions = 
       ]);
     },
     revokeKey: async (key) => {
-      await dataSource.query('UPDATE api_keys SET revoked_at = now() WHERE key_hash = $1', [hashApiKey(key)]);
+      await owner.query('UPDATE api_keys SET revoked_at = now() WHERE key_hash = $1', [hashApiKey(key)]);
     },
     get: (path, key) => request('GET', `${baseUrl}${path}`, key),
     post: (path, body, key, contentType) =>
@@ -114,6 +117,7 @@ export async function startApiFixture(prefix: string, opts: ApiFixtureOptions = 
     close: async () => {
       await app.close();
       await dataSource.destroy();
+      await owner.destroy();
       await db.drop();
     },
   };
