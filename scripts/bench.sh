@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark commands (`npm run bench`, `bench:api`, `bench:writer`, `bench:replay`, `bench:transport`). Like
-# the test command: builds, starts what the benchmark needs (PostgreSQL; Kafka with the contract topics for the end-to-end
-# one), runs it with the remaining arguments, and stops Kafka at the end only if this script started it. When a
-# service cannot be started, it stops at once with one line saying what to start.
+# the test command: builds, starts what the benchmark needs (PostgreSQL; Kafka with the contract topics for the
+# end-to-end one), runs it with the remaining arguments, and stops Kafka at the end only if this script started it.
+# When a service cannot be started, it stops at once with one line saying what to start.
 #
 #   scripts/bench.sh ledger [args]   end to end on real Kafka and Postgres (bench/ledger.bench.ts)
 #   scripts/bench.sh api [args]      the read API (Postgres)
