@@ -8,7 +8,7 @@ export type ApiAppSettings = Pick<
   ApiSettings,
   'port' | 'database' | 'policyPack' | 'alertPollIntervalMs' | 'statementTimeoutMs' | 'reportingDelayThresholdHours'
 > &
-  Partial<Pick<ApiSettings, 'streamKeyRecheckIntervalMs' | 'streamsPerKeyMax'>>;
+  Partial<Pick<ApiSettings, 'streamKeyRecheckIntervalMs' | 'streamsPerKeyMax' | 'ledgerPublicKeyFile'>>;
 
 export const API_SETTINGS = Symbol('API_SETTINGS');
 
