@@ -6,3 +6,7 @@ export * from './memory-ledger-state';
 export * from './decode-event';
 export * from './judge';
 export * from './replay';
+export * from './timeline/policy-timeline';
+export * from './timeline/destinations';
+export * from './timeline/product-cap';
+export { schemaProblems, policyDataSchema, type PolicyDataKind } from './timeline/data-schemas';

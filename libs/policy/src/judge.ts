@@ -16,7 +16,9 @@ import { accountIds, countryCap, isRatioKind, parseAccountId, plainCap, ratioCap
 import type { DecodedEvent, DecodeResult } from './decode-event';
 import type { LedgerReadState, Movement, StateEffect } from './ledger-state';
 import type { MemoryLedgerState } from './memory-ledger-state';
-import { nveuCapAt, tierOf, type PolicyPack, type Threshold } from './policy-pack';
+import { nveuCapAt, packAt, tierOf, type PolicyPack, type Threshold } from './policy-pack';
+import { deniedAt } from './timeline/destinations';
+import { hasProductCaps, productAccountsOf, productCapOf, productMovements } from './timeline/product-cap';
 import { exceedsFast, floorOf, fromNumber, ratioAtLeastFast, ratioBelowFast, toFloat, utilizationOf, type Rational } from './rational';
 
 export type Outcome =
@@ -216,11 +218,13 @@ function move(ctx: AlertContext, state: LedgerReadState, draft: Draft, account: 
   draft.movements.push({ account, deltaTpp: delta, usedBeforeTpp: usedBefore, usedAfterTpp: usedAfter, capTpp: cap, disarmedMaskAfter });
 }
 
-export function judge(pack: PolicyPack, state: LedgerReadState, decoded: DecodeResult): Outcome {
+export function judge(policy: PolicyPack, state: LedgerReadState, decoded: DecodeResult): Outcome {
   if (!decoded.ok) {
     return { status: 'rejected', code: decoded.code, message: decoded.message, publisher: decoded.publisher, eventId: decoded.eventId };
   }
   const { event, occurredAtMs } = decoded;
+  // Under a timeline, the pack in force at the event judges it (and is the one its outcome names).
+  const pack = packAt(policy, occurredAtMs);
   const seen = state.seen(event.publisher, event.eventId);
   if (seen !== undefined) {
     if (seen === decoded.digest()) return { status: 'duplicate', publisher: event.publisher, eventId: event.eventId };
@@ -268,22 +272,20 @@ export function judge(pack: PolicyPack, state: LedgerReadState, decoded: DecodeR
   return new Recorded(decoded, draft, pack);
 }
 
-// A destination is prohibited for this shipment when it is Tier 3, or when the pack restricts the country to chips
-// below a per-unit TPP and a controlled item is above it.
-function prohibited(pack: PolicyPack, country: string, atMs: number, maxPerUnit: bigint): boolean {
-  if (tierOf(pack, country, atMs) === 3) return true;
-  const limit = pack.restrictedPerUnitTppMax.get(country);
-  return limit !== undefined && maxPerUnit > limit;
+// A destination is prohibited for this event when it is Tier 3 (presumption of denial) at the event and no
+// case-by-case rule of the pack lets the shipment's chips through (timeline/destinations.ts).
+function prohibited(pack: PolicyPack, country: string, atMs: number, items: readonly Item[], kind: 'shipment' | 'deployment'): boolean {
+  return deniedAt(pack, country, atMs, items, kind);
 }
 
 function judgeShipment(pack: PolicyPack, state: LedgerReadState, event: ShipmentV1, atMs: number, ctx: AlertContext, draft: Draft): void {
   const cc = event.consignee.country;
-  const { tpp, maxPerUnit } = controlledTpp(pack, event.items);
+  const { tpp } = controlledTpp(pack, event.items);
   const countryAccount = accountIds.country(cc);
   const capOfCountry = () => countryCap(pack, cc, atMs, state.hasG2g(cc));
 
   // Tier 3 first: whatever the authorization, the shipment is recorded on the country account (cap 0).
-  if (prohibited(pack, cc, atMs, maxPerUnit)) {
+  if (prohibited(pack, cc, atMs, event.items, 'shipment')) {
     const cap = capOfCountry();
     const used = (state.account(countryAccount)?.usedTpp ?? 0n) + tpp;
     // Only controlled chips are prohibited; a shipment of uncontrolled chips alone is recorded without an alert.
@@ -294,15 +296,20 @@ function judgeShipment(pack: PolicyPack, state: LedgerReadState, event: Shipment
     return;
   }
 
+  // Tier 2, or Tier 3 under case-by-case review (a shipment that was not denied): a licence is required.
   const tier = tierOf(pack, cc, atMs);
   const auth = event.authorization;
   let account = countryAccount;
   let unauthorized: string | null = null;
-  switch (auth.kind) {
+  const scheme = auth.kind === 'LPP' ? pack.schemes.lpp : auth.kind === 'NVEU' ? pack.schemes.nveu : auth.kind === 'UVEU' ? pack.schemes.uveu : true;
+  switch (scheme ? auth.kind : 'NO_SCHEME') {
     case 'LICENSE':
       break;
     case 'NONE':
-      if (tier === 2) unauthorized = `no authorization for controlled chips to Tier 2 country ${cc}: a licence or exception was required`;
+      if (tier !== 1) unauthorized = `no authorization for controlled chips to ${cc}, where a licence or exception was required (pack ${pack.id})`;
+      break;
+    case 'NO_SCHEME':
+      if (tier !== 1) unauthorized = `${auth.kind} is no authorization under pack ${pack.id}: a licence was required for ${cc}`;
       break;
     case 'LPP':
       if (tier === 1) unauthorized = `the LPP exception does not apply to Tier 1 country ${cc}`;
@@ -339,6 +346,13 @@ function judgeShipment(pack: PolicyPack, state: LedgerReadState, event: Shipment
     raise(ctx, 'UNAUTHORIZED', account, used, asCap(cap), null, unauthorized);
   }
   move(ctx, state, draft, account, tpp, cap);
+  if (hasProductCaps(pack)) {
+    const alerts = {
+      evaluate: (id: string, before: bigint, after: bigint, c: Rational, mask: number) => evaluateThresholds(ctx, id, before, after, c, mask),
+      capExceeded: (id: string, used: bigint, c: Rational) => raise(ctx, 'CAP_EXCEEDED', id, used, c, null, `${id} exceeded its cap`),
+    };
+    productMovements(pack, state, event, (t, die) => isControlled(pack, t, die), alerts, draft.movements);
+  }
 }
 
 function judgeDeployment(
@@ -351,7 +365,7 @@ function judgeDeployment(
 ): Outcome | null {
   const veuId = event.veu.id;
   const dc = event.dataCenter;
-  const { tpp, maxPerUnit } = controlledTpp(pack, event.items);
+  const { tpp } = controlledTpp(pack, event.items);
   const installedBefore = state.installed(veuId, dc.id, dc.country);
   const delta = event.action === 'INSTALL' ? tpp : -tpp;
   if (installedBefore + delta < 0n) {
@@ -369,9 +383,10 @@ function judgeDeployment(
   const grant = state.veu(veuId);
   // Alerts concern chips going in; a REMOVE only ever reduces what is there.
   if (event.action === 'INSTALL' && tpp > 0n) {
-    if (prohibited(pack, dc.country, atMs, maxPerUnit)) {
+    if (prohibited(pack, dc.country, atMs, event.items, 'deployment')) {
       raise(ctx, 'PROHIBITED_DESTINATION', account, usedAfter, null, null, `${veuId} installed controlled chips in prohibited destination ${dc.country}`);
-    } else {
+    } else if (pack.schemes.nveu || pack.schemes.uveu) {
+      // Without a VEU scheme in the pack, a deployment is judged for its destination only.
       let unauthorized: string | null = null;
       if (grant === undefined || !grant.active) unauthorized = `${event.veu.kind} "${veuId}" is not granted`;
       else if (grant.kind !== event.veu.kind) unauthorized = `"${veuId}" is a ${grant.kind}, not a ${event.veu.kind}`;
@@ -384,7 +399,7 @@ function judgeDeployment(
   move(ctx, state, draft, account, delta, null);
   draft.effects.push({ kind: 'installed-set', veuId, dataCenterId: dc.id, country: dc.country, installedTpp: installedBefore + delta });
 
-  if (grant !== undefined && grant.active && grant.kind === 'UVEU') {
+  if (grant !== undefined && grant.active && grant.kind === 'UVEU' && pack.schemes.uveu) {
     evaluateUveuRatios(pack, state, ctx, draft, grant.id, grant.headquarters, dc.country, delta, atMs);
   }
   return null;
@@ -518,12 +533,15 @@ export interface AccountView {
 // An account's balance with the cap in force at `atMs` (for ratio accounts: from the current worldwide total).
 // A ratio cap is in force only while its VEU is granted as a UVEU (and the outside-US share only for a
 // US-headquartered one): after a revocation the ratio accounts keep the balance they had, and show no cap.
-export function accountView(pack: PolicyPack, state: LedgerReadState, accountId: string, atMs: number): AccountView {
+export function accountView(policy: PolicyPack, state: LedgerReadState, accountId: string, atMs: number): AccountView {
+  const pack = packAt(policy, atMs);
   const usedTpp = state.account(accountId)?.usedTpp ?? 0n;
   const parsed = parseAccountId(accountId);
   let cap: Rational | null = null;
-  if (parsed !== null && isRatioKind(parsed.kind)) {
-    if (ratioCapInForce(state, parsed.kind, parsed.veuId!)) {
+  if (parsed !== null && parsed.kind === 'product') {
+    cap = productCapOf(pack, state, parsed.product!, parsed.market!);
+  } else if (parsed !== null && isRatioKind(parsed.kind)) {
+    if (pack.schemes.uveu && ratioCapInForce(state, parsed.kind, parsed.veuId!)) {
       let worldwide = 0n;
       for (const tpp of state.installedByCountry(parsed.veuId!).values()) worldwide += tpp;
       cap = ratioCap(pack, parsed.kind, worldwide);
@@ -553,12 +571,14 @@ export interface Requirements {
 }
 
 // atMs: the event's instant as decodeEvent read it (the judge dates the LPP year by the same value).
-export function requirementsOf(pack: PolicyPack, event: InputEventV1, atMs: number = Date.parse(event.occurredAt)): Requirements {
+export function requirementsOf(policy: PolicyPack, event: InputEventV1, atMs: number = Date.parse(event.occurredAt)): Requirements {
+  const pack = packAt(policy, atMs);
   switch (event.type) {
     case 'chip.shipment': {
       const cc = event.consignee.country;
       const year = new Date(atMs).getUTCFullYear();
       const accounts = [accountIds.country(cc), accountIds.lpp(event.consignee.id, year)];
+      if (hasProductCaps(pack)) accounts.push(...productAccountsOf(pack, event));
       const ref = event.authorization.ref;
       const veuIds: string[] = [];
       if (event.authorization.kind === 'NVEU' && ref !== undefined) {
