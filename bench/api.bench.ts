@@ -251,6 +251,7 @@ async function main(): Promise<void> {
     port: 0,
     database: { ...db, url: databaseUrl(name), poolSizeMax: 20 },
     policyPack: loadPolicyPack().id,
+    policyTimeline: null,
     alertPollIntervalMs: 500,
     statementTimeoutMs: 5_000,
   });

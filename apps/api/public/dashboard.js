@@ -133,7 +133,8 @@
     $('signin').hidden = true;
     $('app').hidden = false;
     $('sign-out').hidden = false;
-    $('policy-pill').textContent = 'policy ' + state.me.policy.id + ' v' + state.me.policy.version;
+    // Under a timeline the pill names it; each entry and alert names the pack that judged it.
+    $('policy-pill').textContent = (state.me.policy.timeline ? 'timeline ' : 'policy ') + state.me.policy.id + ' v' + state.me.policy.version;
     $('policy-pill').title = state.me.policy.title + ' — signed in as ' + state.me.role + (state.me.org ? ' (' + state.me.org + ')' : '');
     // The feed starts with the latest alerts, and the stream resumes right after the newest of them, so nothing
     // raised in between is missed.
@@ -363,7 +364,8 @@
     li.innerHTML =
       `<div class="feed-top"><span class="kind">${esc(alertTitle(a))}</span><span class="sev">${esc(a.severity)}</span></div>` +
       `<a class="acct" href="${esc(accountHref(a.account))}">${esc(a.account)}</a>` +
-      `<div class="meta">${esc(fmtDateTime(a.at))}${esc(util)} · by ${esc(a.causedBy.publisher)}/${esc(a.causedBy.eventId)}</div>`;
+      `<div class="meta">${esc(fmtDateTime(a.at))}${esc(util)} · by ${esc(a.causedBy.publisher)}/${esc(a.causedBy.eventId)}` +
+      `${a.policy ? ' · judged under ' + esc(a.policy.id + ' ' + a.policy.version) : ''}</div>`;
     feed.insertBefore(li, feed.firstChild);
     while (feed.children.length > FEED_ITEMS_MAX) feed.removeChild(feed.lastChild);
     state.alertCount = feed.children.length;
@@ -478,7 +480,8 @@
             `<tr><td class="mono">${esc(e.seq)}</td><td>${esc(fmtDateTime(e.occurredAt))}</td>` +
             `<td class="mono">${esc(e.event.publisher)}/${esc(e.event.eventId)}</td>` +
             `<td class="num ${e.deltaTpp >= 0 ? 'pos' : 'neg'}">${e.deltaTpp >= 0 ? '+' : ''}${esc(fmtInt(e.deltaTpp))}</td>` +
-            `<td class="num">${esc(fmtInt(e.balanceTpp))}</td><td class="num">${esc(e.capTpp === null ? '—' : fmtInt(e.capTpp))}</td></tr>`,
+            `<td class="num">${esc(fmtInt(e.balanceTpp))}</td><td class="num">${esc(e.capTpp === null ? '—' : fmtInt(e.capTpp))}</td>` +
+            `<td class="mono">${esc(e.policy ? e.policy.id + ' ' + e.policy.version : '')}</td></tr>`,
         )
         .join('');
     } catch (e) {

@@ -36,6 +36,8 @@ export interface CommonSettings {
   kafka: KafkaSettings;
   database: DatabaseSettings;
   policyPack: string;
+  // A policy timeline (each event judged by the pack in force at its occurredAt); null = POLICY_PACK judges every event.
+  policyTimeline: string | null;
   logLevel: LogLevel;
 }
 
@@ -86,6 +88,7 @@ function databaseFields(poolSizeMax: number) {
 function commonFields() {
   return {
     policyPack: textField('POLICY_PACK', 'ai-diffusion-2025', /^[a-z0-9][a-z0-9._-]{0,99}$/, 'a policy pack id (lower-case letters, digits, dot, dash)'),
+    policyTimeline: optionalField(textField('POLICY_TIMELINE', undefined, /^[a-z0-9][a-z0-9-]{0,63}$/, 'a policy timeline id (lower-case letters, digits, dash), e.g. us-actual')),
     logLevel: choiceField('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

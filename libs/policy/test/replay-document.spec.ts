@@ -178,9 +178,29 @@ describe('replay document (compiled CLI)', () => {
     for (const args of [['--pack', 'china-case-by-case-2026'], ['--pack=china-case-by-case-2026']]) {
       const { doc } = replayFile(content, args);
       assert.equal(doc.policy.id, 'china-case-by-case-2026');
-      assert.deepEqual(doc.alerts, [], 'H100 (15,832 < 21,000) may go to CN under this pack');
+      // H100 (15,832 < 21,000 TPP; 3,350 < 6,500 GB/s) is not denied under this pack; with no H100 shipped to the US
+      // yet, the product cap (50% of US shipments) is 0 and this first shipment exceeds it.
+      assert.deepEqual(doc.alerts.map((a: any) => `${a.kind} ${a.account}`), ['CAP_EXCEEDED product:H100-SXM:cn-mo']);
     }
     assert.deepEqual(replayFile(content).doc.alerts.map((a: any) => a.kind), ['PROHIBITED_DESTINATION']);
+  });
+
+  test('--timeline judges each event by the pack in force at its occurredAt, and the document names the timeline', () => {
+    const before = shipment({ eventId: 'before', at: '2026-01-14T23:59:59Z', country: 'CN', items: [{ chip: 'H100-SXM', quantity: 10 }] });
+    const after = shipment({ eventId: 'after', at: '2026-01-15T00:00:00Z', country: 'CN', items: [{ chip: 'H100-SXM', quantity: 10 }] });
+    for (const args of [['--timeline', 'us-actual'], ['--timeline=us-actual']]) {
+      const { doc } = replayFile(`${line(before)}\n${line(after)}\n`, args);
+      assert.equal(doc.policy.id, 'us-actual');
+      assert.equal(doc.policy.timeline.id, 'us-actual');
+      assert.deepEqual(doc.policy.timeline.packs.map((p: any) => [p.from, p.id]), [
+        ['2023-11-17T00:00:00Z', 'us-oct-2023'],
+        ['2026-01-15T00:00:00Z', 'china-case-by-case-2026'],
+      ]);
+      assert.deepEqual(doc.alerts.map((a: any) => `${a.kind} ${a.causedBy.eventId} ${a.policy.id}`), [
+        'PROHIBITED_DESTINATION before us-oct-2023',
+        'CAP_EXCEEDED after china-case-by-case-2026',
+      ]);
+    }
   });
 
   test('exit 2 for usage errors and unreadable files, with a message on stderr and nothing on stdout', () => {
@@ -193,6 +213,8 @@ describe('replay document (compiled CLI)', () => {
       ['replay', ok, 'second-file.ndjson'],
       ['replay', ok, '--pack', 'no-such-pack'],
       ['replay', ok, '--pack'],
+      ['replay', ok, '--timeline', 'no-such-timeline'],
+      ['replay', ok, '--pack', 'ai-diffusion-2025', '--timeline', 'us-actual'],
     ];
     for (const args of cases) {
       const r = cli(args);

@@ -59,6 +59,7 @@ export async function startApiFixture(prefix: string, opts: { alertPollIntervalM
       port: 0,
       database: { url: db.url, ssl: false, poolSizeMax: 10 },
       policyPack: pack.id,
+      policyTimeline: null,
       alertPollIntervalMs: opts.alertPollIntervalMs ?? 200,
       statementTimeoutMs: 10_000,
     },
