@@ -10,3 +10,4 @@ export * from './timeline/policy-timeline';
 export * from './timeline/destinations';
 export * from './timeline/product-cap';
 export { schemaProblems, policyDataSchema, type PolicyDataKind } from './timeline/data-schemas';
+export * from './timeline/judgement-diff';
