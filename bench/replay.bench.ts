@@ -3,12 +3,13 @@
 // core, and prints events/s, peak memory, and memory at each tenth of the file (what grows with the events).
 // The machine's speed swings by a third from one minute to the next (see the README), so the child runs R times
 // (default 3) and the figure held against the target is their median; every run is printed.
-// Usage: npm run -s bench:replay -- [--events N] [--seed S] [--runs R]
+// Usage: npm run -s bench:replay -- [--events N] [--seed S] [--runs R] [--timeline ID] (judged by the timeline, e.g.
+// us-actual, instead of the default pack: the feed spans 2025-02-01 + 880 days, across its 2026 switches)
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadPolicyPack, Replayer } from '@app/policy';
+import { loadPolicyPack, loadPolicyTimeline, Replayer } from '@app/policy';
 import { generateFeed } from '../apps/cli/src/feed/feed-generator';
 import { CLI_NODE_FLAGS } from '../apps/cli/src/node-flags';
 import { expectedLines, forEachLine, readLineAt } from '../apps/cli/src/support/ndjson-file';
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   const events = arg('events', 1_000_000);
   const seed = arg('seed', 7);
   const runs = arg('runs', 3);
+  const timelineAt = args.indexOf('--timeline');
+  const timeline = timelineAt >= 0 ? (args[timelineAt + 1] ?? '') : (process.env['REPLAY_BENCH_TIMELINE'] ?? '');
 
   if (process.env['REPLAY_BENCH_CHILD'] === '1') return child(args[args.length - 1]!);
 
@@ -50,7 +53,7 @@ async function main(): Promise<void> {
   let code = 0;
   for (let run = 1; run <= runs && code === 0; run++) {
     console.log(`run ${run} of ${runs}`);
-    const proc = spawn(cmd, cmdArgs, { env: { ...process.env, REPLAY_BENCH_CHILD: '1', REPLAY_BENCH_EVENTS: String(events) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(cmd, cmdArgs, { env: { ...process.env, REPLAY_BENCH_CHILD: '1', REPLAY_BENCH_EVENTS: String(events), REPLAY_BENCH_TIMELINE: timeline }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
@@ -70,7 +73,9 @@ async function main(): Promise<void> {
 }
 
 async function child(file: string): Promise<void> {
-  const pack = loadPolicyPack();
+  const timeline = process.env['REPLAY_BENCH_TIMELINE'] ?? '';
+  const pack = timeline === '' ? loadPolicyPack() : loadPolicyTimeline(timeline);
+  console.log(`judged by ${timeline === '' ? `pack ${pack.id}` : `timeline ${timeline}`}`);
   // The same reading and the same Replayer options as `ledger replay`.
   const fd = fs.openSync(file, 'r');
   const replayer = new Replayer(pack, { lineAt: (offset) => readLineAt(fd, offset), expectedEvents: expectedLines(fs.statSync(file).size) });

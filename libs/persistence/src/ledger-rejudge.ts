@@ -1,14 +1,15 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { stringifyJson } from '@app/contracts';
-import { accountView, Replayer, type PolicyPack } from '@app/policy';
+import { accountView, policyLabel, Replayer, type PolicyPack } from '@app/policy';
 
 // What `ledger rejudge` found: the events the ledger recorded, judged again in the order it recorded them with the
 // same code as the services (the offline replay), against the entries, accounts, judging state and alerts the
 // ledger stored.
 export interface RejudgeReport {
   ok: boolean;
-  policy: { id: string; version: string };
+  // The pack, or the timeline (with its packs) the events were judged again under.
+  policy: ReturnType<typeof policyLabel>;
   // Recorded events judged again, their entries, accounts and alerts compared.
   events: number;
   entries: number;
@@ -102,7 +103,7 @@ export async function rejudgeLedger(dataSource: DataSource, pack: PolicyPack, op
           const seq = (BigInt(row.first!) + BigInt(k)).toString();
           const e = entryRows.get(seq);
           const m = expected[k]!;
-          const judged = `${m.account} ${m.deltaTpp} -> ${m.usedAfterTpp} (cap ${m.capTpp ?? 'none'}, policy ${pack.id} ${pack.version})`;
+          const judged = `${m.account} ${m.deltaTpp} -> ${m.usedAfterTpp} (cap ${m.capTpp ?? 'none'}, policy ${outcome.policy.id} ${outcome.policy.version})`;
           const ledger = e === undefined ? 'no entry' : `${e.account} ${e.delta} -> ${e.balance} (cap ${e.cap ?? 'none'}, policy ${e.policy})`;
           if (ledger !== judged) differ(`${key}: entry ${seq} is ${ledger} in the ledger, ${judged} judged again`);
         }
@@ -207,7 +208,7 @@ export async function rejudgeLedger(dataSource: DataSource, pack: PolicyPack, op
     await qr.commitTransaction();
     return {
       ok: differencesTotal === 0,
-      policy: { id: pack.id, version: pack.version },
+      policy: policyLabel(pack),
       events,
       entries,
       accounts: stored.length,
