@@ -39,7 +39,8 @@ export interface CompiledTiers {
 
 export const dayMs = (date: string): number => Date.parse(`${date}T00:00:00Z`);
 
-export function compileTiers(tiers: TiersDoc, groupsDoc: Record<string, CountryGroupDoc>, problems: string[]): CompiledTiers {
+// Checks the codes and group references, and collects every country the pack names and every date a group changes.
+function scan(tiers: TiersDoc, groupsDoc: Record<string, CountryGroupDoc>, problems: string[]): { universe: Set<string>; breakpoints: Set<number> } {
   const checkCodes = (list: readonly string[], where: string) => {
     list.forEach((c, i) => {
       if (!isAssignedCountry(c)) problems.push(`${where}[${i}]: "${c}" is not an assigned ISO 3166-1 code`);
@@ -69,7 +70,11 @@ export function compileTiers(tiers: TiersDoc, groupsDoc: Record<string, CountryG
     }
   }
   for (const c of tiers.tier1.countries) if (tiers.tier3.countries.includes(c)) problems.push(`tiers: ${c} is listed in both tier1 and tier3`);
+  return { universe, breakpoints };
+}
 
+export function compileTiers(tiers: TiersDoc, groupsDoc: Record<string, CountryGroupDoc>, problems: string[]): CompiledTiers {
+  const { universe, breakpoints } = scan(tiers, groupsDoc, problems);
   const groupsAt = (atMs: number): Map<string, Set<string>> => {
     const out = new Map<string, Set<string>>();
     for (const [name, g] of Object.entries(groupsDoc)) {

@@ -5,7 +5,7 @@
 // bandwidth is not known (one given by tppPerUnit, not by a catalogue chip) cannot be shown to be below the
 // threshold, so it is denied, as an item of unknown die area counts as controlled.
 import type { Item } from '@app/contracts';
-import { isControlled } from '../judge';
+import { isControlled } from '../judging/tpp';
 import { tierOf, type CaseByCaseRule, type PolicyPack } from '../policy-pack';
 import { fromNumber } from '../rational';
 
