@@ -203,6 +203,30 @@ describe('replay document (compiled CLI)', () => {
     }
   });
 
+  test('diff: the feed under the framework and under us-actual, as JSON and as a table; a usage error exits 2', () => {
+    const file = writeFile(feedText);
+    const json = cli(['diff', file, '--pack', 'ai-diffusion-2025', '--timeline', 'us-actual']);
+    assert.equal(json.status, 0, json.stderr);
+    const d = JSON.parse(json.stdout);
+    assert.deepEqual([d.a.id, d.b.id, d.b.timeline.id], ['ai-diffusion-2025', 'us-actual', 'us-actual']);
+    // nv-1: AE is capped at 790M under the framework (0.5 crossed), uncapped under the 2023 rule; nv-2: the NVEU
+    // claim holds under the framework and authorizes nothing in 2025 (AE needs a licence); nv-3 (CN) is denied under
+    // both, against cap 0 or none; nv-5 (DE) is judged alike.
+    assert.deepEqual(d.events.map((e: any) => e.eventId), ['nv-1', 'nv-2', 'nv-3']);
+    assert.deepEqual(d.events[0].alertsOnlyA, ['THRESHOLD_CROSSED country:AE 0.5']);
+    assert.deepEqual(d.events[1].alertsOnlyB, ['UNAUTHORIZED country:AE']);
+    const table = cli(['diff', file, '--timeline', 'us-actual', '--pack=ai-diffusion-2025', '--table']);
+    assert.equal(table.status, 0, table.stderr);
+    assert.match(table.stdout, /^A = timeline us-actual /);
+    assert.match(table.stdout, /events judged differently: 3 of 9/);
+    assert.match(table.stdout, /nvidia\/nv-2 +UNAUTHORIZED country:AE +- +us-oct-2023 \/ ai-diffusion-2025/);
+    for (const args of [['diff', file, '--pack', 'ai-diffusion-2025'], ['diff', '--pack', 'ai-diffusion-2025', '--timeline', 'us-actual'], ['diff', file, '--timeline', 'nope', '--pack', 'ai-diffusion-2025']]) {
+      const r = cli(args);
+      assert.equal(r.status, 2, args.join(' '));
+      assert.equal(r.stdout, '');
+    }
+  });
+
   test('exit 2 for usage errors and unreadable files, with a message on stderr and nothing on stdout', () => {
     const ok = writeFile(feedText);
     const cases: string[][] = [
