@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LedgerWriter, rejudgeLedger } from '@app/persistence';
 import { loadPolicyPack, loadPolicyTimeline } from '@app/policy';
-import { cli, createLedgerDatabase, generateFeed, ledgerAndReplaySnapshots, sourceRecords, type LedgerDatabase } from './ledger-fixtures';
+import { cli, createLedgerDatabase, generateFeed, type LedgerDatabase, sourceRecords } from '@app/testing';
+import { ledgerAndReplaySnapshots } from './ledger-fixtures';
 
 const timeline = loadPolicyTimeline('us-actual');
 

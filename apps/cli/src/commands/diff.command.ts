@@ -5,9 +5,9 @@
 // the end. JSON by default; --table prints the same as a readable table. Exit 0 when the file was read (differences
 // are results), 2 on a usage error or an unreadable file.
 import * as fs from 'node:fs';
-import { stringifyJson } from '@app/contracts';
+import { parseArgs } from 'node:util';
+import { forEachLine, stringifyJson } from '@app/contracts';
 import { JudgementDiffer, loadPolicyPack, loadPolicyTimeline, type JudgementDiff, type PolicyPack } from '@app/policy';
-import { forEachLine } from '../support/ndjson-file';
 
 const USAGE = 'usage: ledger diff FILE.ndjson (--pack ID | --timeline ID) (--pack ID | --timeline ID) [--table]';
 
@@ -16,30 +16,28 @@ interface Io {
   stderr: NodeJS.WritableStream;
 }
 
+// node:util parseArgs in strict mode, as every command; its tokens keep the order of --pack and --timeline (A, then B).
 function parse(argv: string[], io: Io): { file: string; sides: PolicyPack[]; table: boolean } | 'help' | null {
   const sides: PolicyPack[] = [];
-  let file: string | null = null;
-  let table = false;
   try {
-    for (let i = 0; i < argv.length; i++) {
-      const arg = argv[i]!;
-      const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-      if (flag === '-h' || flag === '--help') return 'help';
-      else if (flag === '--table') table = true;
-      else if (flag === '--pack') sides.push(loadPolicyPack(inline ?? argv[++i] ?? ''));
-      else if (flag === '--timeline') sides.push(loadPolicyTimeline(inline ?? argv[++i] ?? ''));
-      else if (file === null && !arg.startsWith('-')) file = arg;
-      else throw new Error(`unexpected argument "${arg}"`);
+    const { values, positionals, tokens } = parseArgs({
+      args: argv,
+      options: { pack: { type: 'string', multiple: true }, timeline: { type: 'string', multiple: true }, table: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
+    if (values.help === true) return 'help';
+    for (const t of tokens) {
+      if (t.kind !== 'option' || (t.name !== 'pack' && t.name !== 'timeline')) continue;
+      sides.push(t.name === 'pack' ? loadPolicyPack(t.value ?? '') : loadPolicyTimeline(t.value ?? ''));
     }
+    if (positionals.length !== 1 || sides.length !== 2) throw new Error(positionals.length !== 1 ? 'name one FILE' : 'name exactly two packs or timelines');
+    return { file: positionals[0]!, sides, table: values.table === true };
   } catch (e) {
-    io.stderr.write(`ledger diff: ${(e as Error).message}\n${USAGE}\n`);
+    io.stderr.write(`ledger diff: ${(e as Error).message.split('\n')[0]}\n${USAGE}\n`);
     return null;
   }
-  if (file === null || sides.length !== 2) {
-    io.stderr.write(`ledger diff: ${file === null ? 'missing FILE' : 'name exactly two packs or timelines'}\n${USAGE}\n`);
-    return null;
-  }
-  return { file, sides, table };
 }
 
 export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

@@ -1,50 +1,28 @@
-// The words of the commands that judge (replay, rejudge): `--pack PACK_ID` (or `--pack=PACK_ID`), `--timeline ID`
-// (each event judged by the pack in force at its occurredAt; not with --pack), `-h`/`--help`, and up to
-// `positionalMax` other words that do not start with `--`.
-import { loadJudgingPolicy, type PolicyPack } from '@app/policy';
+// What the judging commands (replay, rejudge) share: the `--pack PACK_ID` and `--timeline TIMELINE_ID` flags (one or
+// the other) and loading what they name, where an unknown pack or timeline is a usage error like any other bad flag.
+import { loadJudgingPolicy, loadPolicyPack, type PolicyPack } from '@app/policy';
+import { UsageError, type CommandSpec, type FlagSpec } from './command-args';
 
-export type JudgingArgs = { help: true } | { help: false; pack: PolicyPack; positional: string[] };
+export const PACK_FLAG = { type: 'string', pattern: /^[a-z0-9][a-z0-9._-]{0,99}$/, expected: 'a policy pack id (lower-case letters, digits, dot, dash)' } as const;
 
-interface Io {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+export function loadPackOrUsageError(spec: CommandSpec<Record<string, FlagSpec>>, packId: string): PolicyPack {
+  try {
+    return loadPolicyPack(packId);
+  } catch (e) {
+    throw new UsageError(spec.name, (e as Error).message, spec.usage);
+  }
 }
 
-// The arguments, or null once `io.stderr` has been told what is wrong with them (a usage error: exit 2). `-h` prints
-// the usage on stdout. An unknown pack is a usage error too.
-export function judgingArgs(
-  command: string,
-  argv: readonly string[],
-  o: { usage: string; positionalMax: number; defaultPack: string; defaultTimeline?: string | null; io: Io },
-): JudgingArgs | null {
-  let packId: string | null = null;
-  let timelineId: string | null = null;
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--pack') packId = argv[++i] ?? '';
-    else if (arg.startsWith('--pack=')) packId = arg.slice('--pack='.length);
-    else if (arg === '--timeline') timelineId = argv[++i] ?? '';
-    else if (arg.startsWith('--timeline=')) timelineId = arg.slice('--timeline='.length);
-    else if (arg === '-h' || arg === '--help') {
-      o.io.stdout.write(`${o.usage}\n`);
-      return { help: true };
-    } else if (positional.length < o.positionalMax && !arg.startsWith('--')) positional.push(arg);
-    else {
-      o.io.stderr.write(`ledger ${command}: unexpected argument "${arg}"\n${o.usage}\n`);
-      return null;
-    }
-  }
-  if (packId !== null && timelineId !== null) {
-    o.io.stderr.write(`ledger ${command}: give --pack or --timeline, not both\n${o.usage}\n`);
-    return null;
-  }
-  // Neither flag: the default (for rejudge, the ledger's own setting: a timeline when it judges with one).
-  if (packId === null && timelineId === null) timelineId = o.defaultTimeline ?? null;
+export const TIMELINE_FLAG = { type: 'string', pattern: /^[a-z0-9][a-z0-9-]{0,63}$/, expected: 'a policy timeline id (lower-case letters, digits, dash)' } as const;
+
+// The pack, or with a timeline id the timeline (each event judged by the pack in force at its occurredAt); both at
+// once is a usage error.
+export function loadPolicyOrUsageError(spec: CommandSpec<Record<string, FlagSpec>>, o: { pack: string | undefined; timeline: string | undefined; defaults: { pack: string; timeline: string | null } }): PolicyPack {
+  if (o.pack !== undefined && o.timeline !== undefined) throw new UsageError(spec.name, 'give --pack or --timeline, not both', spec.usage);
+  const timeline = o.pack !== undefined ? null : (o.timeline ?? o.defaults.timeline);
   try {
-    return { help: false, pack: loadJudgingPolicy({ pack: packId ?? o.defaultPack, timeline: timelineId }), positional };
+    return loadJudgingPolicy({ pack: o.pack ?? o.defaults.pack, timeline });
   } catch (e) {
-    o.io.stderr.write(`ledger ${command}: ${(e as Error).message}\n`);
-    return null;
+    throw new UsageError(spec.name, (e as Error).message, spec.usage);
   }
 }
