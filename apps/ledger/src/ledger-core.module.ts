@@ -6,6 +6,7 @@ import { BatchConsumerServer } from '@app/messaging';
 import { JsonLogger, KafkaHealthCheck } from '@app/observability';
 import { LedgerWriter, openDataSource } from '@app/persistence';
 import { loadJudgingPolicy, policyLabel, type PolicyPack } from '@app/policy';
+import { checkpointSigning } from './checkpoint-signing';
 import { LedgerMetrics } from './ledger.metrics';
 import { LEDGER_SETTINGS, POLICY_PACK, type LedgerSettingsValue } from './ledger-settings.provider';
 import { ledgerTransportProvider } from './ledger-transport.provider';
@@ -34,7 +35,8 @@ export class LedgerCoreModule {
         {
           provide: LedgerWriter,
           inject: [DataSource, POLICY_PACK],
-          useFactory: (dataSource: DataSource, pack: PolicyPack) => new LedgerWriter(dataSource, pack, { groupId: settings.groupId }),
+          useFactory: (dataSource: DataSource, pack: PolicyPack) =>
+            new LedgerWriter(dataSource, pack, { groupId: settings.groupId, checkpoints: checkpointSigning(settings) }),
         },
         LedgerMetrics,
         ledgerTransportProvider,
