@@ -7,6 +7,7 @@ import { HistoryService } from './accounts/history.service';
 import { AlertFeedService } from './alerts/alert-feed.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsService } from './alerts/alerts.service';
+import { StreamAccess } from './alerts/stream-access';
 import { ApiMetrics } from './api.metrics';
 import { API_SETTINGS, type ApiAppSettings } from './api-settings';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -26,6 +27,9 @@ import { ProofController } from './proof/proof.controller';
 import { TransparencyController } from './transparency/transparency.controller';
 import { TransparencyService } from './transparency/transparency.service';
 import { ProofService } from './proof/proof.service';
+import { ReportingDelayController } from './reporting-delay/reporting-delay.controller';
+import { ReportingDelayMetrics } from './reporting-delay/reporting-delay.metrics';
+import { ReportingDelayService } from './reporting-delay/reporting-delay.service';
 
 @Module({})
 export class ApiModule {
@@ -34,7 +38,7 @@ export class ApiModule {
       module: ApiModule,
       // GET /metrics for Prometheus, without a key like /health/* (see ApiKeyGuard).
       imports: [MetricsModule],
-      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, TransparencyController, PreClearanceController],
+      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, TransparencyController, PreClearanceController, ReportingDelayController],
       providers: [
         { provide: API_SETTINGS, useValue: settings },
         { provide: JsonLogger, useValue: logger },
@@ -50,10 +54,13 @@ export class ApiModule {
         HistoryService,
         AlertsService,
         AlertFeedService,
+        StreamAccess,
         EventsService,
         ProofService,
         TransparencyService,
         PreClearanceService,
+        ReportingDelayService,
+        ReportingDelayMetrics,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: BigintJsonInterceptor },

@@ -9,5 +9,5 @@ export const policyPackProvider: Provider = {
   provide: POLICY_PACK,
   inject: [API_SETTINGS],
   // A timeline when POLICY_TIMELINE is set: pre-clearance and account caps then use the pack in force at each instant.
-  useFactory: (settings: ApiAppSettings): PolicyPack => loadJudgingPolicy({ pack: settings.policyPack, timeline: settings.policyTimeline }),
+  useFactory: (settings: ApiAppSettings): PolicyPack => loadJudgingPolicy({ pack: settings.policyPack, timeline: settings.policyTimeline ?? null }),
 };

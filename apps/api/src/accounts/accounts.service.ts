@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { tierOf, type PolicyPack } from '@app/policy';
-import { accountScope, canSeeAccount, type Principal } from '../auth/principal';
+import { accountScope, hasAccountAccess, requireAccountAccess } from '../auth/access-policy';
+import { accountSummaryFor } from '../auth/access-views';
+import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { JsonText } from '../common/bigint-json.interceptor';
 import { stringifyJson } from '@app/contracts';
@@ -11,7 +13,8 @@ import { POLICY_PACK } from '../policy-pack.provider';
 import { AccountListQuery, type AccountSort } from './account-list.query';
 import { ACCOUNT_COLUMNS, toAccountSummary, type AccountRow, type AccountSummary } from './account.view';
 import { accountRefOf } from './account-ref';
-import { forecastExhaustion, FORECAST_WINDOW_DAYS, type ExhaustionForecast } from './exhaustion.forecast';
+import { forecastExhaustion, withheldForecast, type ExhaustionForecast } from './exhaustion.forecast';
+import { forecastWindow } from './exhaustion.window';
 
 // Sort keys never null, so that keyset pagination can compare rows with one row-value comparison; accounts
 // without a cap or utilization sort as the lowest values.
@@ -33,7 +36,7 @@ export interface ThresholdStatus {
   threshold: number;
   // true while the threshold is disarmed: it fired and utilization has not fallen back below it (minus hysteresis).
   crossed: boolean;
-  timesCrossed: number;
+  timesCrossed: number | null;
   lastCrossedAt: string | null;
   lastAlertId: string | null;
 }
@@ -41,7 +44,7 @@ export interface ThresholdStatus {
 export interface AccountDetail extends AccountSummary {
   thresholds: ThresholdStatus[];
   capExceeded: boolean;
-  capExceededAlerts: number;
+  capExceededAlerts: number | null;
   forecast: ExhaustionForecast;
   policy: { id: string; version: string };
 }
@@ -63,6 +66,10 @@ export class AccountsService {
   // tiers are dated data.
   list(principal: Principal, q: AccountListQuery): Promise<JsonText> {
     const scope = accountScope(principal);
+    // Ordering accounts by the time of their latest entry would date other companies' latest events.
+    if (!scope.all && q.sort === 'lastOccurredAt') {
+      throw ApiError.forbidden(`a ${principal.role} key may not sort by lastOccurredAt (it dates other companies' events)`);
+    }
     const key = JSON.stringify([scope, q, new Date().toISOString().slice(0, 10)]);
     return this.listCache.get(key, async () => new JsonText(stringifyJson(await this.listUncached(principal, q))));
   }
@@ -114,16 +121,20 @@ export class AccountsService {
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((row) => toAccountSummary(this.pack, row, nowMs)),
+      items: page.map((row) => accountSummaryFor(principal, toAccountSummary(this.pack, row, nowMs))),
       limit: q.limit,
       nextCursor: rows.length > q.limit && last ? encodeCursor([q.sort, last.sort_key, last.id]) : null,
     };
   }
 
-  async detail(principal: Principal, accountId: string): Promise<AccountDetail> {
-    const ref = accountRefOf(accountId);
-    if (!canSeeAccount(principal, ref)) throw ApiError.forbidden(`a ${principal.role} key may not read account ${accountId}`);
+  async detail(principal: Principal, accountId: string): Promise<AccountDetail & { access: 'full' | 'aggregate' }> {
+    accountRefOf(accountId);
+    requireAccountAccess(principal, accountId, 'aggregate');
+    const detail = await this.detailOf(accountId);
+    return hasAccountAccess(principal, accountId, 'full') ? { ...detail, access: 'full' } : aggregateDetail(detail);
+  }
 
+  private detailOf(accountId: string): Promise<AccountDetail> {
     return this.db.snapshot(async (db) => {
       const [row] = await db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = $1`, [accountId]);
       if (!row) throw ApiError.notFound(`account ${accountId}`);
@@ -140,22 +151,7 @@ export class AccountsService {
         [accountId],
       );
 
-      // The trailing window ends at the account's latest event time, not at the wall clock, so the forecast of an
-      // account that has been quiet for a while still describes its last 30 days of activity.
-      const [latest] = await db.query<{ at: Date | null }>(
-        'SELECT max(occurred_at) AS at FROM ledger_entries WHERE account_id = $1',
-        [accountId],
-      );
-      const latestMs = latest?.at ? latest.at.getTime() : null;
-      let windowDeltaTpp = 0n;
-      if (latestMs !== null) {
-        const [sum] = await db.query<{ delta: string | null }>(
-          `SELECT sum(delta_tpp) AS delta FROM ledger_entries
-            WHERE account_id = $1 AND occurred_at > $2 AND occurred_at <= $3`,
-          [accountId, new Date(latestMs - FORECAST_WINDOW_DAYS * 86_400_000), new Date(latestMs)],
-        );
-        windowDeltaTpp = sum?.delta ? BigInt(sum.delta) : 0n;
-      }
+      const { latestOccurredAtMs, windowDeltaTpp } = await forecastWindow(db, accountId);
 
       const summary = toAccountSummary(this.pack, row, Date.now());
       const thresholds: ThresholdStatus[] = this.pack.thresholds.map((t) => {
@@ -173,7 +169,7 @@ export class AccountsService {
         thresholds,
         capExceeded: summary.capTpp !== null && summary.usedTpp > summary.capTpp,
         capExceededAlerts: Number(exceeded?.n ?? 0),
-        forecast: forecastExhaustion({ usedTpp: summary.usedTpp, capTpp: summary.capTpp, latestOccurredAtMs: latestMs, windowDeltaTpp }),
+        forecast: forecastExhaustion({ usedTpp: summary.usedTpp, capTpp: summary.capTpp, latestOccurredAtMs, windowDeltaTpp }),
         policy: { id: this.pack.id, version: this.pack.version },
       };
     });
@@ -183,4 +179,20 @@ export class AccountsService {
     // Every country whose tier is ever other than 2 has a timeline.
     return [...this.pack.tierTimelines.keys()].filter((cc) => tierOf(this.pack, cc, nowMs) === tier).sort();
   }
+}
+
+// An account read in aggregate (docs/api.md): the current total, cap, utilization and which thresholds are
+// crossed now. Withheld: the latest entry's seq and time, when and how often thresholds were crossed, the cap
+// exceedance count and the forecast (its window and rate date and size other companies' recent events).
+function aggregateDetail(d: AccountDetail): AccountDetail & { access: 'aggregate'; withheld: string[] } {
+  return {
+    ...d,
+    lastSeq: null,
+    lastOccurredAt: null,
+    thresholds: d.thresholds.map((t) => ({ ...t, timesCrossed: null, lastCrossedAt: null, lastAlertId: null })),
+    capExceededAlerts: null,
+    forecast: withheldForecast(),
+    access: 'aggregate',
+    withheld: ['lastSeq', 'lastOccurredAt', 'thresholds[].timesCrossed', 'thresholds[].lastCrossedAt', 'thresholds[].lastAlertId', 'capExceededAlerts', 'forecast'],
+  };
 }
