@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { forEachLine, stringifyJson } from '@app/contracts';
+import { parseProblem } from '../support/command-args';
 import { JudgementDiffer, loadPolicyPack, loadPolicyTimeline, type JudgementDiff, type PolicyPack } from '@app/policy';
 
 const USAGE = 'usage: ledger diff FILE.ndjson (--pack ID | --timeline ID) (--pack ID | --timeline ID) [--table]';
@@ -19,14 +20,21 @@ interface Io {
 // node:util parseArgs in strict mode, as every command; its tokens keep the order of --pack and --timeline (A, then B).
 function parse(argv: string[], io: Io): { file: string; sides: PolicyPack[]; table: boolean } | 'help' | null {
   const sides: PolicyPack[] = [];
+  let parsed;
   try {
-    const { values, positionals, tokens } = parseArgs({
+    parsed = parseArgs({
       args: argv,
       options: { pack: { type: 'string', multiple: true }, timeline: { type: 'string', multiple: true }, table: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
       tokens: true,
     });
+  } catch (e) {
+    io.stderr.write(`ledger diff: ${parseProblem(e as NodeJS.ErrnoException, ['pack', 'timeline', 'table'])}\n${USAGE}\n`);
+    return null;
+  }
+  const { values, positionals, tokens } = parsed;
+  try {
     if (values.help === true) return 'help';
     for (const t of tokens) {
       if (t.kind !== 'option' || (t.name !== 'pack' && t.name !== 'timeline')) continue;
