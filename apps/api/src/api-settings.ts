@@ -9,7 +9,7 @@ export type ApiAppSettings = Pick<
   ApiSettings,
   'port' | 'database' | 'policyPack' | 'alertPollIntervalMs' | 'statementTimeoutMs' | 'reportingDelayThresholdHours'
 > &
-  Partial<Pick<ApiSettings, 'streamKeyRecheckIntervalMs' | 'streamsPerKeyMax' | 'policyTimeline'>>;
+  Partial<Pick<ApiSettings, 'streamKeyRecheckIntervalMs' | 'streamsPerKeyMax' | 'ledgerPublicKeyFile' | 'policyTimeline'>>;
 
 export const API_SETTINGS = Symbol('API_SETTINGS');
 

@@ -69,6 +69,9 @@ export interface ApiSettings extends CommonSettings {
   streamsPerKeyMax: number;
   // An event recorded more than this many hours after its occurredAt counts as reported late (GET /reporting-delays).
   reportingDelayThresholdHours: number;
+  // The ledger's Ed25519 public key (PEM or base64url of the raw 32 bytes), served at GET /checkpoints/key for the
+  // dashboard's in-browser proof check; null: not served.
+  ledgerPublicKeyFile: string | null;
 }
 
 export const API_STREAM_DEFAULTS = { streamKeyRecheckIntervalMs: 15_000, streamsPerKeyMax: 5 } as const;
@@ -195,6 +198,10 @@ function appFields(app: AppName): Record<string, EnvField<unknown>> {
         reportingDelayThresholdHours: described(
           delayThresholdField(),
           'An event recorded more than this many hours after its occurredAt counts as reported late (GET /reporting-delays, ledger_reporting_delay_over_threshold_events).',
+        ),
+        ledgerPublicKeyFile: described(
+          optionalField(textField('API_LEDGER_PUBLIC_KEY_FILE', undefined)),
+          "Path of the ledger's Ed25519 public key (SPKI PEM, or the base64url of its 32 raw bytes), served at GET /checkpoints/key so the dashboard can check proofs in the browser. Unset: the route answers 404 and the dashboard checks everything but the signature.",
         ),
       };
     case 'cli':
