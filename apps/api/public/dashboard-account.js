@@ -87,7 +87,7 @@ async function loadHistory(id, a) {
         `<td class="mono">${esc(e.event.publisher)}/${esc(e.event.eventId)}</td>` +
         `<td class="num ${e.deltaTpp >= 0 ? 'pos' : 'neg'}">${e.deltaTpp >= 0 ? '+' : ''}${esc(fmtInt(e.deltaTpp))}</td>` +
         `<td class="num">${esc(fmtInt(e.balanceTpp))}</td><td class="num">${esc(e.capTpp === null ? '—' : fmtInt(e.capTpp))}</td>` +
-        `<td>${verifyButton(e.seq)}</td></tr>`,
+        `<td class="mono">${esc(e.policy ? e.policy.id + ' ' + e.policy.version : '')}</td><td>${verifyButton(e.seq)}</td></tr>`,
     )
     .join('');
   attachVerify($('acct-entries'));

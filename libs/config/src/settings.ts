@@ -37,6 +37,8 @@ export interface CommonSettings {
   kafka: KafkaSettings;
   database: DatabaseSettings;
   policyPack: string;
+  // A policy timeline (each event judged by the pack in force at its occurredAt); null = POLICY_PACK judges every event.
+  policyTimeline: string | null;
   logLevel: LogLevel;
 }
 
@@ -120,6 +122,10 @@ function commonFields() {
     policyPack: described(
       textField('POLICY_PACK', 'ai-diffusion-2025', /^[a-z0-9][a-z0-9._-]{0,99}$/, 'a policy pack id (lower-case letters, digits, dot, dash)'),
       'Policy pack every event is judged under: the id of a pack in libs/policy/src/packs/.',
+    ),
+    policyTimeline: described(
+      optionalField(textField('POLICY_TIMELINE', undefined, /^[a-z0-9][a-z0-9-]{0,63}$/, 'a policy timeline id (lower-case letters, digits, dash), e.g. us-actual')),
+      'Policy timeline: when set, each event is judged by the pack in force at its occurredAt (libs/policy/src/timelines/; docs/timelines.md) instead of POLICY_PACK.',
     ),
     logLevel: described(choiceField('LOG_LEVEL', LOG_LEVELS, 'info'), 'Lowest level of the JSON log lines the app writes.'),
   };

@@ -12,3 +12,8 @@ export * from './judging/account-view';
 export * from './judging/requirements';
 export * from './judging/cap-subjects';
 export * from './replay';
+export * from './timeline/policy-timeline';
+export * from './timeline/destinations';
+export * from './timeline/product-cap';
+export { schemaProblems, policyDataSchema, type PolicyDataKind } from './timeline/data-schemas';
+export * from './timeline/judgement-diff';

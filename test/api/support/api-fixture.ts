@@ -86,6 +86,7 @@ export async function startApiFixture(prefix: string, opts: ApiFixtureOptions = 
       port: 0,
       database: { url: db.urlAs('ledger_reader'), ssl: false, poolSizeMax: 10 },
       policyPack: pack.id,
+      policyTimeline: null,
       alertPollIntervalMs: opts.alertPollIntervalMs ?? 200,
       statementTimeoutMs: 10_000,
       reportingDelayThresholdHours: opts.reportingDelayThresholdHours ?? 72,
