@@ -171,3 +171,38 @@ test('an unknown --pack or --timeline id is a usage error (exit 2)', async () =>
   assert.equal((await runCli(line, { pack: 'no-such-pack' })).status, 2);
   assert.equal((await runCli(line, { timeline: 'no-such-timeline' })).status, 2);
 });
+
+// The account ids are the ones the pack documents (docs/timelines.md: product:CHIP:us, product:CHIP:cn-mo); the
+// numbers follow REGULATION.md: China and Macau at most 50% of the product's shipments to US end use.
+test('2026-01-15: a product to China and Macau against 50% of its US shipments, with thresholds and CAP_EXCEEDED', async () => {
+  const h200 = (eventId: string, at: string, country: string, quantity: number, kind: Authorization['kind']) =>
+    shipment(eventId, { at, consignee: { id: `c-${country.toLowerCase()}`, country }, authorization: { kind }, items: [{ chip: 'H200-SXM', quantity }] });
+  const r = await replay(
+    [
+      h200('us', '2026-02-01T00:00:00Z', 'US', 100, 'NONE'),
+      h200('cn', '2026-02-02T00:00:00Z', 'CN', 40, 'LICENSE'),
+      h200('mo', '2026-02-03T00:00:00Z', 'MO', 20, 'LICENSE'),
+    ],
+    US_ACTUAL,
+  );
+  // US 100 x 15,832 = 1,583,200, cap 791,600; CN 40 -> 633,280 (0.8); MO 20 more -> 949,920 (1.2).
+  assert.deepEqual(r.alertSummary(), [
+    'THRESHOLD_CROSSED product:H200-SXM:cn-mo 0.5',
+    'THRESHOLD_CROSSED product:H200-SXM:cn-mo 0.75',
+    'THRESHOLD_CROSSED product:H200-SXM:cn-mo 0.9',
+    'THRESHOLD_CROSSED product:H200-SXM:cn-mo 1',
+    'CAP_EXCEEDED product:H200-SXM:cn-mo',
+  ]);
+  assert.deepEqual(r.doc.alerts.map((a) => a.causedBy.eventId), ['cn', 'cn', 'mo', 'mo', 'mo']);
+  assert.deepEqual(r.account('product:H200-SXM:cn-mo'), { account: 'product:H200-SXM:cn-mo', usedTpp: 949_920, capTpp: 791_600, utilization: 1.2 });
+  assert.equal(r.used('product:H200-SXM:us'), 1_583_200);
+  assert.equal(r.used('country:CN'), 633_280);
+});
+
+// reading: CONTRACTS.md "Cap-0 accounts raise no threshold or cap alerts" and "Pack-specific accounts ... follow the
+// same account rules", so a product with no US shipments (cap 0) raises no CAP_EXCEEDED on its China account.
+test('2026-01-15: the China account of a product with no US shipments has cap 0 and, as any cap-0 account, raises nothing', { todo: 'diverges: the product raises CAP_EXCEEDED at cap 0 on purpose (docs/timelines.md), against "Cap-0 accounts raise no threshold or cap alerts"; for the lead to settle' }, async () => {
+  const r = await replay([ship('cn', '2026-02-02T00:00:00Z', 'CN', 'H200-SXM')], US_ACTUAL);
+  assert.deepEqual(r.account('product:H200-SXM:cn-mo'), { account: 'product:H200-SXM:cn-mo', usedTpp: 158_320, capTpp: 0, utilization: null });
+  assert.deepEqual(r.alertSummary(), []);
+});
