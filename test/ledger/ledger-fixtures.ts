@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { INPUT_TOPICS, stringifyJson } from '@app/contracts';
+import { contractKeyOf, INPUT_TOPICS, stringifyJson } from '@app/contracts';
 import { createDataSource, verifyLedger, type SourceRecord } from '@app/persistence';
 import { accountView, loadPolicyPack, Replayer, type PolicyPack } from '@app/policy';
 import { createTestDatabase, type TestDatabase } from '../support';
@@ -51,15 +51,25 @@ export async function cli(args: string[], env: Record<string, string> = {}): Pro
 }
 
 // The lines as records for LedgerWriter.processBatch: from partition 0 of `topic` at consecutive offsets from
-// `firstOffset`, or, with no topic, from outside Kafka (no offsets stored).
+// `firstOffset`, keyed as the contract keys them (as a producer sends them), or, with no topic, from outside Kafka
+// (no offsets stored, no key).
 export function sourceRecords(lines: readonly string[], topic: string | null = null, firstOffset = 0): SourceRecord[] {
   return lines.map((line, i) => ({
     topic,
     partition: topic === null ? null : 0,
     offset: topic === null ? null : String(firstOffset + i),
-    key: null,
+    key: topic === null ? null : contractKeyBytes(line),
     value: Buffer.from(line),
   }));
+}
+
+function contractKeyBytes(line: string): Buffer | null {
+  try {
+    const key = contractKeyOf(JSON.parse(line) as Record<string, unknown>);
+    return key === null ? null : Buffer.from(key);
+  } catch {
+    return null;
+  }
 }
 
 export async function generateFeed(events: number, seed: number): Promise<string[]> {

@@ -5,3 +5,4 @@ export * from './countries';
 export * from './validate';
 export * from './schemas';
 export * from './schemas/common.schema';
+export * from './routing';

@@ -11,6 +11,7 @@ import {
   decodeEvent,
   judge,
   MemoryLedgerState,
+  type Authenticity,
   type DecodedEvent,
   type DecodeResult,
   type Movement,
@@ -19,6 +20,7 @@ import {
 } from '@app/policy';
 import { accountColumns } from './account-id';
 import { loadLedgerState, StateNeeds } from './ledger-state.loader';
+import { writePublisherKeys } from './publisher-keys.store';
 import { entryHashHex, utcMillisIsoFromMs, type HashedEntry } from './entry-hash';
 
 // One consumed record. topic/partition/offset are null when the record does not come from Kafka (tests, tools);
@@ -30,7 +32,7 @@ export interface SourceRecord {
   key: Buffer | null;
   value: Buffer | null;
   headers?: Record<string, unknown>;
-  // decodeEvent(pack, value), when the caller computed it ahead (it is stateless); decoded here otherwise.
+  // decodeEvent(pack, value, {topic, key}), when the caller computed it ahead (it is stateless); decoded here otherwise.
   prepared?: unknown;
 }
 
@@ -69,6 +71,8 @@ export interface BatchHooks {
 export interface LedgerWriterOptions {
   // Consumer offsets are stored per Kafka consumer group.
   groupId: string;
+  // Signature enforcement and the regulator's trust anchors (default: optional, none).
+  authenticity?: Authenticity;
 }
 
 const NO_FORCED_REJECTIONS: ReadonlyMap<number, string> = new Map();
@@ -479,7 +483,7 @@ export class LedgerWriter {
       const r = records[i]!;
       const forcedMessage = forced.get(i);
       const d: DecodeResult =
-        forcedMessage === undefined ? ((r.prepared as DecodeResult | undefined) ?? decodeEvent(pack, r.value)) : { ok: false, code: 'MALFORMED', message: forcedMessage, publisher: null, eventId: null };
+        forcedMessage === undefined ? ((r.prepared as DecodeResult | undefined) ?? decodeEvent(pack, r.value, { topic: r.topic, key: r.key })) : { ok: false, code: 'MALFORMED', message: forcedMessage, publisher: null, eventId: null };
       decoded[i] = d;
       if (!d.ok) continue;
       needs.add(pack, d.event, d.occurredAtMs);
@@ -564,7 +568,7 @@ export class LedgerWriter {
       }
       let outcome;
       try {
-        outcome = judge(pack, state, d);
+        outcome = judge(pack, state, d, this.options.authenticity);
       } catch (err) {
         // judge() is pure, so the state is untouched; a fault in it must not stall the partition behind one
         // record. The record goes to the DLQ as unjudgeable, with the fault in its message.
@@ -721,6 +725,7 @@ export class LedgerWriter {
     for (let k = effects.length - 1; k >= 0; k--) {
       const { effect, occurredAt } = effects[k]!;
       const subject = capSubjectOf(effect);
+      if (subject === null) continue;
       const key = `${subject.kind}\u0000${subject.id}`;
       if (refreshed.has(key)) continue;
       refreshed.add(key);
@@ -822,16 +827,19 @@ export class LedgerWriter {
           break;
       }
     }
+    await writePublisherKeys((sql, params) => qr.query(sql, params), effects);
     const grants = [...veuSeq].flatMap(([id, s]) => {
       const g = state.veu(id);
       return g === undefined ? [] : [{ g, s }];
     });
     if (grants.length > 0) {
       await qr.query(
-        `INSERT INTO veu_grants (id, kind, headquarters, country, active, updated_seq)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::bigint[])
+        `INSERT INTO veu_grants (id, kind, headquarters, country, active, updated_seq, reporters)
+         SELECT u.id, u.kind, u.headquarters, u.country, u.active, u.updated_seq, ARRAY(SELECT json_array_elements_text(u.reporters))
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::bigint[], $7::json[])
+             AS u(id, kind, headquarters, country, active, updated_seq, reporters)
          ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, headquarters = EXCLUDED.headquarters,
-           country = EXCLUDED.country, active = EXCLUDED.active, updated_seq = EXCLUDED.updated_seq`,
+           country = EXCLUDED.country, active = EXCLUDED.active, updated_seq = EXCLUDED.updated_seq, reporters = EXCLUDED.reporters`,
         [
           grants.map((x) => x.g.id),
           grants.map((x) => x.g.kind),
@@ -839,6 +847,7 @@ export class LedgerWriter {
           grants.map((x) => x.g.country),
           grants.map((x) => x.g.active),
           grants.map((x) => x.s.toString()),
+          grants.map((x) => JSON.stringify(x.g.reporters)),
         ],
       );
     }

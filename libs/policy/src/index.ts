@@ -6,3 +6,7 @@ export * from './memory-ledger-state';
 export * from './decode-event';
 export * from './judge';
 export * from './replay';
+export * from './signatures';
+export * from './publisher-keys';
+export * from './publisher-rights';
+export * from './admission';

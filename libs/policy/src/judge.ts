@@ -13,11 +13,14 @@ import type {
   ShipmentV1,
 } from '@app/contracts';
 import { accountIds, countryCap, isRatioKind, parseAccountId, plainCap, ratioCap, type AccountKind } from './accounts';
+import { admissionRejection } from './admission';
 import type { DecodedEvent, DecodeResult } from './decode-event';
 import type { LedgerReadState, Movement, StateEffect } from './ledger-state';
 import type { MemoryLedgerState } from './memory-ledger-state';
 import { nveuCapAt, tierOf, type PolicyPack, type Threshold } from './policy-pack';
+import { judgePublisherKeyEvent } from './publisher-keys';
 import { exceedsFast, floorOf, fromNumber, ratioAtLeastFast, ratioBelowFast, toFloat, utilizationOf, type Rational } from './rational';
+import { SIGNATURES_OPTIONAL, type Authenticity } from './signatures/authenticity';
 
 export type Outcome =
   | { status: 'rejected'; code: RejectionCode; message: string; publisher: string | null; eventId: string | null }
@@ -216,11 +219,15 @@ function move(ctx: AlertContext, state: LedgerReadState, draft: Draft, account: 
   draft.movements.push({ account, deltaTpp: delta, usedBeforeTpp: usedBefore, usedAfterTpp: usedAfter, capTpp: cap, disarmedMaskAfter });
 }
 
-export function judge(pack: PolicyPack, state: LedgerReadState, decoded: DecodeResult): Outcome {
+// `auth`: the signature enforcement and the regulator's trust anchors (by default signatures are optional and no
+// regulator key is trusted).
+export function judge(pack: PolicyPack, state: LedgerReadState, decoded: DecodeResult, auth: Authenticity = SIGNATURES_OPTIONAL): Outcome {
   if (!decoded.ok) {
     return { status: 'rejected', code: decoded.code, message: decoded.message, publisher: decoded.publisher, eventId: decoded.eventId };
   }
   const { event, occurredAtMs } = decoded;
+  const refused = admissionRejection(auth, state, decoded);
+  if (refused !== null) return { status: 'rejected', code: refused.code, message: refused.message, publisher: event.publisher, eventId: event.eventId };
   const seen = state.seen(event.publisher, event.eventId);
   if (seen !== undefined) {
     if (seen === decoded.digest()) return { status: 'duplicate', publisher: event.publisher, eventId: event.eventId };
@@ -254,8 +261,16 @@ export function judge(pack: PolicyPack, state: LedgerReadState, decoded: DecodeR
           headquarters: v.headquarters ?? null,
           country: v.kind === 'NVEU' ? v.country : null,
           active: true,
+          reporters: v.reporters ?? [],
         },
       });
+      break;
+    }
+    case 'policy.publisher-key-registered':
+    case 'policy.publisher-key-revoked': {
+      const judged = judgePublisherKeyEvent(state, event);
+      if ('rejection' in judged) return { status: 'rejected', code: 'MALFORMED', message: judged.rejection, publisher: event.publisher, eventId: event.eventId };
+      draft.effects.push(judged.effect);
       break;
     }
     case 'policy.veu-revoked':
@@ -504,6 +519,14 @@ export function applyOutcome(state: MemoryLedgerState, outcome: Outcome, seenRec
       case 'installed-set':
         state.setInstalled(effect.veuId, effect.dataCenterId, effect.country, effect.installedTpp);
         break;
+      case 'publisher-key-registered':
+        state.setPublisherKey(effect.key);
+        break;
+      case 'publisher-key-revoked': {
+        const key = state.publisherKey(effect.keyId);
+        if (key !== undefined) state.setPublisherKey({ ...key, revoked: true });
+        break;
+      }
     }
   }
 }
@@ -592,9 +615,12 @@ export function requirementsOf(pack: PolicyPack, event: InputEventV1, atMs: numb
 // Whose caps an effect moves without moving their balances: a g2g arrangement its country's (doubled); a deployment
 // its VEU's ratio accounts (shares of the worldwide total it changed); a grant or a revocation its VEU's ratio
 // accounts (in force or out of it). The accounts follow from the subject and the state alone, so the writer refreshes
-// them once per subject however many of its effects a batch holds.
-export function capSubjectOf(effect: StateEffect): { kind: 'country' | 'veu'; id: string } {
+// them once per subject however many of its effects a batch holds. A publisher key moves no cap (null).
+export function capSubjectOf(effect: StateEffect): { kind: 'country' | 'veu'; id: string } | null {
   switch (effect.kind) {
+    case 'publisher-key-registered':
+    case 'publisher-key-revoked':
+      return null;
     case 'g2g-arranged':
       return { kind: 'country', id: effect.country };
     case 'veu-granted':
@@ -609,6 +635,7 @@ export function capSubjectOf(effect: StateEffect): { kind: 'country' | 'veu'; id
 // their rows, so that they show the cap in force.
 export function capsMovedBy(state: LedgerReadState, effect: StateEffect): string[] {
   const subject = capSubjectOf(effect);
+  if (subject === null) return [];
   if (subject.kind === 'country') {
     const id = accountIds.country(subject.id);
     return state.account(id) === undefined ? [] : [id];

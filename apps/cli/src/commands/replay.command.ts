@@ -1,4 +1,4 @@
-// `ledger replay FILE.ndjson [--pack ID]`: judges the file's events in order with the services' code and prints
+// `ledger replay FILE.ndjson [--pack ID] [--require-signatures] [--trusted-keys FILE]`: judges the file's events in order with the services' code and prints
 // one JSON document (CONTRACTS.md, "Offline replay"). Exit 0 when the file was read, 2 on a usage error. FILE may be a
 // pipe: `generate ... | ledger replay /dev/stdin`.
 import * as fs from 'node:fs';
@@ -7,7 +7,7 @@ import { DEFAULT_PACK_ID, Replayer } from '@app/policy';
 import { expectedLines, forEachLine, readLineAt } from '../support/ndjson-file';
 import { judgingArgs } from '../support/judging-args';
 
-const USAGE = 'usage: ledger replay FILE.ndjson [--pack PACK_ID]';
+const USAGE = 'usage: ledger replay FILE.ndjson [--pack PACK_ID] [--require-signatures] [--trusted-keys FILE]';
 const PROGRESS_BYTES_MIN = 8 * 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 200;
 
@@ -18,7 +18,7 @@ export async function run(argv: string[], io: { stdout: NodeJS.WritableStream; s
   const args = judgingArgs('replay', argv, { usage: USAGE, positionalMax: 1, defaultPack: DEFAULT_PACK_ID, io });
   if (args === null) return 2;
   if (args.help) return 0;
-  const { pack } = args;
+  const { pack, authenticity } = args;
   const file = args.positional[0];
   if (file === undefined) {
     io.stderr.write(`ledger replay: missing FILE\n${USAGE}\n`);
@@ -49,9 +49,9 @@ export async function run(argv: string[], io: { stdout: NodeJS.WritableStream; s
     // line read back. A pipe cannot be read back, so the record keeps each key's payload digest instead.
     if (seekable) {
       const lineFd = (fd = typeof input === 'number' ? input : fs.openSync(input, 'r'));
-      replayer = new Replayer(pack, { lineAt: (offset) => readLineAt(lineFd, offset), expectedEvents: expectedLines(size) });
+      replayer = new Replayer(pack, { lineAt: (offset) => readLineAt(lineFd, offset), expectedEvents: expectedLines(size), authenticity });
     } else {
-      replayer = new Replayer(pack);
+      replayer = new Replayer(pack, { authenticity });
     }
     await forEachLine(input, (line, lineNumber, offset, bytesRead) => {
       replayer.push(line, lineNumber, offset);

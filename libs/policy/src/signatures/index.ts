@@ -1,0 +1,4 @@
+export * from './authenticity';
+export * from './ed25519';
+export * from './trust-anchors';
+export * from './sign-event';
