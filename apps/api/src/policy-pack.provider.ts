@@ -1,4 +1,4 @@
-import { loadPolicyPack, type PolicyPack } from '@app/policy';
+import { loadAuthenticity, loadPolicyPack, SIGNATURES_OPTIONAL, type Authenticity, type PolicyPack } from '@app/policy';
 import type { Provider } from '@nestjs/common';
 import { API_SETTINGS, type ApiAppSettings } from './api-settings';
 
@@ -9,4 +9,14 @@ export const policyPackProvider: Provider = {
   provide: POLICY_PACK,
   inject: [API_SETTINGS],
   useFactory: (settings: ApiAppSettings): PolicyPack => loadPolicyPack(settings.policyPack),
+};
+
+// The signature rules the ledger judges with (SIGNATURES, TRUSTED_KEYS_FILE): pre-clearance predicts what it would do.
+export const AUTHENTICITY = Symbol('AUTHENTICITY');
+
+export const authenticityProvider: Provider = {
+  provide: AUTHENTICITY,
+  inject: [API_SETTINGS],
+  useFactory: (settings: ApiAppSettings): Authenticity =>
+    settings.signatures === undefined ? SIGNATURES_OPTIONAL : loadAuthenticity(settings.signatures.enforcement, settings.signatures.trustedKeysFile),
 };

@@ -6,7 +6,7 @@ import { INPUT_TOPICS } from '@app/contracts';
 import { BatchConsumer, errorText, type BatchSummary, type ConsumedRecord } from '@app/messaging';
 import { JsonLogger } from '@app/observability';
 import { LedgerWriter, loadConsumerOffsets } from '@app/persistence';
-import { decodeEvent, loadPolicyPack } from '@app/policy';
+import { decodeEvent, loadAuthenticity, loadPolicyPack } from '@app/policy';
 import { LedgerMetrics } from './ledger.metrics';
 import { LEDGER_SETTINGS, type LedgerSettingsValue } from './ledger-settings.provider';
 
@@ -25,15 +25,17 @@ export class LedgerConsumerService implements OnApplicationBootstrap, OnApplicat
     metrics: LedgerMetrics,
   ) {
     const pack = loadPolicyPack(settings.policyPack);
-    const writer = new LedgerWriter(dataSource, pack, { groupId: settings.groupId });
+    const authenticity = loadAuthenticity(settings.signatures.enforcement, settings.signatures.trustedKeysFile);
+    const writer = new LedgerWriter(dataSource, pack, { groupId: settings.groupId, authenticity });
     this.logger.log({ msg: 'policy pack loaded', policy: { id: pack.id, version: pack.version } });
+    this.logger.log({ msg: 'signatures', enforcement: authenticity.enforcement, trustAnchors: [...authenticity.trustAnchors.keys()] });
     this.consumer = new BatchConsumer({
       kafka: new Kafka(kafkaClientConfig(settings)),
       groupId: settings.groupId,
       topics: INPUT_TOPICS,
       batchSizeMax: settings.batchSizeMax,
       prepare: (records) => {
-        for (const r of records) r.prepared = decodeEvent(pack, r.value);
+        for (const r of records) r.prepared = decodeEvent(pack, r.value, r);
       },
       processor: (records, beforeCommit, waitingForDatabase) =>
         writer.processBatch(records, {

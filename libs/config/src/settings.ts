@@ -17,6 +17,15 @@ import { ConfigError } from './config.error';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export const SIGNATURE_ENFORCEMENTS = ['required', 'optional'] as const;
+export type SignatureEnforcementSetting = (typeof SIGNATURE_ENFORCEMENTS)[number];
+
+// Signed events (docs/signatures.md): whether every event must be signed, and the file of the regulator's trust
+// anchors ([{"keyId":"regulator/...","publicKey":"..."}]). The app reads and checks the file at start.
+export interface SignatureSettings {
+  enforcement: SignatureEnforcementSetting;
+  trustedKeysFile: string | null;
+}
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 
 export interface KafkaSettings {
@@ -40,6 +49,7 @@ export interface CommonSettings {
 }
 
 export interface LedgerSettings extends CommonSettings {
+  signatures: SignatureSettings;
   groupId: string;
   batchSizeMax: number;
   httpPort: number;
@@ -52,6 +62,7 @@ export interface RelaySettings extends CommonSettings {
 }
 
 export interface ApiSettings extends CommonSettings {
+  signatures: SignatureSettings;
   port: number;
   alertPollIntervalMs: number;
   statementTimeoutMs: number;
@@ -89,6 +100,25 @@ function commonFields() {
     logLevel: choiceField('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }
+
+function signatureFields() {
+  return {
+    enforcement: choiceField('SIGNATURES', SIGNATURE_ENFORCEMENTS, 'required'),
+    trustedKeysFile: optionalField(textField('TRUSTED_KEYS_FILE', undefined, /^.{1,4096}$/, 'a file path')),
+  };
+}
+
+// The ledger judges, and the API pre-clears with the same rules; `required` without anchors would refuse every
+// policy event, so it is a configuration error.
+function signatureSettings(env: Env, problems: string[]): SignatureSettings {
+  const s = readFields(env, signatureFields(), problems);
+  if (s.enforcement === 'required' && s.trustedKeysFile === null) {
+    problems.push('TRUSTED_KEYS_FILE is required when SIGNATURES=required (the regulator\'s trust anchors; see docs/signatures.md)');
+  }
+  return s;
+}
+
+const SIGNING_APPS: readonly AppName[] = ['ledger', 'api'];
 
 // Per-app fields beyond the common ones. Defaults are written here, once, and nowhere else.
 function appFields(app: AppName): Record<string, EnvField<unknown>> {
@@ -141,6 +171,7 @@ function load<T>(app: AppName, env: Env): T {
     database: readFields(env, databaseFields(POOL_SIZE_MAX[app]), problems),
     ...readFields(env, commonFields(), problems),
     ...readFields(env, appFields(app), problems),
+    ...(SIGNING_APPS.includes(app) ? { signatures: signatureSettings(env, problems) } : {}),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(settings) as T;
@@ -193,6 +224,7 @@ export function settingsReference(app: AppName): SettingReference[] {
     databaseFields(POOL_SIZE_MAX[app]),
     commonFields(),
     appFields(app),
+    ...(SIGNING_APPS.includes(app) ? [signatureFields()] : []),
   ];
   return groups.flatMap((fields) =>
     Object.values(fields).map((field) => ({

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ComplianceAlertV1, RejectionCode } from '@app/contracts';
-import { accountView, applyOutcome, decodeEvent, judge, type PolicyPack } from '@app/policy';
+import { accountView, applyOutcome, decodeEvent, judge, type Authenticity, type PolicyPack } from '@app/policy';
 import { canPreclear, type Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { ReadDatabase } from '../database/read-database';
-import { POLICY_PACK } from '../policy-pack.provider';
+import { AUTHENTICITY, POLICY_PACK } from '../policy-pack.provider';
 import { loadJudgeState } from './judge-state.loader';
 
 export interface AccountImpact {
@@ -36,6 +36,7 @@ export class PreClearanceService {
   constructor(
     private readonly db: ReadDatabase,
     @Inject(POLICY_PACK) private readonly pack: PolicyPack,
+    @Inject(AUTHENTICITY) private readonly authenticity: Authenticity,
   ) {}
 
   // The same decode -> requirements -> judge path the ledger writer runs, on state read in a READ ONLY
@@ -65,7 +66,7 @@ export class PreClearanceService {
       const [head] = await db.query<{ seq: string }>('SELECT seq FROM ledger_head WHERE id = 1');
       const asOfHeadSeq = BigInt(head?.seq ?? '0');
       const state = await loadJudgeState(db, pack, decoded.event);
-      const outcome = judge(pack, state, decoded);
+      const outcome = judge(pack, state, decoded, this.authenticity);
       const event = { publisher: decoded.event.publisher, eventId: decoded.event.eventId, type: decoded.event.type };
       if (outcome.status === 'rejected') {
         return { outcome: 'rejected', recorded: false, policy, event, rejection: { code: outcome.code, message: outcome.message }, accounts: [], alerts: [], asOfHeadSeq };

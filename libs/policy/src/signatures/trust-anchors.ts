@@ -1,6 +1,7 @@
 // The regulator's trust anchors, from the JSON file configuration names: [{"keyId":"regulator/...","publicKey":"..."}].
+import * as fs from 'node:fs';
 import { KEY_ID_PATTERN, PUBLIC_KEY_PATTERN } from '@app/contracts/schemas/common.schema';
-import { REGULATOR } from './authenticity';
+import { REGULATOR, type Authenticity, type SignatureEnforcement } from './authenticity';
 import { publicKeyObject } from './ed25519';
 
 export const TRUST_ANCHORS_MAX = 100;
@@ -35,4 +36,25 @@ export function parseTrustAnchors(text: string): Map<string, string> {
     anchors.set(keyId, publicKey);
   });
   return anchors;
+}
+
+// The Authenticity the services judge with, from their settings (SIGNATURES, TRUSTED_KEYS_FILE). Throws an Error
+// naming the file and what is wrong: the services refuse to start rather than judge without their anchors. With
+// signatures required, a file that lists no key is refused too: no regulator event could ever be recorded.
+export function loadAuthenticity(enforcement: SignatureEnforcement, trustedKeysFile: string | null): Authenticity {
+  if (trustedKeysFile === null) {
+    if (enforcement === 'required') throw new Error('signatures are required but no trusted keys file is configured (TRUSTED_KEYS_FILE)');
+    return { enforcement, trustAnchors: new Map() };
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(trustedKeysFile, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read the trusted keys ${JSON.stringify(trustedKeysFile)}: ${(e as Error).message}`);
+  }
+  const trustAnchors = parseTrustAnchors(text);
+  if (enforcement === 'required' && trustAnchors.size === 0) {
+    throw new Error(`${trustedKeysFile} lists no regulator key, and signatures are required: no policy event could be recorded`);
+  }
+  return { enforcement, trustAnchors };
 }
