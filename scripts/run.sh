@@ -99,6 +99,13 @@ cli migrate
 # A regulator key for the demo (idempotent; only its sha256 is stored). Create real keys the same way.
 node dist/apps/api/src/create-api-key.js --role regulator --key demo-regulator-key --label demo >/dev/null
 
+# Signed events (docs/signatures.md): the sample feed, and a signing key for each of its publishers, registered by
+# the regulator, whose key the ledger and the API trust. Signatures are required.
+say "generating a sample feed (20000 events, seed 1) and its publishers' signing keys (.run/keys/)"
+cli generate --events 20000 --seed 1 >.run/sample.ndjson
+bash scripts/demo-keys.sh .run/sample.ndjson
+export SIGNATURES=required TRUSTED_KEYS_FILE=$root/.run/keys/trusted-keys.json
+
 for name in "${apps[@]}"; do
   entry="dist/apps/$name/src/main.js"
   if [[ ! -f $entry ]]; then
@@ -136,9 +143,19 @@ for name in "${started[@]}"; do
   done
 done
 
-say "generating and publishing a sample feed (20000 events, seed 1)"
-cli generate --events 20000 --seed 1 >.run/sample.ndjson
-cli publish .run/sample.ndjson
+# The keys first, and recorded before anything they sign is sent: the ledger reads its topics side by side.
+say "publishing the regulator's signed key registrations, then the sample feed, signed"
+cli publish .run/keys/registrations.ndjson >/dev/null
+keys_expected=$(grep -c . .run/keys/registrations.ndjson || true)
+deadline=$((SECONDS + ready_timeout_s))
+until (($(psql "$(bash scripts/pg.sh url ledger)" -XtAc "SELECT count(*) FROM publisher_keys") >= keys_expected)); do
+  if ((SECONDS >= deadline)); then
+    say "the ledger did not record the key registrations within ${ready_timeout_s}s (see $logs/ledger.log)"
+    exit 1
+  fi
+  sleep 0.5
+done
+cli publish .run/sample.ndjson --keys .run/keys/publishers
 
 cat <<EOF
 
@@ -150,7 +167,8 @@ cat <<EOF
     metrics         http://127.0.0.1:$api_port/metrics (api)   http://127.0.0.1:$ledger_port/metrics (ledger)   http://127.0.0.1:$relay_port/metrics (relay)
     alerts          npm run -s ledger -- tail-alerts      (follows compliance.alerts.v1)
     logs            $logs/{ledger,relay,api}.log   Kafka: .run/kafka/server.log
-    sample feed     .run/sample.ndjson (publish more: npm run -s ledger -- publish FILE)
+    sample feed     .run/sample.ndjson (publish more: npm run -s ledger -- publish FILE --keys .run/keys/publishers)
+    signing keys    .run/keys/ (publishers/*.key.json; the regulator's trust anchor: trusted-keys.json; docs/signatures.md)
     audit           npm run -s ledger -- verify    (hash chain and balances)
                     npm run -s ledger -- rejudge   (every recorded event judged again, compared with the ledger)
 

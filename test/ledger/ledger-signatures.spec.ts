@@ -4,7 +4,7 @@
 // changes nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { LedgerWriter } from '@app/persistence';
+import { LedgerWriter, rejudgeLedger } from '@app/persistence';
 import { loadPolicyPack, privateKeyObject, rawPublicKey, signEvent, type Authenticity } from '@app/policy';
 import { createLedgerDatabase, sourceRecords as records, type LedgerDatabase } from './ledger-fixtures';
 
@@ -81,6 +81,16 @@ describe('signed events in the ledger (Postgres)', () => {
       JSON.stringify({ ...common('dc.deployment', eventId, publisher), veu: { kind: 'UVEU', id: 'cloudy' }, dataCenter: { id: 'd1', country: 'IN' }, action: 'INSTALL', items: [{ chip: 'A100', quantity: 1 }] });
     const fresh = new LedgerWriter(db.ds, pack, { groupId: 'ledger' });
     assert.deepEqual(codes(await fresh.processBatch(records([deploy('d-1', 'cloudy-in'), deploy('d-2', 'mallory'), deploy('d-3', 'cloudy')]))), ['recorded', 'FORBIDDEN_PUBLISHER', 'recorded']);
+  });
+
+  it('judged again (`ledger rejudge`) with the same trust anchors, the signed ledger agrees; without them it does not', async () => {
+    // Optional: this spec also recorded unsigned events with a writer that did not require signatures.
+    const report = await rejudgeLedger(db.ds, pack, { authenticity: { ...authenticity, enforcement: 'optional' } });
+    assert.deepEqual(report.differences, []);
+    assert.equal(report.ok, true);
+    const blind = await rejudgeLedger(db.ds, pack);
+    assert.equal(blind.ok, false, 'the regulator\'s signed registrations need its anchors');
+    assert.ok(blind.differences.some((d) => d.includes('publisher key nvidia/m-1')), blind.differences.join('\n'));
   });
 
   it('on Kafka, refuses an event on another topic or under another key than the contract\'s', async () => {

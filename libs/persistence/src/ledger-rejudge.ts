@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { stringifyJson } from '@app/contracts';
-import { accountView, Replayer, type PolicyPack } from '@app/policy';
+import { accountView, Replayer, type Authenticity, type PolicyPack } from '@app/policy';
+import { comparePublisherKeys } from './publisher-keys.store';
 
 // What `ledger rejudge` found: the events the ledger recorded, judged again in the order it recorded them with the
 // same code as the services (the offline replay), against the entries, accounts, judging state and alerts the
@@ -23,6 +24,9 @@ export interface RejudgeOptions {
   // Inbox rows read per round trip; the events are streamed, never loaded whole.
   pageSizeRows?: number;
   differencesMax?: number;
+  // The signature rules to judge with (default: optional, no trust anchor): a signed regulator event needs the
+  // anchors its signature was verified with.
+  authenticity?: Authenticity;
 }
 
 // `verify` shows that the entries add up and that nothing in the chain was changed; this shows that the entries, the
@@ -52,7 +56,7 @@ export async function rejudgeLedger(dataSource: DataSource, pack: PolicyPack, op
     await qr.startTransaction('REPEATABLE READ');
     await qr.query('SET TRANSACTION READ ONLY');
 
-    const replayer = new Replayer(pack);
+    const replayer = new Replayer(pack, { authenticity: opts.authenticity });
     let events = 0;
     let entries = 0;
     let after = '0';
@@ -135,18 +139,19 @@ export async function rejudgeLedger(dataSource: DataSource, pack: PolicyPack, op
     }
 
     // The state the next events are judged against: grants, g2g arrangements, installed TPP per data center.
-    const grants = (await qr.query(`SELECT id, kind, headquarters, country, active FROM veu_grants`)) as Array<{
+    const grants = (await qr.query(`SELECT id, kind, headquarters, country, active, reporters FROM veu_grants`)) as Array<{
       id: string;
       kind: string;
       headquarters: string | null;
       country: string | null;
       active: boolean;
+      reporters: string[];
     }>;
     const replayedGrants = new Map(replayer.state.veuGrants().map((g) => [g.id, g]));
     for (const g of grants) {
       const r = replayedGrants.get(g.id);
-      const ledger = `${g.kind} hq=${g.headquarters ?? '-'} country=${g.country ?? '-'} ${g.active ? 'active' : 'revoked'}`;
-      const replayed = r === undefined ? 'no grant' : `${r.kind} hq=${r.headquarters ?? '-'} country=${r.country ?? '-'} ${r.active ? 'active' : 'revoked'}`;
+      const ledger = `${g.kind} hq=${g.headquarters ?? '-'} country=${g.country ?? '-'} reporters=${g.reporters.join(',')} ${g.active ? 'active' : 'revoked'}`;
+      const replayed = r === undefined ? 'no grant' : `${r.kind} hq=${r.headquarters ?? '-'} country=${r.country ?? '-'} reporters=${r.reporters.join(',')} ${r.active ? 'active' : 'revoked'}`;
       if (ledger !== replayed) differ(`VEU ${g.id}: ${ledger} in the ledger, ${replayed} judged again`);
       replayedGrants.delete(g.id);
     }
@@ -154,6 +159,7 @@ export async function rejudgeLedger(dataSource: DataSource, pack: PolicyPack, op
     const g2g = new Set(((await qr.query(`SELECT country FROM g2g_arrangements`)) as Array<{ country: string }>).map((r) => r.country));
     for (const c of replayer.state.g2gCountries()) if (!g2g.delete(c)) differ(`g2g arrangement ${c}: not in the ledger, made when judged again`);
     for (const c of g2g) differ(`g2g arrangement ${c}: in the ledger, not made when judged again`);
+    await comparePublisherKeys((sql) => qr.query(sql), replayer.state, differ);
     const installed = (await qr.query(`SELECT veu_id, data_center_id, country, installed_tpp::text AS tpp FROM dc_installed`)) as Array<{
       veu_id: string;
       data_center_id: string;

@@ -1,6 +1,6 @@
 // The publisher-key registry in Postgres (table publisher_keys): loaded whole into each batch's state (keys are
 // few: one per publisher per rotation), written from the batch's key effects.
-import type { MemoryLedgerState, StateEffect } from '@app/policy';
+import { MemoryLedgerState, type StateEffect } from '@app/policy';
 
 type SqlQuery = (sql: string, params?: unknown[]) => Promise<any[]>;
 
@@ -37,5 +37,18 @@ export async function writePublisherKeys(query: SqlQuery, effects: ReadonlyArray
       [revoked.map((k) => k.keyId), revoked.map((k) => k.seq.toString())],
     )) as Array<{ n: number }>;
     if (row?.n !== revoked.length) throw new Error(`invariant: ${revoked.length} key revocations judged, ${row?.n} registered keys found to revoke`);
+  }
+}
+
+// `ledger rejudge`: the registry the ledger keeps against the one the recorded events make when judged again.
+export async function comparePublisherKeys(query: SqlQuery, replayed: MemoryLedgerState, differ: (text: string) => void): Promise<void> {
+  const ledger = new MemoryLedgerState();
+  await loadPublisherKeys(query, ledger);
+  const describe = (k: { publicKey: string; revoked: boolean } | undefined) => (k === undefined ? 'not registered' : `${k.publicKey} ${k.revoked ? 'revoked' : 'in force'}`);
+  const ids = new Set([...ledger.publisherKeyRecords(), ...replayed.publisherKeyRecords()].map((k) => k.keyId));
+  for (const id of [...ids].sort()) {
+    const a = describe(ledger.publisherKey(id));
+    const b = describe(replayed.publisherKey(id));
+    if (a !== b) differ(`publisher key ${id}: ${a} in the ledger, ${b} judged again`);
   }
 }

@@ -1,14 +1,17 @@
-// `ledger publish FILE.ndjson [--rate N]`: produces each line to its input topic by its `type`, keyed as the
-// contract says (shipments by consignee country, deployments by VEU id, policy changes by subject). Policy events
+// `ledger publish FILE.ndjson [--rate N] [--keys KEYFILE|DIR]`: produces each line to its input topic by its `type`,
+// keyed as the contract says (shipments by consignee country, deployments by VEU id, policy changes by subject;
+// libs/contracts/src/routing.ts). With --keys, each event whose publisher has a key there is signed first (see
+// `ledger sign`); the others go as they are. Policy events
 // go first and are acknowledged before anything else is sent, so grants precede the shipments that depend on
 // them. Lines that are not JSON (or name no known type) go to chips.shipments.v1 with a null key: the ledger
 // rejects them to the DLQ, which is what such a line is for.
 import { Kafka, Partitioners, type ICustomPartitioner, type Message, type Producer } from 'kafkajs';
 import { kafkaClientConfig, loadKafkaSettings, settingsOrExit } from '@app/config';
-import { TOPICS } from '@app/contracts';
+import { contractKeyOf, TOPICS, topicOfType } from '@app/contracts';
 import { forEachLine } from '../support/ndjson-file';
+import { readSigningKeys, signLine, type SigningKey } from '../support/signing-keys';
 
-const USAGE = 'usage: ledger publish FILE.ndjson [--rate EVENTS_PER_SECOND]';
+const USAGE = 'usage: ledger publish FILE.ndjson [--rate EVENTS_PER_SECOND] [--keys KEYFILE|DIR]';
 // Messages per produce request when not rate-limited: large enough to batch well, small enough to stay far below
 // the broker's request size.
 const SEND_BATCH_MESSAGES_MAX = 2000;
@@ -31,13 +34,10 @@ function routeBytes(text: string, value: Buffer | string): Routed {
   } catch {
     return { topic: TOPICS.shipments, message: { key: null, value } };
   }
-  const d = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, any>;
-  const type = typeof d['type'] === 'string' ? (d['type'] as string) : '';
-  const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-  if (type === 'chip.shipment') return { topic: TOPICS.shipments, message: { key: str(d['consignee']?.country), value } };
-  if (type === 'dc.deployment') return { topic: TOPICS.deployments, message: { key: str(d['veu']?.id), value } };
-  if (type.startsWith('policy.')) return { topic: TOPICS.policy, message: { key: str(d['veu']?.id) ?? str(d['country']), value } };
-  return { topic: TOPICS.shipments, message: { key: null, value } };
+  const d = (typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? doc : {}) as Record<string, unknown>;
+  const topic = typeof d['type'] === 'string' ? topicOfType(d['type']) : null;
+  if (topic === null) return { topic: TOPICS.shipments, message: { key: null, value } };
+  return { topic, message: { key: contractKeyOf(d), value } };
 }
 
 // kafkajs's DefaultPartitioner (murmur2 of the key, as the Java client), remembered per topic, partition count and
@@ -69,28 +69,50 @@ async function sendAll(producer: Producer, routed: Routed[]): Promise<void> {
   await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
 }
 
-export async function run(argv: string[]): Promise<number> {
+interface PublishArgs {
+  file: string;
+  rate: number | null;
+  keys: Map<string, SigningKey> | null;
+}
+
+// The arguments, or null once stderr has been told what is wrong with them (a usage error: exit 2).
+function publishArgs(argv: readonly string[]): PublishArgs | null {
   let file: string | undefined;
   let rate: number | null = null;
+  let keys: Map<string, SigningKey> | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--rate' || arg.startsWith('--rate=')) {
+    if (arg === '--keys' || arg.startsWith('--keys=')) {
+      try {
+        keys = readSigningKeys((arg === '--keys' ? argv[++i] : arg.slice('--keys='.length)) ?? '');
+      } catch (e) {
+        process.stderr.write(`ledger publish: ${(e as Error).message}\n${USAGE}\n`);
+        return null;
+      }
+    } else if (arg === '--rate' || arg.startsWith('--rate=')) {
       const raw = arg === '--rate' ? argv[++i] : arg.slice('--rate='.length);
       rate = Number(raw);
       if (!Number.isFinite(rate) || rate <= 0) {
         process.stderr.write(`ledger publish: --rate must be a positive number\n${USAGE}\n`);
-        return 2;
+        return null;
       }
     } else if (file === undefined && !arg.startsWith('--')) file = arg;
     else {
       process.stderr.write(`ledger publish: unexpected argument "${arg}"\n${USAGE}\n`);
-      return 2;
+      return null;
     }
   }
   if (file === undefined) {
     process.stderr.write(`ledger publish: missing FILE\n${USAGE}\n`);
-    return 2;
+    return null;
   }
+  return { file, rate, keys };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = publishArgs(argv);
+  if (args === null) return 2;
+  const { file, rate, keys } = args;
   const policy: Routed[] = [];
   const rest: Routed[] = [];
   try {
@@ -104,7 +126,8 @@ export async function run(argv: string[]): Promise<number> {
         // The text is decoded from the bytes only to route the line.
         const text = bytes.toString('utf8');
         if (text.trim() === '') return;
-        const r = routeBytes(text, bytes);
+        const signed = keys === null ? null : signLine(text, keys);
+        const r = signed === null ? routeBytes(text, bytes) : routeBytes(signed, signed);
         (r.topic === TOPICS.policy ? policy : rest).push(r);
       },
       true,

@@ -2,7 +2,8 @@
 // them, with the services' code (the offline replay), and compares the entries, accounts, judging state and alerts
 // with the ledger's (see rejudgeLedger). Prints {ok, policy, events, entries, accounts, alerts, differences[],
 // differencesTotal}; exit 0 when they agree, 1 when not, 2 on a usage error. The pack is the ledger's own
-// (POLICY_PACK, as the ledger reads it) unless --pack names another.
+// (POLICY_PACK, as the ledger reads it) unless --pack names another; likewise the regulator's trust anchors are the
+// ledger's (TRUSTED_KEYS_FILE) unless --trusted-keys names a file.
 // `verify` checks that the entries add up and the chain is intact; this checks that they are what the rules make of
 // the recorded events.
 import { DEFAULT_PACK_ID } from '@app/policy';
@@ -10,15 +11,17 @@ import { rejudgeLedger } from '@app/persistence';
 import { withDatabase } from '../support/cli-database';
 import { judgingArgs } from '../support/judging-args';
 
-const USAGE = 'usage: ledger rejudge [--pack PACK_ID]';
+const USAGE = 'usage: ledger rejudge [--pack PACK_ID] [--require-signatures] [--trusted-keys FILE]';
 
 export async function run(argv: string[]): Promise<number> {
-  const args = judgingArgs('rejudge', argv, { usage: USAGE, positionalMax: 0, defaultPack: process.env['POLICY_PACK'] ?? DEFAULT_PACK_ID, io: process });
+  const ledgerAnchors = process.env['TRUSTED_KEYS_FILE'];
+  const withAnchors = ledgerAnchors === undefined || argv.some((a) => a.startsWith('--trusted-keys')) ? argv : [...argv, '--trusted-keys', ledgerAnchors];
+  const args = judgingArgs('rejudge', withAnchors, { usage: USAGE, positionalMax: 0, defaultPack: process.env['POLICY_PACK'] ?? DEFAULT_PACK_ID, io: process });
   if (args === null) return 2;
   if (args.help) return 0;
-  const { pack } = args;
+  const { pack, authenticity } = args;
   return withDatabase(async (ds) => {
-    const report = await rejudgeLedger(ds, pack);
+    const report = await rejudgeLedger(ds, pack, { authenticity });
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return report.ok ? 0 : 1;
   });
