@@ -5,7 +5,8 @@
 //      on compliance.alerts.v1 (ledger + relay);
 //   3. the raw kafkajs consume rate of the same input records with no work;
 //   4. the Postgres COPY ingest rate of the same number of rows;
-// and the ratios between them. Sizes can be lowered for a quick look: BENCH_EVENTS, BENCH_LATENCY_SECONDS; the
+// and the ratios between them; then 5. the end-to-end run again with every event signed and signatures required
+// (bench/signed-throughput.ts), against run 1 (signatures optional, unsigned events), and the CPU of one verification. Sizes can be lowered for a quick look: BENCH_EVENTS, BENCH_LATENCY_SECONDS; the
 // ledger's transaction size set with BENCH_BATCH_SIZE_MAX, its instances with BENCH_LEDGERS; BENCH_LATENCY_CSV=FILE writes every latency sample;
 // BENCH_NO_SYNC=1 leaves the throughput run's dirty pages to the kernel during the latency run (see below).
 import * as fs from 'node:fs';
@@ -34,6 +35,7 @@ import {
 } from '../test/ledger/ledger-fixtures';
 import { route } from '../apps/cli/src/commands/publish.command';
 import { ProcessCpu, type CpuUse } from './process-cpu';
+import { signedThroughput } from './signed-throughput';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 20);
@@ -265,7 +267,7 @@ async function main(): Promise<void> {
 
     // Earlier runs leave dirty pages and WAL behind; a checkpoint now keeps their flushing out of this measurement.
     await db.ds.query('CHECKPOINT').catch((err: Error) => log(`CHECKPOINT not allowed (${err.message}); measuring anyway`));
-    log('1/4 end-to-end throughput');
+    log('1/5 end-to-end throughput');
     const e2e = await throughput(db, admin, groupId, file);
     const batches = await batchFigures(ledgerPort);
     const after = await endOffsets(admin);
@@ -280,16 +282,23 @@ async function main(): Promise<void> {
     // it (measured on this machine). A steady 1,000 events/s has no such backlog, so it is flushed first.
     await db.ds.query('CHECKPOINT').catch((err: Error) => log(`CHECKPOINT not allowed (${err.message}); measuring anyway`));
     if (process.env['BENCH_NO_SYNC'] === undefined) await execFileAsync('sync', []).catch((err: Error) => log(`sync failed (${err.message}); measuring anyway`));
-    log(`2/4 event-to-alert latency at ${LATENCY_RATE_PER_S} events/s for ${LATENCY_SECONDS} s`);
+    log(`2/5 event-to-alert latency at ${LATENCY_RATE_PER_S} events/s for ${LATENCY_SECONDS} s`);
     const latencyCpu = ProcessCpu.start();
     const lat = await latency(kafka, admin, db, latencyLines);
     const latencyCpuUse = latencyCpu?.stop() ?? null;
 
-    log('3/4 raw kafkajs consume rate');
+    log('3/5 raw kafkajs consume rate');
     const raw = await rawConsume(kafka, admin, before, after);
 
-    log('4/4 Postgres COPY ingest rate');
+    log('4/5 Postgres COPY ingest rate');
     const copy = await copyIngest(db.url, EVENTS);
+    const [{ recordedUnsigned }] = (await db.ds.query(`SELECT count(*)::int AS "recordedUnsigned" FROM inbox`)) as Array<{ recordedUnsigned: number }>;
+    for (const ledger of ledgers.splice(0)) await ledger.stop();
+    await relay?.stop();
+    relay = null;
+
+    log('5/5 end-to-end throughput with every event signed and signatures required');
+    const signed = await signedThroughput(admin, throughputLines, tmp, BATCH_SIZE_MAX, throughput);
 
     const [{ entries }] = (await db.ds.query(`SELECT count(*)::int AS entries FROM ledger_entries`)) as Array<{ entries: number }>;
     const report = {
@@ -318,6 +327,22 @@ async function main(): Promise<void> {
       eventToAlertLatency: { ratePerS: LATENCY_RATE_PER_S, seconds: LATENCY_SECONDS, samples: lat.samples, p50Ms: lat.p50Ms, p99Ms: lat.p99Ms, maxMs: lat.maxMs, targetP99Ms: 250, stages: lat.stages, cpu: latencyCpuUse },
       rawKafkaConsume: { eventsPerS: Math.round(raw) },
       postgresCopyIngest: { rows: EVENTS, rowsPerS: Math.round(copy) },
+      signatures: {
+        optionalUnsignedEventsPerS: Math.round(e2e.eventsPerS),
+        requiredSignedEventsPerS: Math.round(signed.figures.eventsPerS),
+        ratio: round(signed.figures.eventsPerS / e2e.eventsPerS, 3),
+        targetRatio: 0.5,
+        // Recorded events of the feed in each run: equal, or a signature was refused.
+        recorded: { optional: recordedUnsigned, required: signed.recorded },
+        // One Ed25519 verification on one thread of this machine, and the verifier threads the ledger ran.
+        verifyCpuUsPerEvent: signed.verifyCpuUsPerEvent,
+        verifierThreads: signed.verifierThreads,
+        // All CPU per event (every process) in each run: the difference is what signatures cost the system.
+        cpuPerEventUs: {
+          optional: e2e.cpu === null ? null : cpuPerEvent(e2e.cpu, EVENTS, os.cpus().length, 20_000),
+          required: signed.figures.cpu === null ? null : cpuPerEvent(signed.figures.cpu, EVENTS, os.cpus().length, 20_000),
+        },
+      },
       ratios: {
         endToEndVsRawConsume: round(e2e.eventsPerS / raw, 3),
         endToEndVsCopyIngest: round(e2e.eventsPerS / copy, 3),

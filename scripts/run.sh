@@ -155,7 +155,7 @@ until (($(psql "$(bash scripts/pg.sh url ledger)" -XtAc "SELECT count(*) FROM pu
   fi
   sleep 0.5
 done
-cli publish .run/sample.ndjson --keys .run/keys/publishers
+cli publish .run/sample.ndjson --keys .run/keys/signers
 
 cat <<EOF
 
@@ -167,8 +167,8 @@ cat <<EOF
     metrics         http://127.0.0.1:$api_port/metrics (api)   http://127.0.0.1:$ledger_port/metrics (ledger)   http://127.0.0.1:$relay_port/metrics (relay)
     alerts          npm run -s ledger -- tail-alerts      (follows compliance.alerts.v1)
     logs            $logs/{ledger,relay,api}.log   Kafka: .run/kafka/server.log
-    sample feed     .run/sample.ndjson (publish more: npm run -s ledger -- publish FILE --keys .run/keys/publishers)
-    signing keys    .run/keys/ (publishers/*.key.json; the regulator's trust anchor: trusted-keys.json; docs/signatures.md)
+    sample feed     .run/sample.ndjson (publish more: npm run -s ledger -- publish FILE --keys .run/keys/signers)
+    signing keys    .run/keys/ (signers/*.key.json; the regulator's trust anchor: trusted-keys.json; docs/signatures.md)
     audit           npm run -s ledger -- verify    (hash chain and balances)
                     npm run -s ledger -- rejudge   (every recorded event judged again, compared with the ledger)
 
