@@ -6,3 +6,4 @@ export * from './validate';
 export * from './schemas';
 export * from './schemas/common.schema';
 export * from './routing';
+export * from './broker-access';
