@@ -17,7 +17,7 @@
 #   scripts/kafka.sh status    exit 0 when a broker answers at 127.0.0.1:$KAFKA_PORT
 #   scripts/kafka.sh topics    create the topics of libs/contracts/src/topics.ts that are missing, and give the input
 #                              topics and their DLQs their max.message.bytes (scripts/kafka/topics.js)
-#   scripts/kafka.sh acls      apply the ACLs of every local principal (scripts/kafka/acls.js)
+#   scripts/kafka.sh acls      apply the ACLs of every local principal (`ledger kafka-acls`)
 #   scripts/kafka.sh credentials NAME   print the path of NAME's credentials (NAME.env) when the broker that answers
 #                              is this script's and authenticates; print nothing when it does not authenticate
 #   scripts/kafka.sh user NAME ROLE   add a principal (chipmaker|cloud|regulator|ledger|relay|subscriber): its SCRAM
@@ -254,7 +254,7 @@ credentials() {
 
 acls() {
   [[ $(formatted_security) == sasl ]] || die "the broker in $run_dir does not authenticate (KAFKA_SECURITY=plaintext): no ACLs"
-  as_admin node "$root/scripts/kafka/acls.js"
+  as_admin node "$root/dist/apps/cli/src/main.js" kafka-acls
 }
 
 user() {
@@ -265,7 +265,7 @@ user() {
   pw=$(credentials_of "$name")
   tool kafka.admin.ConfigCommand --bootstrap-server "$host:$port" --command-config "$creds_dir/admin.properties" \
     --alter --entity-type users --entity-name "$name" --add-config "SCRAM-SHA-512=[password=$pw]" >/dev/null
-  as_admin node "$root/scripts/kafka/acls.js" "$name" "$role"
+  as_admin node "$root/dist/apps/cli/src/main.js" kafka-acls "$name" "$role"
   say "principal $name ($role): credentials in $creds_dir/$name.env"
 }
 

@@ -37,9 +37,10 @@ describe('Kafka authentication and ACLs (a SASL broker of its own)', { timeout: 
     const text = fs.readFileSync(path.join(runDir, 'credentials', `${name}.env`), 'utf8');
     return /^KAFKA_SASL_PASSWORD=(.*)$/m.exec(text)![1]!;
   };
-  const client = (sasl: SASLOptions | undefined) =>
-    new Kafka({ clientId: 'kafka-auth-spec', brokers, sasl, connectionTimeout: 5_000, retry: { retries: 0 }, logLevel: logLevel.NOTHING });
-  const as = (name: string, pw = password(name)) => client({ mechanism: 'scram-sha-512', username: name, password: pw });
+  // No retries by default: an authentication or authorization error is final, and the test wants to see it.
+  const client = (sasl: SASLOptions | undefined, retries = 0) =>
+    new Kafka({ clientId: 'kafka-auth-spec', brokers, sasl, connectionTimeout: 5_000, retry: { retries }, logLevel: logLevel.NOTHING });
+  const as = (name: string, pw = password(name), retries = 0) => client({ mechanism: 'scram-sha-512', username: name, password: pw }, retries);
   const send = async (kafka: Kafka, topic: string, key: string) => {
     const producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
     await producer.connect();
@@ -102,7 +103,9 @@ describe('Kafka authentication and ACLs (a SASL broker of its own)', { timeout: 
 
   it('lets a subscriber read alerts in its groups, and not the input topics', async () => {
     const read = async (name: string, topic: string, groupId: string) => {
-      const consumer = as(name).consumer({ groupId, retry: { retries: 0 } });
+      // Retries: the broker creates its offsets topic at the first group's first request, and says meanwhile that it
+      // has no coordinator; authorization errors are not retried.
+      const consumer = as(name, password(name), 8).consumer({ groupId, retry: { retries: 8 } });
       await consumer.connect();
       try {
         await consumer.subscribe({ topics: [topic], fromBeginning: true });
