@@ -20,7 +20,7 @@ import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Partitioners, type Admin, type Kafka } from 'kafkajs';
 import { INPUT_TOPICS, TOPICS } from '@app/contracts';
-import { testKafka, uniqueName, waitFor } from '../test/support';
+import { routeEvent } from '@app/messaging';
 import {
   caughtUp,
   cli,
@@ -30,19 +30,23 @@ import {
   serviceMetrics,
   startAtEndOfTopics,
   startService,
+  testKafka,
+  uniqueName,
+  waitFor,
   type LedgerDatabase,
   type ServiceProcess,
-} from '../test/ledger/ledger-fixtures';
-import { route } from '../apps/cli/src/commands/publish.command';
+} from '@app/testing';
+import { envInteger } from './bench-args';
+import { benchPrerequisites } from './prerequisites';
 import { ProcessCpu, type CpuUse } from './process-cpu';
 import { signedThroughput } from './signed-throughput';
 
-const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
-const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 20);
+const EVENTS = envInteger('BENCH_EVENTS', { default: 200_000, min: 1, max: 10_000_000 });
+const LATENCY_SECONDS = envInteger('BENCH_LATENCY_SECONDS', { default: 20, min: 1, max: 3_600 });
 const LATENCY_RATE_PER_S = 1_000;
-const BATCH_SIZE_MAX = Number(process.env['BENCH_BATCH_SIZE_MAX'] ?? 10_000);
+const BATCH_SIZE_MAX = envInteger('BENCH_BATCH_SIZE_MAX', { default: 10_000, min: 1, max: 100_000 });
 // Ledger instances in the consumer group (they share the partitions; the head lock orders their writes).
-const LEDGERS = Number(process.env['BENCH_LEDGERS'] ?? 1);
+const LEDGERS = envInteger('BENCH_LEDGERS', { default: 1, min: 1, max: 16 });
 const CATCH_UP_TIMEOUT_MS = 600_000;
 
 const execFileAsync = promisify(execFile);
@@ -132,7 +136,7 @@ async function latency(kafka: Kafka, admin: Admin, db: LedgerDatabase, lines: st
   while (sent < count) {
     const due = Math.min(count, Math.floor(((Date.now() - startMs) / 1000) * LATENCY_RATE_PER_S) + 1);
     if (due > sent) {
-      const chunk = lines.slice(sent, due).map(route);
+      const chunk = lines.slice(sent, due).map((line) => routeEvent(line));
       const now = Date.now();
       for (const line of lines.slice(sent, due)) {
         const doc = JSON.parse(line) as { publisher?: string; eventId?: string };
@@ -240,6 +244,7 @@ async function copyIngest(url: string, rows: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  await benchPrerequisites({ kafka: true });
   const kafka = testKafka('ledger-bench');
   const admin = kafka.admin();
   await admin.connect();
@@ -263,7 +268,7 @@ async function main(): Promise<void> {
     const ledgerPort = randomPort();
     for (let k = 0; k < LEDGERS; k++) ledgers.push(startService('ledger', { ...env, LEDGER_HTTP_PORT: String(k === 0 ? ledgerPort : randomPort()) }));
     relay = startService('relay', { ...env, RELAY_HTTP_PORT: String(randomPort()) });
-    await waitFor(() => fetch(`http://127.0.0.1:${ledgerPort}/health`).then((r) => r.ok), { timeoutMs: 60_000, intervalMs: 200, what: 'the ledger to start' });
+    await waitFor(() => fetch(`http://127.0.0.1:${ledgerPort}/health/ready`).then((r) => r.ok), { timeoutMs: 60_000, intervalMs: 200, what: 'the ledger to start' });
 
     // Earlier runs leave dirty pages and WAL behind; a checkpoint now keeps their flushing out of this measurement.
     await db.ds.query('CHECKPOINT').catch((err: Error) => log(`CHECKPOINT not allowed (${err.message}); measuring anyway`));
@@ -302,31 +307,7 @@ async function main(): Promise<void> {
 
     const [{ entries }] = (await db.ds.query(`SELECT count(*)::int AS entries FROM ledger_entries`)) as Array<{ entries: number }>;
     const report = {
-      machine: { cpus: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30) },
-      ledgerBatchSizeMax: BATCH_SIZE_MAX,
-      endToEnd: {
-        events: EVENTS,
-        entries,
-        ledgerInstances: LEDGERS,
-        seconds: round(e2e.seconds, 2),
-        eventsPerS: Math.round(e2e.eventsPerS),
-        targetEventsPerS: 20_000,
-        // How long the publisher took to hand the feed to Kafka, and its start-up before the first send (not timed).
-        publishSeconds: round(e2e.publishSeconds, 2),
-        publisherStartupS: round(e2e.publisherStartupS, 2),
-        // CPU per process from the publisher's start to the ledger catching up, in busy cores (see bench/process-cpu.ts).
-        cpu: e2e.cpu,
-        // The same CPU per event, in microseconds, against what the machine has per event at the target rate (its
-        // cores x 1,000,000 us / 20,000 events/s): a total at or above that budget cannot reach the target however the
-        // work overlaps. The publisher's figure includes its start-up (reading and routing the file), before the timing.
-        cpuPerEventUs: e2e.cpu === null ? null : cpuPerEvent(e2e.cpu, EVENTS, os.cpus().length, 20_000),
-        // The first ledger's transactions in this run: how many, their mean size, and how many were judged while the
-        // one before was still being stored.
-        batches,
-      },
-      eventToAlertLatency: { ratePerS: LATENCY_RATE_PER_S, seconds: LATENCY_SECONDS, samples: lat.samples, p50Ms: lat.p50Ms, p99Ms: lat.p99Ms, maxMs: lat.maxMs, targetP99Ms: 250, stages: lat.stages, cpu: latencyCpuUse },
-      rawKafkaConsume: { eventsPerS: Math.round(raw) },
-      postgresCopyIngest: { rows: EVENTS, rowsPerS: Math.round(copy) },
+      ...benchReport({ entries, e2e, batches, lat, latencyCpuUse, raw, copy }),
       signatures: {
         optionalUnsignedEventsPerS: Math.round(e2e.eventsPerS),
         requiredSignedEventsPerS: Math.round(signed.figures.eventsPerS),
@@ -343,10 +324,6 @@ async function main(): Promise<void> {
           required: signed.figures.cpu === null ? null : cpuPerEvent(signed.figures.cpu, EVENTS, os.cpus().length, 20_000),
         },
       },
-      ratios: {
-        endToEndVsRawConsume: round(e2e.eventsPerS / raw, 3),
-        endToEndVsCopyIngest: round(e2e.eventsPerS / copy, 3),
-      },
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
@@ -356,6 +333,51 @@ async function main(): Promise<void> {
     await db.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+interface BenchFigures {
+  entries: number;
+  e2e: Awaited<ReturnType<typeof throughput>>;
+  batches: Awaited<ReturnType<typeof batchFigures>>;
+  lat: Awaited<ReturnType<typeof latency>>;
+  latencyCpuUse: CpuUse | null;
+  raw: number;
+  copy: number;
+}
+
+// The figures of one run, as the JSON document the bench prints.
+function benchReport({ entries, e2e, batches, lat, latencyCpuUse, raw, copy }: BenchFigures): Record<string, unknown> {
+  return {
+    machine: { cpus: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30) },
+    ledgerBatchSizeMax: BATCH_SIZE_MAX,
+    endToEnd: {
+      events: EVENTS,
+      entries,
+      ledgerInstances: LEDGERS,
+      seconds: round(e2e.seconds, 2),
+      eventsPerS: Math.round(e2e.eventsPerS),
+      targetEventsPerS: 20_000,
+      // How long the publisher took to hand the feed to Kafka, and its start-up before the first send (not timed).
+      publishSeconds: round(e2e.publishSeconds, 2),
+      publisherStartupS: round(e2e.publisherStartupS, 2),
+      // CPU per process from the publisher's start to the ledger catching up, in busy cores (see bench/process-cpu.ts).
+      cpu: e2e.cpu,
+      // The same CPU per event, in microseconds, against what the machine has per event at the target rate (its
+      // cores x 1,000,000 us / 20,000 events/s): a total at or above that budget cannot reach the target however the
+      // work overlaps. The publisher's figure includes its start-up (reading and routing the file), before the timing.
+      cpuPerEventUs: e2e.cpu === null ? null : cpuPerEvent(e2e.cpu, EVENTS, os.cpus().length, 20_000),
+      // The first ledger's transactions in this run: how many, their mean size, and how many were judged while the
+      // one before was still being stored.
+      batches,
+    },
+    eventToAlertLatency: { ratePerS: LATENCY_RATE_PER_S, seconds: LATENCY_SECONDS, samples: lat.samples, p50Ms: lat.p50Ms, p99Ms: lat.p99Ms, maxMs: lat.maxMs, targetP99Ms: 250, stages: lat.stages, cpu: latencyCpuUse },
+    rawKafkaConsume: { eventsPerS: Math.round(raw) },
+    postgresCopyIngest: { rows: EVENTS, rowsPerS: Math.round(copy) },
+    ratios: {
+      endToEndVsRawConsume: round(e2e.eventsPerS / raw, 3),
+      endToEndVsCopyIngest: round(e2e.eventsPerS / copy, 3),
+    },
+  };
 }
 
 function cpuPerEvent(cpu: CpuUse, events: number, cores: number, targetPerS: number): Record<string, number> {

@@ -9,8 +9,7 @@ import * as path from 'node:path';
 import type { Admin } from 'kafkajs';
 import { canonicalUnsignedJson } from '@app/contracts';
 import { generateEd25519KeyPair, privateKeyObject, signEvent, verifyEd25519, type Ed25519KeyPair } from '@app/policy';
-import { waitFor } from '../test/support';
-import { cli, createLedgerDatabase, randomPort, startAtEndOfTopics, startService, type LedgerDatabase, type ServiceProcess } from '../test/ledger/ledger-fixtures';
+import { cli, createLedgerDatabase, randomPort, startAtEndOfTopics, startService, waitFor, type LedgerDatabase, type ServiceProcess } from '@app/testing';
 import type { CpuUse } from './process-cpu';
 
 export interface ThroughputFigures {
@@ -93,7 +92,7 @@ export async function signedThroughput(admin: Admin, lines: readonly string[], t
     const port = randomPort();
     services.push(startService('ledger', { ...env, SIGNATURES: 'required', TRUSTED_KEYS_FILE: trustedKeysFile, LEDGER_HTTP_PORT: String(port) }));
     services.push(startService('relay', { ...env, RELAY_HTTP_PORT: String(randomPort()) }));
-    await waitFor(() => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok), { timeoutMs: 60_000, intervalMs: 200, what: 'the signing ledger to start' });
+    await waitFor(() => fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok), { timeoutMs: 60_000, intervalMs: 200, what: 'the signing ledger to start' });
     const published = await cli(['publish', keysFile]);
     if (published.code !== 0) throw new Error(`publish of the key registrations failed: ${published.stderr}`);
     await waitFor(async () => (await db.ds.query(`SELECT count(*)::int AS n FROM publisher_keys`))[0].n === registrations.length, {

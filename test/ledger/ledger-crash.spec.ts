@@ -12,23 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
 import { TOPICS } from '@app/contracts';
 import { loadPolicyPack, Replayer } from '@app/policy';
-import { testKafka, uniqueName, waitFor } from '../support';
-import {
-  alertIdsCausedBy,
-  caughtUp,
-  cli,
-  countRecorded,
-  createLedgerDatabase,
-  generateFeed,
-  inputEndOffsets,
-  ledgerAndReplaySnapshots,
-  randomPort,
-  startAtEndOfTopics,
-  startService,
-  tagFeed,
-  type LedgerDatabase,
-  type ServiceProcess,
-} from './ledger-fixtures';
+import { caughtUp, cli, createLedgerDatabase, generateFeed, inputEndOffsets, type LedgerDatabase, randomPort, type ServiceProcess, startAtEndOfTopics, startService, testKafka, uniqueName, waitFor } from '@app/testing';
+import { alertIdsCausedBy, countRecorded, ledgerAndReplaySnapshots, tagFeed } from './ledger-fixtures';
 
 const EVENTS = 50_000;
 // The feed flows for 50 s. A ledger started after a SIGKILL rejoins its group only once the killed member is gone
@@ -40,6 +25,25 @@ const RELAY_KILLS = 2;
 const CATCH_UP_TIMEOUT_MS = 240_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// Waits until every id in `expected` has been seen on compliance.alerts.v1, read by `groupId` from its set offsets.
+async function waitForAlertIds(kafka: ReturnType<typeof testKafka>, groupId: string, expected: ReadonlySet<string>): Promise<void> {
+  const seen = new Set<string>();
+  const consumer = kafka.consumer({ groupId });
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPICS.alerts, fromBeginning: false });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const id = message.headers?.['x-alert-id']?.toString();
+      if (id !== undefined) seen.add(id);
+    },
+  });
+  try {
+    await waitFor(() => [...expected].every((id) => seen.has(id)), { timeoutMs: 60_000, intervalMs: 250, what: 'every alert id on compliance.alerts.v1' });
+  } finally {
+    await consumer.disconnect();
+  }
+}
 
 describe('ledger crash safety', () => {
   const kafka = testKafka('ledger-crash');
@@ -143,20 +147,6 @@ describe('ledger crash safety', () => {
 
     const expected = new Set(await alertIdsCausedBy(db.ds, run));
     assert.ok(expected.size > 100);
-    const seen = new Set<string>();
-    const consumer = kafka.consumer({ groupId: alertGroup });
-    await consumer.connect();
-    await consumer.subscribe({ topic: TOPICS.alerts, fromBeginning: false });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const id = message.headers?.['x-alert-id']?.toString();
-        if (id !== undefined) seen.add(id);
-      },
-    });
-    try {
-      await waitFor(() => [...expected].every((id) => seen.has(id)), { timeoutMs: 60_000, intervalMs: 250, what: 'every alert id on compliance.alerts.v1' });
-    } finally {
-      await consumer.disconnect();
-    }
+    await waitForAlertIds(kafka, alertGroup, expected);
   });
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LedgerWriter, rejudgeLedger } from '@app/persistence';
 import { loadPolicyPack, privateKeyObject, rawPublicKey, signEvent, type Authenticity } from '@app/policy';
-import { createLedgerDatabase, sourceRecords as records, type LedgerDatabase } from './ledger-fixtures';
+import { createLedgerDatabase, sourceRecords as records, type LedgerDatabase } from '@app/testing';
 
 const pack = loadPolicyPack();
 const key = (keyId: string, seedByte: number) => {

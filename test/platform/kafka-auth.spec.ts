@@ -122,7 +122,10 @@ describe('Kafka authentication and ACLs (a SASL broker of its own)', { timeout: 
       }
     };
     assert.equal(await read('subscriber', TOPICS.alerts, 'tail-alerts-spec'), 'country:AE');
-    await assert.rejects(() => read('subscriber', TOPICS.shipments, 'tail-alerts-spec-2'), /not authorized|AUTHORIZATION/i);
-    await assert.rejects(() => read('subscriber', TOPICS.alerts, 'someone-elses-group'), /not authorized|AUTHORIZATION/i);
+    // Its own group, another topic: a topic authorization error.
+    await assert.rejects(() => read('subscriber', TOPICS.shipments, 'tail-alerts-spec'), /not authorized|AUTHORIZATION/i);
+    // Another's group: the broker answers FindCoordinator with GROUP_AUTHORIZATION_FAILED, which kafkajs reports as
+    // "failed to find group coordinator" (it drops the code); the same principal found its own group's just above.
+    await assert.rejects(() => read('subscriber', TOPICS.alerts, 'someone-elses-group'), /not authorized|AUTHORIZATION|group coordinator/i);
   });
 });

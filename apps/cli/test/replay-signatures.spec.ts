@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { run } from '../src/commands/replay.command';
+import { UsageError } from '../src/support/command-args';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const DOC = fs.readFileSync(path.join(ROOT, 'docs/signatures.md'), 'utf8');
@@ -51,15 +52,14 @@ test('by default signatures are optional and no regulator key is trusted', async
   assert.equal(anchored.doc.counts.recorded, 3);
 });
 
-test('a trusted-keys file that is missing, not JSON or names a non-regulator key is a usage error', async () => {
+test('a trusted-keys file that is missing, not JSON or names a non-regulator key is a usage error (exit 2)', async () => {
   for (const [bad, message] of [
     [path.join(dir, 'missing.json'), /cannot read the trusted keys/],
     [file('not-json.json', '{'), /not JSON/],
     [file('nvidia.json', JSON.stringify([{ keyId: 'nvidia/1', publicKey: vector('nvidia-public-key') }])), /keyId must be "regulator\/<name>"/],
     [file('short.json', JSON.stringify([{ keyId: 'regulator/1', publicKey: 'abc' }])), /publicKey must be the 32 raw bytes/],
   ] as const) {
-    const r = await replay([feed, '--trusted-keys', bad]);
-    assert.equal(r.code, 2, bad);
-    assert.match(r.err, message);
+    // A UsageError: main.ts prints it with the usage line and exits 2.
+    await assert.rejects(() => replay([feed, '--trusted-keys', bad]), (e: Error) => e instanceof UsageError && message.test(e.message), bad);
   }
 });

@@ -2,13 +2,17 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { kafkaClientConfig } from '@app/config';
+import { BatchConsumerServer } from '@app/messaging';
 import { JsonLogger, KafkaHealthCheck } from '@app/observability';
-import { openDataSource } from '@app/persistence';
-import { LedgerConsumerService } from './ledger-consumer.service';
+import { LedgerWriter, openDataSource } from '@app/persistence';
+import { loadPolicyPack, type PolicyPack } from '@app/policy';
 import { LedgerMetrics } from './ledger.metrics';
-import { LEDGER_SETTINGS, type LedgerSettingsValue } from './ledger-settings.provider';
+import { LEDGER_SETTINGS, POLICY_PACK, type LedgerSettingsValue } from './ledger-settings.provider';
+import { LedgerSignatures } from './ledger-signatures';
+import { ledgerTransportProvider } from './ledger-transport.provider';
 
-// The consumer and the clients it depends on, in a module of their own so that the health module can import them.
+// The transport, the writer and the clients they depend on, in a module of their own so that the health module can
+// import them.
 @Module({})
 export class LedgerCoreModule {
   static register(settings: LedgerSettingsValue, logger: JsonLogger): DynamicModule {
@@ -19,10 +23,29 @@ export class LedgerCoreModule {
         { provide: JsonLogger, useValue: logger },
         { provide: DataSource, useFactory: () => openDataSource(settings.database, 'ledger') },
         { provide: KafkaHealthCheck, useFactory: () => new KafkaHealthCheck(new Kafka(kafkaClientConfig(settings)).admin()) },
+        {
+          provide: POLICY_PACK,
+          useFactory: () => {
+            const pack = loadPolicyPack(settings.policyPack);
+            logger.log({ msg: 'policy pack loaded', policy: { id: pack.id, version: pack.version } });
+            return pack;
+          },
+        },
+        {
+          provide: LedgerSignatures,
+          inject: [DataSource, POLICY_PACK],
+          useFactory: (dataSource: DataSource, pack: PolicyPack) => new LedgerSignatures(settings, pack, dataSource, logger),
+        },
+        {
+          provide: LedgerWriter,
+          inject: [DataSource, POLICY_PACK, LedgerSignatures],
+          useFactory: (dataSource: DataSource, pack: PolicyPack, signatures: LedgerSignatures) =>
+            new LedgerWriter(dataSource, pack, { groupId: settings.groupId, authenticity: signatures.authenticity }),
+        },
         LedgerMetrics,
-        LedgerConsumerService,
+        ledgerTransportProvider,
       ],
-      exports: [DataSource, KafkaHealthCheck, LedgerMetrics, LedgerConsumerService],
+      exports: [DataSource, KafkaHealthCheck, LedgerMetrics, LedgerWriter, LedgerSignatures, BatchConsumerServer],
     };
   }
 }

@@ -1,44 +1,26 @@
 // `ledger publish FILE.ndjson [--rate N] [--keys KEYFILE|DIR]`: produces each line to its input topic by its `type`,
-// keyed as the contract says (shipments by consignee country, deployments by VEU id, policy changes by subject;
-// libs/contracts/src/routing.ts). With --keys, each event whose publisher has a key there is signed first (see
-// `ledger sign`); the others go as they are. Policy events
-// go first and are acknowledged before anything else is sent, so grants precede the shipments that depend on
-// them. Lines that are not JSON (or name no known type) go to chips.shipments.v1 with a null key: the ledger
-// rejects them to the DLQ, which is what such a line is for.
+// keyed as the contract says (routeEvent). With --keys, each event whose publisher has a key there is signed first
+// (as `ledger sign` does); the others go as they are. Policy events go first and are acknowledged before anything
+// else is sent, so grants precede the shipments that depend on them.
 import { Kafka, Partitioners, type ICustomPartitioner, type Message, type Producer } from 'kafkajs';
 import { kafkaClientConfig, loadKafkaSettings, settingsOrExit } from '@app/config';
-import { contractKeyOf, TOPICS, topicOfType } from '@app/contracts';
-import { forEachLine } from '../support/ndjson-file';
+import { forEachLine, TOPICS } from '@app/contracts';
+import { routeEvent, type RoutedEvent as Routed } from '@app/messaging/event-routing';
+import { parseCommandArgs, UsageError } from '../support/command-args';
 import { readSigningKeys, signLine, type SigningKey } from '../support/signing-keys';
 
-const USAGE = 'usage: ledger publish FILE.ndjson [--rate EVENTS_PER_SECOND] [--keys KEYFILE|DIR]';
+
+const SPEC = {
+  name: 'publish',
+  usage: 'usage: ledger publish FILE.ndjson [--rate EVENTS_PER_SECOND] [--keys KEYFILE|DIR]',
+  flags: { rate: { type: 'decimal', min: 0.001, max: 10_000_000 }, keys: { type: 'string' } },
+  positionals: ['FILE'],
+  positionalsMin: 1,
+} as const;
 // Messages per produce request when not rate-limited: large enough to batch well, small enough to stay far below
 // the broker's request size.
 const SEND_BATCH_MESSAGES_MAX = 2000;
 const RATE_TICK_MS = 20;
-
-interface Routed {
-  topic: string;
-  message: Message;
-}
-
-export function route(line: string): Routed {
-  return routeBytes(line, line);
-}
-
-// `value` is what is sent: the line's bytes as the file has them (see run), or the text itself.
-function routeBytes(text: string, value: Buffer | string): Routed {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return { topic: TOPICS.shipments, message: { key: null, value } };
-  }
-  const d = (typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? doc : {}) as Record<string, unknown>;
-  const topic = typeof d['type'] === 'string' ? topicOfType(d['type']) : null;
-  if (topic === null) return { topic: TOPICS.shipments, message: { key: null, value } };
-  return { topic, message: { key: contractKeyOf(d), value } };
-}
 
 // kafkajs's DefaultPartitioner (murmur2 of the key, as the Java client), remembered per topic, partition count and
 // key: a feed has few distinct keys (countries, VEU ids), and kafkajs otherwise hashes the key of every message and
@@ -69,50 +51,16 @@ async function sendAll(producer: Producer, routed: Routed[]): Promise<void> {
   await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
 }
 
-interface PublishArgs {
-  file: string;
-  rate: number | null;
-  keys: Map<string, SigningKey> | null;
-}
-
-// The arguments, or null once stderr has been told what is wrong with them (a usage error: exit 2).
-function publishArgs(argv: readonly string[]): PublishArgs | null {
-  let file: string | undefined;
-  let rate: number | null = null;
-  let keys: Map<string, SigningKey> | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--keys' || arg.startsWith('--keys=')) {
-      try {
-        keys = readSigningKeys((arg === '--keys' ? argv[++i] : arg.slice('--keys='.length)) ?? '');
-      } catch (e) {
-        process.stderr.write(`ledger publish: ${(e as Error).message}\n${USAGE}\n`);
-        return null;
-      }
-    } else if (arg === '--rate' || arg.startsWith('--rate=')) {
-      const raw = arg === '--rate' ? argv[++i] : arg.slice('--rate='.length);
-      rate = Number(raw);
-      if (!Number.isFinite(rate) || rate <= 0) {
-        process.stderr.write(`ledger publish: --rate must be a positive number\n${USAGE}\n`);
-        return null;
-      }
-    } else if (file === undefined && !arg.startsWith('--')) file = arg;
-    else {
-      process.stderr.write(`ledger publish: unexpected argument "${arg}"\n${USAGE}\n`);
-      return null;
-    }
-  }
-  if (file === undefined) {
-    process.stderr.write(`ledger publish: missing FILE\n${USAGE}\n`);
-    return null;
-  }
-  return { file, rate, keys };
-}
-
 export async function run(argv: string[]): Promise<number> {
-  const args = publishArgs(argv);
-  if (args === null) return 2;
-  const { file, rate, keys } = args;
+  const { flags, positionals } = parseCommandArgs(SPEC, argv);
+  const file = positionals[0]!;
+  const rate = flags.rate ?? null;
+  let keys: Map<string, SigningKey> | null = null;
+  try {
+    keys = flags.keys === undefined ? null : readSigningKeys(flags.keys);
+  } catch (e) {
+    throw new UsageError(SPEC.name, (e as Error).message, SPEC.usage);
+  }
   const policy: Routed[] = [];
   const rest: Routed[] = [];
   try {
@@ -127,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
         const text = bytes.toString('utf8');
         if (text.trim() === '') return;
         const signed = keys === null ? null : signLine(text, keys);
-        const r = signed === null ? routeBytes(text, bytes) : routeBytes(signed, signed);
+        const r = signed === null ? routeEvent(text, bytes) : routeEvent(signed);
         (r.topic === TOPICS.policy ? policy : rest).push(r);
       },
       true,

@@ -2,24 +2,27 @@
 // them, with the services' code (the offline replay), and compares the entries, accounts, judging state and alerts
 // with the ledger's (see rejudgeLedger). Prints {ok, policy, events, entries, accounts, alerts, differences[],
 // differencesTotal}; exit 0 when they agree, 1 when not, 2 on a usage error. The pack is the ledger's own
-// (POLICY_PACK, as the ledger reads it) unless --pack names another; likewise the regulator's trust anchors are the
-// ledger's (TRUSTED_KEYS_FILE) unless --trusted-keys names a file.
+// (POLICY_PACK, read through libs/config as the ledger reads it) unless --pack names another; likewise the regulator's
+// trust anchors are the ledger's (TRUSTED_KEYS_FILE) unless --trusted-keys names a file.
 // `verify` checks that the entries add up and the chain is intact; this checks that they are what the rules make of
 // the recorded events.
-import { DEFAULT_PACK_ID } from '@app/policy';
+import { loadCliSettings, settingsOrExit } from '@app/config';
 import { rejudgeLedger } from '@app/persistence';
 import { withDatabase } from '../support/cli-database';
-import { judgingArgs } from '../support/judging-args';
+import { parseCommandArgs } from '../support/command-args';
+import { authenticityOrUsageError, loadPackOrUsageError, PACK_FLAG, SIGNATURE_FLAGS } from '../support/judging-args';
 
-const USAGE = 'usage: ledger rejudge [--pack PACK_ID] [--require-signatures] [--trusted-keys FILE]';
+const SPEC = {
+  name: 'rejudge',
+  usage: 'usage: ledger rejudge [--pack PACK_ID] [--require-signatures] [--trusted-keys FILE]',
+  flags: { pack: PACK_FLAG, ...SIGNATURE_FLAGS },
+} as const;
 
 export async function run(argv: string[]): Promise<number> {
-  const ledgerAnchors = process.env['TRUSTED_KEYS_FILE'];
-  const withAnchors = ledgerAnchors === undefined || argv.some((a) => a.startsWith('--trusted-keys')) ? argv : [...argv, '--trusted-keys', ledgerAnchors];
-  const args = judgingArgs('rejudge', withAnchors, { usage: USAGE, positionalMax: 0, defaultPack: process.env['POLICY_PACK'] ?? DEFAULT_PACK_ID, io: process });
-  if (args === null) return 2;
-  if (args.help) return 0;
-  const { pack, authenticity } = args;
+  const { flags } = parseCommandArgs(SPEC, argv);
+  const settings = settingsOrExit(() => loadCliSettings());
+  const pack = loadPackOrUsageError(SPEC, flags.pack ?? settings.policyPack);
+  const authenticity = authenticityOrUsageError(SPEC, { ...flags, 'trusted-keys': flags['trusted-keys'] ?? settings.trustedKeysFile ?? undefined });
   return withDatabase(async (ds) => {
     const report = await rejudgeLedger(ds, pack, { authenticity });
     process.stdout.write(`${JSON.stringify(report)}\n`);

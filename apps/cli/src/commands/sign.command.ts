@@ -3,7 +3,7 @@
 // object, or whose publisher has no key, is an error naming the line (exit 1); blank lines are left out. Exit 2 on a
 // usage error.
 import { parseArgs } from 'node:util';
-import { forEachLine } from '../support/ndjson-file';
+import { forEachLine } from '@app/contracts';
 import { readSigningKeys, signLine } from '../support/signing-keys';
 
 const USAGE = 'usage: ledger sign FILE.ndjson --keys KEYFILE|DIR';

@@ -1,52 +1,43 @@
-// The words of the commands that judge (replay, rejudge): `--pack PACK_ID` (or `--pack=PACK_ID`),
-// `--require-signatures`, `--trusted-keys FILE` (or `--trusted-keys=FILE`), `-h`/`--help`, and up to
-// `positionalMax` other words that do not start with `--`.
+// What the judging commands (replay, rejudge) share: the `--pack PACK_ID` flag and loading the pack it names, where an
+// unknown pack is a usage error like any other bad flag.
 import * as fs from 'node:fs';
 import { loadPolicyPack, parseTrustAnchors, type Authenticity, type PolicyPack } from '@app/policy';
+import { UsageError, type CommandSpec, type FlagSpec } from './command-args';
 
-export type JudgingArgs = { help: true } | { help: false; pack: PolicyPack; authenticity: Authenticity; positional: string[] };
+export const PACK_FLAG = { type: 'string', pattern: /^[a-z0-9][a-z0-9._-]{0,99}$/, expected: 'a policy pack id (lower-case letters, digits, dot, dash)' } as const;
 
-interface Io {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
-
-// The arguments, or null once `io.stderr` has been told what is wrong with them (a usage error: exit 2). `-h` prints
-// the usage on stdout. An unknown pack is a usage error too.
-export function judgingArgs(command: string, argv: readonly string[], o: { usage: string; positionalMax: number; defaultPack: string; io: Io }): JudgingArgs | null {
-  let packId = o.defaultPack;
-  let required = false;
-  let trustedKeysFile: string | null = null;
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--pack') packId = argv[++i] ?? '';
-    else if (arg.startsWith('--pack=')) packId = arg.slice('--pack='.length);
-    else if (arg === '--require-signatures') required = true;
-    else if (arg === '--trusted-keys') trustedKeysFile = argv[++i] ?? '';
-    else if (arg.startsWith('--trusted-keys=')) trustedKeysFile = arg.slice('--trusted-keys='.length);
-    else if (arg === '-h' || arg === '--help') {
-      o.io.stdout.write(`${o.usage}\n`);
-      return { help: true };
-    } else if (positional.length < o.positionalMax && !arg.startsWith('--')) positional.push(arg);
-    else {
-      o.io.stderr.write(`ledger ${command}: unexpected argument "${arg}"\n${o.usage}\n`);
-      return null;
-    }
-  }
+export function loadPackOrUsageError(spec: CommandSpec<Record<string, FlagSpec>>, packId: string): PolicyPack {
   try {
-    const trustAnchors = trustedKeysFile === null ? new Map<string, string>() : parseTrustAnchors(readTrustedKeys(trustedKeysFile));
-    return { help: false, pack: loadPolicyPack(packId), authenticity: { enforcement: required ? 'required' : 'optional', trustAnchors }, positional };
+    return loadPolicyPack(packId);
   } catch (e) {
-    o.io.stderr.write(`ledger ${command}: ${(e as Error).message}\n`);
-    return null;
+    throw new UsageError(spec.name, (e as Error).message, spec.usage);
   }
 }
 
-function readTrustedKeys(file: string): string {
+// `--require-signatures` (signatures `required`; `optional` by default offline) and `--trusted-keys FILE` (the
+// regulator's trust anchors, [{"keyId":"regulator/...","publicKey":"..."}]). A file that cannot be read or used is a
+// usage error naming what is wrong.
+export const SIGNATURE_FLAGS = {
+  'require-signatures': { type: 'boolean' },
+  'trusted-keys': { type: 'string' },
+} as const;
+
+export function authenticityOrUsageError(
+  spec: CommandSpec<Record<string, FlagSpec>>,
+  flags: { 'require-signatures': boolean; 'trusted-keys': string | undefined },
+): Authenticity {
+  const enforcement = flags['require-signatures'] ? 'required' : 'optional';
+  const file = flags['trusted-keys'];
+  if (file === undefined) return { enforcement, trustAnchors: new Map() };
+  let text: string;
   try {
-    return fs.readFileSync(file, 'utf8');
+    text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read the trusted keys ${JSON.stringify(file)}: ${(e as Error).message}`);
+    throw new UsageError(spec.name, `cannot read the trusted keys ${JSON.stringify(file)}: ${(e as Error).message}`, spec.usage);
+  }
+  try {
+    return { enforcement, trustAnchors: parseTrustAnchors(text) };
+  } catch (e) {
+    throw new UsageError(spec.name, (e as Error).message, spec.usage);
   }
 }
