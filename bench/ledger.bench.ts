@@ -39,7 +39,7 @@ import {
 import { envInteger } from './bench-args';
 import { benchPrerequisites } from './prerequisites';
 import { ProcessCpu, type CpuUse } from './process-cpu';
-import { signedThroughput } from './signed-throughput';
+import { signaturesReport, signedThroughput } from './signed-throughput';
 
 const EVENTS = envInteger('BENCH_EVENTS', { default: 200_000, min: 1, max: 10_000_000 });
 const LATENCY_SECONDS = envInteger('BENCH_LATENCY_SECONDS', { default: 20, min: 1, max: 3_600 });
@@ -274,6 +274,8 @@ async function main(): Promise<void> {
     await db.ds.query('CHECKPOINT').catch((err: Error) => log(`CHECKPOINT not allowed (${err.message}); measuring anyway`));
     log('1/5 end-to-end throughput');
     const e2e = await throughput(db, admin, groupId, file);
+    // The feed's events the run recorded, to compare with the signed run's (before the latency run adds its own).
+    const [{ recordedUnsigned }] = (await db.ds.query(`SELECT count(*)::int AS "recordedUnsigned" FROM inbox`)) as Array<{ recordedUnsigned: number }>;
     const batches = await batchFigures(ledgerPort);
     const after = await endOffsets(admin);
     await waitFor(async () => (await db.ds.query(`SELECT count(*)::int AS n FROM alerts WHERE published_at IS NULL`))[0].n === 0, {
@@ -297,7 +299,6 @@ async function main(): Promise<void> {
 
     log('4/5 Postgres COPY ingest rate');
     const copy = await copyIngest(db.url, EVENTS);
-    const [{ recordedUnsigned }] = (await db.ds.query(`SELECT count(*)::int AS "recordedUnsigned" FROM inbox`)) as Array<{ recordedUnsigned: number }>;
     for (const ledger of ledgers.splice(0)) await ledger.stop();
     await relay?.stop();
     relay = null;
@@ -308,22 +309,7 @@ async function main(): Promise<void> {
     const [{ entries }] = (await db.ds.query(`SELECT count(*)::int AS entries FROM ledger_entries`)) as Array<{ entries: number }>;
     const report = {
       ...benchReport({ entries, e2e, batches, lat, latencyCpuUse, raw, copy }),
-      signatures: {
-        optionalUnsignedEventsPerS: Math.round(e2e.eventsPerS),
-        requiredSignedEventsPerS: Math.round(signed.figures.eventsPerS),
-        ratio: round(signed.figures.eventsPerS / e2e.eventsPerS, 3),
-        targetRatio: 0.5,
-        // Recorded events of the feed in each run: equal, or a signature was refused.
-        recorded: { optional: recordedUnsigned, required: signed.recorded },
-        // One Ed25519 verification on one thread of this machine, and the verifier threads the ledger ran.
-        verifyCpuUsPerEvent: signed.verifyCpuUsPerEvent,
-        verifierThreads: signed.verifierThreads,
-        // All CPU per event (every process) in each run: the difference is what signatures cost the system.
-        cpuPerEventUs: {
-          optional: e2e.cpu === null ? null : cpuPerEvent(e2e.cpu, EVENTS, os.cpus().length, 20_000),
-          required: signed.figures.cpu === null ? null : cpuPerEvent(signed.figures.cpu, EVENTS, os.cpus().length, 20_000),
-        },
-      },
+      signatures: signaturesReport(e2e, signed, recordedUnsigned, (cpu) => cpuPerEvent(cpu, EVENTS, os.cpus().length, 20_000)),
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {

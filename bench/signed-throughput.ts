@@ -111,3 +111,28 @@ export async function signedThroughput(admin: Admin, lines: readonly string[], t
     await db.close();
   }
 }
+
+// The report's `signatures` section: the two runs side by side.
+export function signaturesReport(
+  unsigned: ThroughputFigures,
+  signed: Awaited<ReturnType<typeof signedThroughput>>,
+  recordedUnsigned: number,
+  cpuPerEvent: (cpu: CpuUse) => Record<string, number>,
+): Record<string, unknown> {
+  return {
+    optionalUnsignedEventsPerS: Math.round(unsigned.eventsPerS),
+    requiredSignedEventsPerS: Math.round(signed.figures.eventsPerS),
+    ratio: Math.round((signed.figures.eventsPerS / unsigned.eventsPerS) * 1000) / 1000,
+    targetRatio: 0.5,
+    // Recorded events of the feed in each run: equal, or a signature was refused.
+    recorded: { optional: recordedUnsigned, required: signed.recorded },
+    // One Ed25519 verification on one thread of this machine, and the verifier threads the ledger ran.
+    verifyCpuUsPerEvent: signed.verifyCpuUsPerEvent,
+    verifierThreads: signed.verifierThreads,
+    // All CPU per event (every process) in each run: the difference is what signatures cost the system.
+    cpuPerEventUs: {
+      optional: unsigned.cpu === null ? null : cpuPerEvent(unsigned.cpu),
+      required: signed.figures.cpu === null ? null : cpuPerEvent(signed.figures.cpu),
+    },
+  };
+}
