@@ -109,9 +109,21 @@ as_principal() {
 }
 bash scripts/pg.sh create ledger
 say "migrating database ledger"
-cli migrate
+# Each app connects as its own least-privilege role (scripts/pg.sh made them): the migrations and the API-key
+# bookkeeping run as the owner, the ledger writes as ledger_writer, the relay and the API as theirs.
+owner_url=$(bash scripts/pg.sh url ledger ledger_owner)
+declare -A database_url_of=(
+  [ledger]=$(bash scripts/pg.sh url ledger ledger_writer)
+  [relay]=$(bash scripts/pg.sh url ledger ledger_relay)
+  [api]=$(bash scripts/pg.sh url ledger ledger_reader)
+)
+DATABASE_URL=$owner_url cli migrate
 # A regulator key for the demo (idempotent; only its sha256 is stored). Create real keys the same way.
-node dist/apps/api/src/create-api-key.js --role regulator --key demo-regulator-key --label demo >/dev/null
+DATABASE_URL=$owner_url node dist/apps/api/src/create-api-key.js --role regulator --key demo-regulator-key --label demo >/dev/null
+# The ledger's checkpoint key for the demo (made once); regulators verify proofs with its public half.
+mkdir -p .run/keys
+cli checkpoint-key --out .run/keys/ledger-checkpoint.pem >/dev/null
+export LEDGER_CHECKPOINT_KEY_FILE=$root/.run/keys/ledger-checkpoint.pem
 
 # Signed events (docs/signatures.md): the sample feed, and a signing key for each of its publishers, registered by
 # the regulator, whose key the ledger and the API trust. Signatures are required.
@@ -134,7 +146,7 @@ for name in "${apps[@]}"; do
   # setsid: Ctrl-C reaches this script only, which then stops each app with SIGTERM, in order.
   # shellcheck disable=SC2086 # the flags are words
   # shellcheck disable=SC2046 # one word per KEY=VALUE line
-  setsid env $(principal_env "$name") node ${node_flags[$name]} "$entry" </dev/null >"$logs/$name.log" 2>&1 &
+  DATABASE_URL=${database_url_of[$name]} setsid env $(principal_env "$name") node ${node_flags[$name]} "$entry" </dev/null >"$logs/$name.log" 2>&1 &
   echo $! >"$pids_dir/$name.pid"
   started+=("$name")
   say "started $name (pid $!, log $logs/$name.log)"
@@ -201,7 +213,10 @@ cat <<EOF
     Kafka logins    .run/kafka/credentials/NAME.env, one per principal (SASL SCRAM-SHA-512; each may write only its
                     topics): set -a; . .run/kafka/credentials/nvidia.env; set +a; npm run -s ledger -- publish ...
     signing keys    .run/keys/ (signers/*.key.json; the regulator's trust anchor: trusted-keys.json; docs/signatures.md)
-    audit           npm run -s ledger -- verify    (hash chain and balances)
+    audit           npm run -s ledger -- verify --ledger-key .run/keys/ledger-checkpoint.pub
+                                                   (hash chain, balances, Merkle tree, signed checkpoints)
+    proofs          http://127.0.0.1:$api_port/checkpoints/latest, /proof/entries/1/inclusion; check one offline with
+                    npm run -s ledger -- verify-proof PROOF.json --ledger-key .run/keys/ledger-checkpoint.pub
                     npm run -s ledger -- rejudge   (every recorded event judged again, compared with the ledger)
 
   Running this command again republishes the same sample: the ledger counts those events as duplicates and

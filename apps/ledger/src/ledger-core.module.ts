@@ -6,6 +6,7 @@ import { BatchConsumerServer } from '@app/messaging';
 import { JsonLogger, KafkaHealthCheck } from '@app/observability';
 import { LedgerWriter, openDataSource } from '@app/persistence';
 import { loadPolicyPack, type PolicyPack } from '@app/policy';
+import { checkpointSigning } from './checkpoint-signing';
 import { LedgerMetrics } from './ledger.metrics';
 import { LEDGER_SETTINGS, POLICY_PACK, type LedgerSettingsValue } from './ledger-settings.provider';
 import { LedgerSignatures } from './ledger-signatures';
@@ -40,7 +41,7 @@ export class LedgerCoreModule {
           provide: LedgerWriter,
           inject: [DataSource, POLICY_PACK, LedgerSignatures],
           useFactory: (dataSource: DataSource, pack: PolicyPack, signatures: LedgerSignatures) =>
-            new LedgerWriter(dataSource, pack, { groupId: settings.groupId, authenticity: signatures.authenticity }),
+            new LedgerWriter(dataSource, pack, { groupId: settings.groupId, checkpoints: checkpointSigning(settings), authenticity: signatures.authenticity }),
         },
         LedgerMetrics,
         ledgerTransportProvider,

@@ -16,6 +16,19 @@ export class PublisherKeys1765238400000 implements MigrationInterface {
         CHECK (revoked_seq IS NULL OR revoked_seq > registered_seq)
       )`);
     await q.query(`ALTER TABLE veu_grants ADD COLUMN reporters text[] NOT NULL DEFAULT '{}'`);
+    // Least privilege (see LeastPrivilegeRoles1765584000000): the writer reads, registers and revokes keys; the API,
+    // verify and rejudge read them. The service roles are provisioned before any migration runs (scripts/pg.sh
+    // roles); where they are not, the roles migration refuses to run, so nothing is left ungranted.
+    await q.query(`
+      DO $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ledger_writer') THEN
+          GRANT SELECT, INSERT, UPDATE ON publisher_keys TO ledger_writer;
+        END IF;
+        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ledger_reader') THEN
+          GRANT SELECT ON publisher_keys TO ledger_reader;
+        END IF;
+      END $$`);
   }
 
   async down(q: QueryRunner): Promise<void> {
