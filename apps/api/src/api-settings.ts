@@ -4,7 +4,10 @@ import type { ApiSettings } from '@app/config';
 // benchmark build it directly; nothing in the API reads process.env.
 // `signatures` (how pre-clearance checks signatures, as the ledger does) is optional for the tests that build the
 // settings: without it, signatures are optional and no regulator key is trusted.
-export type ApiAppSettings = Pick<ApiSettings, 'port' | 'database' | 'policyPack' | 'alertPollIntervalMs' | 'statementTimeoutMs'> &
+export type ApiAppSettings = Pick<
+  ApiSettings,
+  'port' | 'database' | 'policyPack' | 'alertPollIntervalMs' | 'statementTimeoutMs' | 'reportingDelayThresholdHours'
+> &
   Partial<Pick<ApiSettings, 'signatures'>>;
 
 export const API_SETTINGS = Symbol('API_SETTINGS');

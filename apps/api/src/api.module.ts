@@ -26,6 +26,9 @@ import { ProofController } from './proof/proof.controller';
 import { TransparencyController } from './transparency/transparency.controller';
 import { TransparencyService } from './transparency/transparency.service';
 import { ProofService } from './proof/proof.service';
+import { ReportingDelayController } from './reporting-delay/reporting-delay.controller';
+import { ReportingDelayMetrics } from './reporting-delay/reporting-delay.metrics';
+import { ReportingDelayService } from './reporting-delay/reporting-delay.service';
 
 @Module({})
 export class ApiModule {
@@ -34,7 +37,7 @@ export class ApiModule {
       module: ApiModule,
       // GET /metrics for Prometheus, without a key like /health/* (see ApiKeyGuard).
       imports: [MetricsModule],
-      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, TransparencyController, PreClearanceController],
+      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, TransparencyController, PreClearanceController, ReportingDelayController],
       providers: [
         { provide: API_SETTINGS, useValue: settings },
         { provide: JsonLogger, useValue: logger },
@@ -55,6 +58,8 @@ export class ApiModule {
         ProofService,
         TransparencyService,
         PreClearanceService,
+        ReportingDelayService,
+        ReportingDelayMetrics,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: BigintJsonInterceptor },
