@@ -88,10 +88,10 @@ export async function signedThroughput(admin: Admin, lines: readonly string[], t
   try {
     const groupId = `ledger_bench_signed_${process.pid}_${Date.now()}`;
     await startAtEndOfTopics(admin, db.ds, groupId);
-    const env = { DATABASE_URL: db.url, LEDGER_GROUP_ID: groupId, LOG_LEVEL: 'error', LEDGER_BATCH_SIZE_MAX: String(batchSizeMax) };
+    const env = { DATABASE_URL: db.urlAs('ledger_writer'), LEDGER_GROUP_ID: groupId, LOG_LEVEL: 'error', LEDGER_BATCH_SIZE_MAX: String(batchSizeMax) };
     const port = randomPort();
     services.push(startService('ledger', { ...env, SIGNATURES: 'required', TRUSTED_KEYS_FILE: trustedKeysFile, LEDGER_HTTP_PORT: String(port) }));
-    services.push(startService('relay', { ...env, RELAY_HTTP_PORT: String(randomPort()) }));
+    services.push(startService('relay', { ...env, DATABASE_URL: db.urlAs('ledger_relay'), RELAY_HTTP_PORT: String(randomPort()) }));
     await waitFor(() => fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok), { timeoutMs: 60_000, intervalMs: 200, what: 'the signing ledger to start' });
     const published = await cli(['publish', keysFile]);
     if (published.code !== 0) throw new Error(`publish of the key registrations failed: ${published.stderr}`);
