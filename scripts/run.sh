@@ -35,7 +35,7 @@ ready_timeout_s=60
 
 apps=(ledger relay api)
 declare -A port_of=([ledger]=$ledger_port [relay]=$relay_port [api]=$api_port)
-# Node.js flags per app; the ledger's are LEDGER_NODE_FLAGS in apps/ledger/src/node-flags.ts (a spec checks).
+# Node.js flags per app; the ledger's are LEDGER_NODE_FLAGS in libs/config/src/node-flags.ts (a spec checks).
 declare -A node_flags=([ledger]="--max-semi-space-size=32 --single-threaded-gc" [relay]="" [api]="")
 started=()
 kafka_started=false
@@ -124,6 +124,8 @@ DATABASE_URL=$owner_url node dist/apps/api/src/create-api-key.js --role regulato
 mkdir -p .run/keys
 cli checkpoint-key --out .run/keys/ledger-checkpoint.pem >/dev/null
 export LEDGER_CHECKPOINT_KEY_FILE=$root/.run/keys/ledger-checkpoint.pem
+# The API serves the public half to the dashboard, which checks entries' proofs in the browser with it.
+export API_LEDGER_PUBLIC_KEY_FILE=$root/.run/keys/ledger-checkpoint.pub
 
 # Signed events (docs/signatures.md): the sample feed, and a signing key for each of its publishers, registered by
 # the regulator, whose key the ledger and the API trust. Signatures are required.

@@ -62,7 +62,16 @@ function appOf(command: unknown): AppName {
 }
 
 // The keys whose value is where things run or who the app is, not a tunable: they differ from the local default by design.
-const PLACE_KEYS = new Set(['KAFKA_BROKERS', 'DATABASE_URL', 'LEDGER_CHECKPOINT_KEY_FILE', 'TRUSTED_KEYS_FILE', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD']);
+const PLACE_KEYS = new Set([
+  'KAFKA_BROKERS',
+  'DATABASE_URL',
+  'LEDGER_CHECKPOINT_KEY_FILE',
+  'API_LEDGER_PUBLIC_KEY_FILE',
+  'TRUSTED_KEYS_FILE',
+  'KAFKA_SASL_MECHANISM',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_SASL_PASSWORD',
+]);
 
 function checkEnv(where: string, app: AppName, env: Record<string, string>): void {
   const reference = new Map(settingsReference(app).map((s) => [s.key, s]));

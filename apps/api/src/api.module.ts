@@ -7,6 +7,7 @@ import { HistoryService } from './accounts/history.service';
 import { AlertFeedService } from './alerts/alert-feed.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsService } from './alerts/alerts.service';
+import { StreamAccess } from './alerts/stream-access';
 import { ApiMetrics } from './api.metrics';
 import { API_SETTINGS, type ApiAppSettings } from './api-settings';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -24,6 +25,7 @@ import { PreClearanceController } from './pre-clearance/pre-clearance.controller
 import { PreClearanceService } from './pre-clearance/pre-clearance.service';
 import { ProofController } from './proof/proof.controller';
 import { TransparencyController } from './transparency/transparency.controller';
+import { ledgerPublicKeyProvider } from './transparency/ledger-key.provider';
 import { TransparencyService } from './transparency/transparency.service';
 import { ProofService } from './proof/proof.service';
 import { ReportingDelayController } from './reporting-delay/reporting-delay.controller';
@@ -54,9 +56,11 @@ export class ApiModule {
         HistoryService,
         AlertsService,
         AlertFeedService,
+        StreamAccess,
         EventsService,
         ProofService,
         TransparencyService,
+        ledgerPublicKeyProvider,
         PreClearanceService,
         ReportingDelayService,
         ReportingDelayMetrics,

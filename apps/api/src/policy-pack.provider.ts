@@ -1,4 +1,4 @@
-import { loadAuthenticity, loadPolicyPack, SIGNATURES_OPTIONAL, type Authenticity, type PolicyPack } from '@app/policy';
+import { loadAuthenticity, loadJudgingPolicy, SIGNATURES_OPTIONAL, type Authenticity, type PolicyPack } from '@app/policy';
 import type { Provider } from '@nestjs/common';
 import { API_SETTINGS, type ApiAppSettings } from './api-settings';
 
@@ -8,7 +8,8 @@ export const POLICY_PACK = Symbol('POLICY_PACK');
 export const policyPackProvider: Provider = {
   provide: POLICY_PACK,
   inject: [API_SETTINGS],
-  useFactory: (settings: ApiAppSettings): PolicyPack => loadPolicyPack(settings.policyPack),
+  // A timeline when POLICY_TIMELINE is set: pre-clearance and account caps then use the pack in force at each instant.
+  useFactory: (settings: ApiAppSettings): PolicyPack => loadJudgingPolicy({ pack: settings.policyPack, timeline: settings.policyTimeline ?? null }),
 };
 
 // The signature rules the ledger judges with (SIGNATURES, TRUSTED_KEYS_FILE): pre-clearance predicts what it would do.

@@ -46,6 +46,8 @@ export interface CommonSettings {
   kafka: KafkaSettings;
   database: DatabaseSettings;
   policyPack: string;
+  // A policy timeline (each event judged by the pack in force at its occurredAt); null = POLICY_PACK judges every event.
+  policyTimeline: string | null;
   logLevel: LogLevel;
 }
 
@@ -72,9 +74,18 @@ export interface ApiSettings extends CommonSettings {
   port: number;
   alertPollIntervalMs: number;
   statementTimeoutMs: number;
+  // Live alert streams: how often their keys are re-read (a revoked key's streams end within this), and how many
+  // one key may hold open on one instance.
+  streamKeyRecheckIntervalMs: number;
+  streamsPerKeyMax: number;
   // An event recorded more than this many hours after its occurredAt counts as reported late (GET /reporting-delays).
   reportingDelayThresholdHours: number;
+  // The ledger's Ed25519 public key (PEM or base64url of the raw 32 bytes), served at GET /checkpoints/key for the
+  // dashboard's in-browser proof check; null: not served.
+  ledgerPublicKeyFile: string | null;
 }
+
+export const API_STREAM_DEFAULTS = { streamKeyRecheckIntervalMs: 15_000, streamsPerKeyMax: 5 } as const;
 
 export interface CliSettings extends CommonSettings {
   // The regulator's trust anchors the ledger uses (`ledger rejudge` judges with them unless told another file).
@@ -125,6 +136,10 @@ function commonFields() {
     policyPack: described(
       textField('POLICY_PACK', 'ai-diffusion-2025', /^[a-z0-9][a-z0-9._-]{0,99}$/, 'a policy pack id (lower-case letters, digits, dot, dash)'),
       'Policy pack every event is judged under: the id of a pack in libs/policy/src/packs/.',
+    ),
+    policyTimeline: described(
+      optionalField(textField('POLICY_TIMELINE', undefined, /^[a-z0-9][a-z0-9-]{0,63}$/, 'a policy timeline id (lower-case letters, digits, dash), e.g. us-actual')),
+      'Policy timeline: when set, each event is judged by the pack in force at its occurredAt (libs/policy/src/timelines/; docs/timelines.md) instead of POLICY_PACK.',
     ),
     logLevel: described(choiceField('LOG_LEVEL', LOG_LEVELS, 'info'), 'Lowest level of the JSON log lines the app writes.'),
   };
@@ -211,9 +226,21 @@ function appFields(app: AppName): Record<string, EnvField<unknown>> {
           'How often the live alert stream (SSE) reads the alerts table when no NOTIFY woke it.',
         ),
         statementTimeoutMs: described(integerField('API_STATEMENT_TIMEOUT_MS', 100, 600_000, 5_000), 'Longest one API query may run before Postgres cancels it.'),
+        streamKeyRecheckIntervalMs: described(
+          integerField('API_STREAM_KEY_RECHECK_INTERVAL_MS', 100, 30_000, API_STREAM_DEFAULTS.streamKeyRecheckIntervalMs),
+          "How often the keys of open alert streams are re-read from the table; a revoked key's streams end within this.",
+        ),
+        streamsPerKeyMax: described(
+          integerField('API_STREAMS_PER_KEY_MAX', 1, 1_000, API_STREAM_DEFAULTS.streamsPerKeyMax),
+          'Most alert streams one API key may hold open on one API instance; the next is refused with 429.',
+        ),
         reportingDelayThresholdHours: described(
           delayThresholdField(),
           'An event recorded more than this many hours after its occurredAt counts as reported late (GET /reporting-delays, ledger_reporting_delay_over_threshold_events).',
+        ),
+        ledgerPublicKeyFile: described(
+          optionalField(textField('API_LEDGER_PUBLIC_KEY_FILE', undefined)),
+          "Path of the ledger's Ed25519 public key (SPKI PEM, or the base64url of its 32 raw bytes), served at GET /checkpoints/key so the dashboard can check proofs in the browser. Unset: the route answers 404 and the dashboard checks everything but the signature.",
         ),
       };
     case 'cli':

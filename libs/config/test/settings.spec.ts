@@ -36,6 +36,7 @@ describe('settings', () => {
     assert.equal(ledger.batchSizeMax, 10000);
     assert.equal(ledger.httpPort, 3001);
     assert.equal(ledger.policyPack, 'ai-diffusion-2025');
+    assert.equal(ledger.policyTimeline, null, 'no timeline unless one is set: the pack judges every event');
     assert.equal(ledger.logLevel, 'info');
     assert.equal(loadRelaySettings({}).httpPort, 3002);
     assert.equal(loadApiSettings(anchors).port, 3000);
@@ -49,6 +50,12 @@ describe('settings', () => {
       assert.deepEqual(load({ SIGNATURES: 'optional' }).signatures, { enforcement: 'optional', trustedKeysFile: null });
       assert.match(configError(() => load({ SIGNATURES: 'sometimes' })).message, /SIGNATURES must be one of required\|optional/);
     }
+  });
+
+  it('POLICY_TIMELINE names the timeline the services judge with; a malformed id is refused naming the key', () => {
+    assert.equal(loadLedgerSettings({ POLICY_TIMELINE: 'us-actual', SIGNATURES: 'optional' }).policyTimeline, 'us-actual');
+    assert.equal(loadApiSettings({ POLICY_TIMELINE: 'us-actual', SIGNATURES: 'optional' }).policyTimeline, 'us-actual');
+    assert.match(configError(() => loadLedgerSettings({ POLICY_TIMELINE: 'US Actual', SIGNATURES: 'optional' })).message, /POLICY_TIMELINE/);
   });
 
   it('reads the values that are set and treats empty ones as unset', () => {

@@ -16,3 +16,8 @@ export * from './signatures';
 export * from './publisher-keys';
 export * from './publisher-rights';
 export * from './admission';
+export * from './timeline/policy-timeline';
+export * from './timeline/destinations';
+export * from './timeline/product-cap';
+export { schemaProblems, policyDataSchema, type PolicyDataKind } from './timeline/data-schemas';
+export * from './timeline/judgement-diff';

@@ -4,7 +4,7 @@
 import { admissionRejection } from './admission';
 import type { DecodeResult } from './decode-event';
 import type { LedgerReadState } from './ledger-state';
-import type { PolicyPack } from './policy-pack';
+import { packAt, type PolicyPack } from './policy-pack';
 import { judgeDeployment } from './judging/deployment';
 import { Recorded, type Draft, type Outcome } from './judging/outcome';
 import { judgeShipment } from './judging/shipment';
@@ -20,13 +20,15 @@ export type { Outcome, RecordedOutcome } from './judging/outcome';
 // `auth`: the signature enforcement and the regulator's trust anchors (by default signatures are optional and no
 // regulator key is trusted). Between the shape and idempotency come the signature, the publisher's right and the
 // stateless checks decodeEvent deferred (admission.ts).
-export function judge(pack: PolicyPack, state: LedgerReadState, decoded: DecodeResult, auth: Authenticity = SIGNATURES_OPTIONAL): Outcome {
+export function judge(policy: PolicyPack, state: LedgerReadState, decoded: DecodeResult, auth: Authenticity = SIGNATURES_OPTIONAL): Outcome {
   if (!decoded.ok) {
     return { status: 'rejected', code: decoded.code, message: decoded.message, publisher: decoded.publisher, eventId: decoded.eventId };
   }
   const { event, occurredAtMs } = decoded;
   const refused = admissionRejection(auth, state, decoded);
   if (refused !== null) return { status: 'rejected', code: refused.code, message: refused.message, publisher: event.publisher, eventId: event.eventId };
+  // Under a timeline, the pack in force at the event judges it (and is the one its outcome names).
+  const pack = packAt(policy, occurredAtMs);
   const seen = state.seen(event.publisher, event.eventId);
   if (seen !== undefined) {
     if (seen === decoded.digest()) return { status: 'duplicate', publisher: event.publisher, eventId: event.eventId };

@@ -1,10 +1,15 @@
 // A real ledger for API tests: its own Postgres database with the real migrations, filled through the real
 // ledger path (LedgerWriter.processBatch: decode, judge, write in one transaction), and the API app listening on
 // an ephemeral port of 127.0.0.1.
+import { generateKeyPairSync } from 'node:crypto';
+import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { stringifyJson } from '@app/contracts';
 import { createDataSource, LedgerWriter, type BatchResult } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
+import { rawPublicKey } from '@app/transparency';
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
@@ -18,8 +23,11 @@ export interface ApiFixture {
   writer: LedgerWriter;
   app: INestApplication;
   baseUrl: string;
+  // With checkpoints: the signing key's public half (base64url raw), which the API serves at GET /checkpoints/key.
+  ledgerPublicKey: string | null;
   record(events: readonly object[]): Promise<BatchResult>;
   addKey(key: string, role: Role, org?: string | null): Promise<void>;
+  revokeKey(key: string): Promise<void>;
   get(path: string, key?: string | null): Promise<{ status: number; body: any; text: string }>;
   post(path: string, body: unknown, key?: string | null, contentType?: string): Promise<{ status: number; body: any; text: string }>;
   close(): Promise<void>;
@@ -46,22 +54,45 @@ async function request(
   return { status: res.status, body: parsed, text };
 }
 
-export async function startApiFixture(prefix: string, opts: { alertPollIntervalMs?: number; reportingDelayThresholdHours?: number } = {}): Promise<ApiFixture> {
+export interface ApiFixtureOptions {
+  alertPollIntervalMs?: number;
+  reportingDelayThresholdHours?: number;
+  streamKeyRecheckIntervalMs?: number;
+  streamsPerKeyMax?: number;
+  // The writer signs a checkpoint each time the tree passes a multiple of this many entries (with a fresh key, whose
+  // public half the API is configured with, as API_LEDGER_PUBLIC_KEY_FILE would).
+  checkpointsEveryEntries?: number;
+}
+
+export async function startApiFixture(prefix: string, opts: ApiFixtureOptions = {}): Promise<ApiFixture> {
   const db = await createTestDatabase(prefix);
-  const dataSource = createDataSource(db.url, { poolSizeMax: 4, applicationName: 'api-test-writer' });
+  // The roles as deployed: the owner runs the real migrations (`ledger migrate`) and keeps the API keys (as
+  // create-api-key does), the writer records, the API reads as ledger_reader.
+  const owner = createDataSource(db.urlAs('ledger_owner'), { poolSizeMax: 2, applicationName: 'api-test-owner' });
+  await owner.initialize();
+  await owner.runMigrations({ transaction: 'each' });
+  const dataSource = createDataSource(db.urlAs('ledger_writer'), { poolSizeMax: 4, applicationName: 'api-test-writer' });
   await dataSource.initialize();
-  // The real migrations (the ledger schema and api_keys), as `ledger migrate` applies them.
-  await dataSource.runMigrations({ transaction: 'each' });
   const pack = loadPolicyPack();
-  const writer = new LedgerWriter(dataSource, pack, { groupId: `api-test-${db.name}` });
+  const keyPair = opts.checkpointsEveryEntries === undefined ? null : generateKeyPairSync('ed25519');
+  const checkpoints =
+    keyPair === null
+      ? undefined
+      : { origin: 'api-test', keyId: 'ledger/api-test', privateKey: keyPair.privateKey, everyEntries: opts.checkpointsEveryEntries!, everyMs: 3_600_000 };
+  const keyFile = keyPair === null ? null : writePublicKeyFile(db.name, keyPair.publicKey.export({ format: 'pem', type: 'spki' }).toString());
+  const writer = new LedgerWriter(dataSource, pack, { groupId: `api-test-${db.name}`, ...(checkpoints ? { checkpoints } : {}) });
   const app = await createApiApp(
     {
       port: 0,
-      database: { url: db.url, ssl: false, poolSizeMax: 10 },
+      database: { url: db.urlAs('ledger_reader'), ssl: false, poolSizeMax: 10 },
       policyPack: pack.id,
+      policyTimeline: null,
       alertPollIntervalMs: opts.alertPollIntervalMs ?? 200,
       statementTimeoutMs: 10_000,
       reportingDelayThresholdHours: opts.reportingDelayThresholdHours ?? 72,
+      ...(opts.streamKeyRecheckIntervalMs !== undefined ? { streamKeyRecheckIntervalMs: opts.streamKeyRecheckIntervalMs } : {}),
+      ...(opts.streamsPerKeyMax !== undefined ? { streamsPerKeyMax: opts.streamsPerKeyMax } : {}),
+      ledgerPublicKeyFile: keyFile,
     },
     'error',
   );
@@ -75,12 +106,13 @@ export async function startApiFixture(prefix: string, opts: { alertPollIntervalM
     writer,
     app,
     baseUrl,
+    ledgerPublicKey: keyPair === null ? null : rawPublicKey(keyPair.publicKey),
     record: (events) =>
       writer.processBatch(
         events.map((e) => ({ topic: null, partition: null, offset: null, key: null, value: Buffer.from(stringifyJson(e)) })),
       ),
     addKey: async (key, role, org = null) => {
-      await dataSource.query('INSERT INTO api_keys (id, key_hash, role, org, label) VALUES ($1, $2, $3, $4, $5)', [
+      await owner.query('INSERT INTO api_keys (id, key_hash, role, org, label) VALUES ($1, $2, $3, $4, $5)', [
         `key_${hashApiKey(key).slice(0, 12)}`,
         hashApiKey(key),
         role,
@@ -88,15 +120,26 @@ export async function startApiFixture(prefix: string, opts: { alertPollIntervalM
         'test',
       ]);
     },
+    revokeKey: async (key) => {
+      await owner.query('UPDATE api_keys SET revoked_at = now() WHERE key_hash = $1', [hashApiKey(key)]);
+    },
     get: (path, key) => request('GET', `${baseUrl}${path}`, key),
     post: (path, body, key, contentType) =>
       request('POST', `${baseUrl}${path}`, key, typeof body === 'string' ? body : JSON.stringify(body), contentType),
     close: async () => {
       await app.close();
       await dataSource.destroy();
+      await owner.destroy();
       await db.drop();
+      if (keyFile !== null) fs.rmSync(path.dirname(keyFile), { recursive: true, force: true });
     },
   };
+}
+
+function writePublicKeyFile(dbName: string, pem: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), `${dbName}-key-`)), 'ledger-checkpoint.pub');
+  fs.writeFileSync(file, pem);
+  return file;
 }
 
 // Event builders with the contract's shapes; each call gets a distinct eventId unless one is given.

@@ -1,8 +1,10 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/api-key.guard';
+import { Authorize } from '../auth/authorize.decorator';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
+import { LEDGER_PUBLIC_KEY } from './ledger-key.provider';
 import { TransparencyService } from './transparency.service';
 
 const SIZE = /^(0|[1-9]\d{0,15})$/;
@@ -29,9 +31,13 @@ function seqOf(value: string): bigint {
 @ApiSecurity('api-key')
 @Controller()
 export class TransparencyController {
-  constructor(private readonly transparency: TransparencyService) {}
+  constructor(
+    private readonly transparency: TransparencyService,
+    @Inject(LEDGER_PUBLIC_KEY) private readonly ledgerKey: string | null,
+  ) {}
 
   @Get('checkpoints')
+  @Authorize('checkpoint.read')
   @ApiOperation({ summary: "The ledger's signed checkpoints, newest first (RFC 9162 signed tree heads)" })
   @ApiQuery({ name: 'before', required: false, description: 'only checkpoints of smaller tree sizes (paging)' })
   @ApiQuery({ name: 'limit', required: false, description: '1..100, default 20' })
@@ -42,12 +48,27 @@ export class TransparencyController {
   }
 
   @Get('checkpoints/latest')
+  @Authorize('checkpoint.read')
   @ApiOperation({ summary: 'The newest signed checkpoint' })
   latest() {
     return this.transparency.latest();
   }
 
+  // Declared before checkpoints/:treeSize, which would take "key" for a tree size.
+  @Get('checkpoints/key')
+  @Authorize('checkpoint.read')
+  @ApiOperation({
+    summary: "The ledger's Ed25519 public key, as the API is configured with it (base64url of the raw 32 bytes)",
+    description:
+      'For the dashboard\'s in-browser proof check: a convenience. A regulator compares it with the key the ledger published to them out of band, and verifies with that one.',
+  })
+  key() {
+    if (this.ledgerKey === null) throw new ApiError('NOT_FOUND', 'this API serves no ledger public key (API_LEDGER_PUBLIC_KEY_FILE is not set)');
+    return { publicKey: this.ledgerKey };
+  }
+
   @Get('checkpoints/:treeSize')
+  @Authorize('checkpoint.read')
   @ApiOperation({ summary: 'The signed checkpoint of one tree size' })
   @ApiParam({ name: 'treeSize', example: '10000' })
   one(@Param('treeSize') treeSize: string) {
@@ -55,6 +76,7 @@ export class TransparencyController {
   }
 
   @Get('proof/entries/:seq/inclusion')
+  @Authorize('entry.proof')
   @ApiOperation({
     summary: 'RFC 9162 inclusion proof of one entry against a signed checkpoint',
     description: 'A document `ledger verify-proof` checks offline with the ledger public key. Default checkpoint: the first covering the entry.',
@@ -66,6 +88,7 @@ export class TransparencyController {
   }
 
   @Get('proof/events/:publisher/:eventId/inclusion')
+  @Authorize('event.proof')
   @ApiOperation({ summary: 'Inclusion proofs of every entry of one event, against one signed checkpoint' })
   @ApiQuery({ name: 'treeSize', required: false })
   eventInclusion(
@@ -80,6 +103,7 @@ export class TransparencyController {
   }
 
   @Get('proof/consistency')
+  @Authorize('checkpoint.read')
   @ApiOperation({ summary: 'RFC 9162 consistency proof between two signed checkpoints: the newer extends the older' })
   @ApiQuery({ name: 'from', required: true })
   @ApiQuery({ name: 'to', required: true })

@@ -5,9 +5,18 @@
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, ResourcePatternTypes, type AclEntry } from 'kafkajs';
 import { kafkaClientConfig, loadKafkaSettings, settingsOrExit } from '@app/config';
 import { aclsOf, LOCAL_PRINCIPALS, PUBLISHER_PATTERN, type BrokerRole } from '@app/contracts';
+import { parseCommandArgs, UsageError } from '../support/command-args';
 
 const USAGE = 'usage: ledger kafka-acls [NAME ROLE]...   (ROLE: chipmaker|cloud|regulator|ledger|relay|subscriber)';
 const ROLES: readonly BrokerRole[] = ['chipmaker', 'cloud', 'regulator', 'ledger', 'relay', 'subscriber'];
+const PAIRS_MAX = 50;
+const SPEC = {
+  name: 'kafka-acls',
+  usage: USAGE,
+  flags: {},
+  positionals: Array.from({ length: 2 * PAIRS_MAX }, (_, i) => (i % 2 === 0 ? 'NAME' : 'ROLE')),
+  positionalsMin: 0,
+} as const;
 const OPERATIONS = { Read: AclOperationTypes.READ, Write: AclOperationTypes.WRITE, Describe: AclOperationTypes.DESCRIBE };
 
 export function aclEntries(principal: string, role: BrokerRole): AclEntry[] {
@@ -25,16 +34,13 @@ export function aclEntries(principal: string, role: BrokerRole): AclEntry[] {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  if (argv.length % 2 !== 0 || argv.includes('-h') || argv.includes('--help')) {
-    (argv.length % 2 !== 0 ? process.stderr : process.stdout).write(`${USAGE}\n`);
-    return argv.length % 2 !== 0 ? 2 : 0;
-  }
-  const pairs: Array<[string, BrokerRole]> = argv.length === 0 ? (Object.entries(LOCAL_PRINCIPALS) as Array<[string, BrokerRole]>) : [];
-  for (let i = 0; i < argv.length; i += 2) {
-    const [name, role] = [argv[i]!, argv[i + 1]!];
+  const words = parseCommandArgs(SPEC, argv).positionals;
+  if (words.length % 2 !== 0) throw new UsageError(SPEC.name, 'give principals as NAME ROLE pairs', USAGE);
+  const pairs: Array<[string, BrokerRole]> = words.length === 0 ? (Object.entries(LOCAL_PRINCIPALS) as Array<[string, BrokerRole]>) : [];
+  for (let i = 0; i < words.length; i += 2) {
+    const [name, role] = [words[i]!, words[i + 1]!];
     if (!new RegExp(PUBLISHER_PATTERN).test(name) || !ROLES.includes(role as BrokerRole)) {
-      process.stderr.write(`ledger kafka-acls: "${name} ${role}" is not a principal (a publisher id) and a role\n${USAGE}\n`);
-      return 2;
+      throw new UsageError(SPEC.name, `"${name} ${role}" is not a principal (a publisher id) and a role`, USAGE);
     }
     pairs.push([name, role as BrokerRole]);
   }

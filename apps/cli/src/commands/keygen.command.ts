@@ -4,41 +4,29 @@
 // `ledger sign`, and publishes it); for the regulator itself, the trust-anchor entry for the ledger's trusted keys
 // file (regulator keys are configuration, never events). Exit 2 on a usage error.
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { KEY_NAME_PATTERN, PUBLISHER_PATTERN } from '@app/contracts';
 import { generateEd25519KeyPair, REGULATOR } from '@app/policy';
+import { parseCommandArgs, UsageError } from '../support/command-args';
 import type { KeyFile } from '../support/signing-keys';
 
 const USAGE = 'usage: ledger keygen --publisher PUBLISHER [--name NAME] [--out FILE]';
+const SPEC = {
+  name: 'keygen',
+  usage: USAGE,
+  flags: {
+    publisher: { type: 'string', pattern: new RegExp(PUBLISHER_PATTERN), expected: 'a publisher id (1-64 of [a-z0-9-])' },
+    name: { type: 'string', pattern: new RegExp(`^${KEY_NAME_PATTERN}$`), expected: '1-64 of [A-Za-z0-9._-]' },
+    out: { type: 'string' },
+  },
+} as const;
 
 export async function run(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process): Promise<number> {
-  let values: { publisher?: string; name?: string; out?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { publisher: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    }));
-  } catch (e) {
-    io.stderr.write(`ledger keygen: ${(e as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const publisher = values.publisher;
-  const name = values.name ?? new Date().toISOString().slice(0, 10);
-  if (publisher === undefined || !new RegExp(PUBLISHER_PATTERN).test(publisher)) {
-    io.stderr.write(`ledger keygen: --publisher must be a publisher id (1-64 of [a-z0-9-])\n${USAGE}\n`);
-    return 2;
-  }
-  if (!new RegExp(`^${KEY_NAME_PATTERN}$`).test(name)) {
-    io.stderr.write(`ledger keygen: --name must be 1-64 of [A-Za-z0-9._-]\n${USAGE}\n`);
-    return 2;
-  }
+  const { flags } = parseCommandArgs(SPEC, argv);
+  const publisher = flags.publisher;
+  if (publisher === undefined) throw new UsageError(SPEC.name, 'missing --publisher', USAGE);
+  const name = flags.name ?? new Date().toISOString().slice(0, 10);
   const keyId = `${publisher}/${name}`;
-  const out = values.out ?? `${publisher}-${name}.key.json`;
+  const out = flags.out ?? `${publisher}-${name}.key.json`;
   const pair = generateEd25519KeyPair();
   const file: KeyFile = { keyId, publicKey: pair.publicKey, privateKey: pair.privateKeyPem };
   try {

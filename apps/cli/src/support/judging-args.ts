@@ -1,7 +1,8 @@
-// What the judging commands (replay, rejudge) share: the `--pack PACK_ID` flag and loading the pack it names, where an
-// unknown pack is a usage error like any other bad flag.
+// What the judging commands (replay, rejudge) share: the `--pack PACK_ID` and `--timeline TIMELINE_ID` flags (one or
+// the other) and loading what they name, where an unknown pack or timeline is a usage error like any other bad flag;
+// and the signature flags.
 import * as fs from 'node:fs';
-import { loadPolicyPack, parseTrustAnchors, type Authenticity, type PolicyPack } from '@app/policy';
+import { loadJudgingPolicy, loadPolicyPack, parseTrustAnchors, type Authenticity, type PolicyPack } from '@app/policy';
 import { UsageError, type CommandSpec, type FlagSpec } from './command-args';
 
 export const PACK_FLAG = { type: 'string', pattern: /^[a-z0-9][a-z0-9._-]{0,99}$/, expected: 'a policy pack id (lower-case letters, digits, dot, dash)' } as const;
@@ -37,6 +38,20 @@ export function authenticityOrUsageError(
   }
   try {
     return { enforcement, trustAnchors: parseTrustAnchors(text) };
+  } catch (e) {
+    throw new UsageError(spec.name, (e as Error).message, spec.usage);
+  }
+}
+
+export const TIMELINE_FLAG = { type: 'string', pattern: /^[a-z0-9][a-z0-9-]{0,63}$/, expected: 'a policy timeline id (lower-case letters, digits, dash)' } as const;
+
+// The pack, or with a timeline id the timeline (each event judged by the pack in force at its occurredAt); both at
+// once is a usage error.
+export function loadPolicyOrUsageError(spec: CommandSpec<Record<string, FlagSpec>>, o: { pack: string | undefined; timeline: string | undefined; defaults: { pack: string; timeline: string | null } }): PolicyPack {
+  if (o.pack !== undefined && o.timeline !== undefined) throw new UsageError(spec.name, 'give --pack or --timeline, not both', spec.usage);
+  const timeline = o.pack !== undefined ? null : (o.timeline ?? o.defaults.timeline);
+  try {
+    return loadJudgingPolicy({ pack: o.pack ?? o.defaults.pack, timeline });
   } catch (e) {
     throw new UsageError(spec.name, (e as Error).message, spec.usage);
   }
