@@ -20,7 +20,7 @@ import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
 import { HealthController } from './health.controller';
 import { MetaController } from './meta.controller';
-import { policyPackProvider } from './policy-pack.provider';
+import { authenticityProvider, policyPackProvider } from './policy-pack.provider';
 import { PreClearanceController } from './pre-clearance/pre-clearance.controller';
 import { PreClearanceService } from './pre-clearance/pre-clearance.service';
 import { ProofController } from './proof/proof.controller';
@@ -48,6 +48,7 @@ export class ApiModule {
           useFactory: () => new ReadDatabase({ database: settings.database, statementTimeoutMs: settings.statementTimeoutMs }),
         },
         policyPackProvider,
+        authenticityProvider,
         ApiMetrics,
         LedgerVersion,
         ApiKeyStore,

@@ -1,4 +1,4 @@
-import { loadJudgingPolicy, type PolicyPack } from '@app/policy';
+import { loadAuthenticity, loadJudgingPolicy, SIGNATURES_OPTIONAL, type Authenticity, type PolicyPack } from '@app/policy';
 import type { Provider } from '@nestjs/common';
 import { API_SETTINGS, type ApiAppSettings } from './api-settings';
 
@@ -10,4 +10,14 @@ export const policyPackProvider: Provider = {
   inject: [API_SETTINGS],
   // A timeline when POLICY_TIMELINE is set: pre-clearance and account caps then use the pack in force at each instant.
   useFactory: (settings: ApiAppSettings): PolicyPack => loadJudgingPolicy({ pack: settings.policyPack, timeline: settings.policyTimeline ?? null }),
+};
+
+// The signature rules the ledger judges with (SIGNATURES, TRUSTED_KEYS_FILE): pre-clearance predicts what it would do.
+export const AUTHENTICITY = Symbol('AUTHENTICITY');
+
+export const authenticityProvider: Provider = {
+  provide: AUTHENTICITY,
+  inject: [API_SETTINGS],
+  useFactory: (settings: ApiAppSettings): Authenticity =>
+    settings.signatures === undefined ? SIGNATURES_OPTIONAL : loadAuthenticity(settings.signatures.enforcement, settings.signatures.trustedKeysFile),
 };

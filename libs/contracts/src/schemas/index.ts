@@ -1,9 +1,19 @@
 import { complianceAlertV1Schema } from './alert.v1.schema';
 import { deploymentV1Schema } from './deployment.v1.schema';
 import { g2gArrangementV1Schema, veuGrantedV1Schema, veuRevokedV1Schema } from './policy.v1.schema';
+import { publisherKeyRegisteredV1Schema, publisherKeyRevokedV1Schema } from './publisher-key.v1.schema';
 import { shipmentV1Schema } from './shipment.v1.schema';
 
-export { complianceAlertV1Schema, deploymentV1Schema, g2gArrangementV1Schema, shipmentV1Schema, veuGrantedV1Schema, veuRevokedV1Schema };
+export {
+  complianceAlertV1Schema,
+  deploymentV1Schema,
+  g2gArrangementV1Schema,
+  publisherKeyRegisteredV1Schema,
+  publisherKeyRevokedV1Schema,
+  shipmentV1Schema,
+  veuGrantedV1Schema,
+  veuRevokedV1Schema,
+};
 
 // Input schemas by event `type`. The published JSON files (libs/contracts/schemas/*.json) are written from these
 // objects by `npm run -s ledger -- schemas` and a test checks they are identical.
@@ -13,6 +23,8 @@ export const INPUT_SCHEMAS = {
   'policy.veu-granted': veuGrantedV1Schema,
   'policy.veu-revoked': veuRevokedV1Schema,
   'policy.g2g-arrangement': g2gArrangementV1Schema,
+  'policy.publisher-key-registered': publisherKeyRegisteredV1Schema,
+  'policy.publisher-key-revoked': publisherKeyRevokedV1Schema,
 } as const;
 
 export const ALL_SCHEMAS = { ...INPUT_SCHEMAS, 'compliance.alert': complianceAlertV1Schema } as const;

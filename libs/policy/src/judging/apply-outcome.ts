@@ -23,6 +23,14 @@ export function applyOutcome(state: MemoryLedgerState, outcome: Outcome, seenRec
       case 'installed-set':
         state.setInstalled(effect.veuId, effect.dataCenterId, effect.country, effect.installedTpp);
         break;
+      case 'publisher-key-registered':
+        state.setPublisherKey(effect.key);
+        break;
+      case 'publisher-key-revoked': {
+        const key = state.publisherKey(effect.keyId);
+        if (key !== undefined) state.setPublisherKey({ ...key, revoked: true });
+        break;
+      }
     }
   }
 }

@@ -4,9 +4,12 @@ import type { LedgerReadState, StateEffect } from '../ledger-state';
 // Whose caps an effect moves without moving their balances: a g2g arrangement its country's (doubled); a deployment
 // its VEU's ratio accounts (shares of the worldwide total it changed); a grant or a revocation its VEU's ratio
 // accounts (in force or out of it). The accounts follow from the subject and the state alone, so the writer refreshes
-// them once per subject however many of its effects a batch holds.
-export function capSubjectOf(effect: StateEffect): { kind: 'country' | 'veu'; id: string } {
+// them once per subject however many of its effects a batch holds. A publisher key moves no cap (null).
+export function capSubjectOf(effect: StateEffect): { kind: 'country' | 'veu'; id: string } | null {
   switch (effect.kind) {
+    case 'publisher-key-registered':
+    case 'publisher-key-revoked':
+      return null;
     case 'g2g-arranged':
       return { kind: 'country', id: effect.country };
     case 'veu-granted':
@@ -21,6 +24,7 @@ export function capSubjectOf(effect: StateEffect): { kind: 'country' | 'veu'; id
 // their rows, so that they show the cap in force.
 export function capsMovedBy(state: LedgerReadState, effect: StateEffect): string[] {
   const subject = capSubjectOf(effect);
+  if (subject === null) return [];
   if (subject.kind === 'country') {
     const id = accountIds.country(subject.id);
     return state.account(id) === undefined ? [] : [id];
