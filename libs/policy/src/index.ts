@@ -6,3 +6,5 @@ export * from './memory-ledger-state';
 export * from './decode-event';
 export * from './judge';
 export * from './replay';
+export * from './licences/licence-record';
+export * from './licences/licence-judge';

@@ -14,7 +14,9 @@ import type {
 } from '@app/contracts';
 import { accountIds, countryCap, isRatioKind, parseAccountId, plainCap, ratioCap, type AccountKind } from './accounts';
 import type { DecodedEvent, DecodeResult } from './decode-event';
-import type { LedgerReadState, Movement, StateEffect } from './ledger-state';
+import type { LedgerReadState, LicenceRecord, Movement, StateEffect } from './ledger-state';
+import { applyLicenceEffect, drawOnLicence, judgeLicenceIssued, judgeLicenceRevoked, licenceClaim } from './licences/licence-judge';
+import { withLicenceRequirements } from './licences/licence-requirements';
 import type { MemoryLedgerState } from './memory-ledger-state';
 import { nveuCapAt, tierOf, type PolicyPack, type Threshold } from './policy-pack';
 import { exceedsFast, floorOf, fromNumber, ratioAtLeastFast, ratioBelowFast, toFloat, utilizationOf, type Rational } from './rational';
@@ -128,13 +130,13 @@ function severityOf(kind: AlertKind, threshold: Threshold | null): AlertSeverity
   return 'critical';
 }
 
-interface AlertContext {
+export interface AlertContext {
   pack: PolicyPack;
   event: InputEventV1;
   out: ComplianceAlertV1[];
 }
 
-function raise(
+export function raise(
   ctx: AlertContext,
   kind: AlertKind,
   account: string,
@@ -197,18 +199,18 @@ export function evaluateThresholds(
 
 // ---- judging --------------------------------------------------------------------------------------------------
 
-interface Draft {
+export interface Draft {
   movements: Movement[];
   alerts: ComplianceAlertV1[];
   effects: StateEffect[];
 }
 
-function asCap(cap: bigint | null): Rational | null {
+export function asCap(cap: bigint | null): Rational | null {
   return cap === null ? null : { num: cap, den: 1n };
 }
 
 // Moves one plain (non-ratio) account and evaluates its thresholds.
-function move(ctx: AlertContext, state: LedgerReadState, draft: Draft, account: string, delta: bigint, cap: bigint | null): void {
+export function move(ctx: AlertContext, state: LedgerReadState, draft: Draft, account: string, delta: bigint, cap: bigint | null): void {
   const before = state.account(account);
   const usedBefore = before?.usedTpp ?? 0n;
   const usedAfter = usedBefore + delta;
@@ -264,6 +266,15 @@ export function judge(pack: PolicyPack, state: LedgerReadState, decoded: DecodeR
     case 'policy.g2g-arrangement':
       draft.effects.push({ kind: 'g2g-arranged', country: event.country });
       break;
+    case 'policy.license-issued':
+    case 'policy.license-revoked': {
+      const rejection =
+        event.type === 'policy.license-issued'
+          ? judgeLicenceIssued(pack, state, event, occurredAtMs, ctx, draft)
+          : judgeLicenceRevoked(pack, state, event, occurredAtMs, ctx, draft);
+      if (rejection !== null) return { status: 'rejected', ...rejection, publisher: event.publisher, eventId: event.eventId };
+      break;
+    }
   }
   return new Recorded(decoded, draft, pack);
 }
@@ -298,9 +309,14 @@ function judgeShipment(pack: PolicyPack, state: LedgerReadState, event: Shipment
   const auth = event.authorization;
   let account = countryAccount;
   let unauthorized: string | null = null;
+  let licensed: LicenceRecord | null = null;
   switch (auth.kind) {
-    case 'LICENSE':
+    case 'LICENSE': {
+      const claim = licenceClaim(pack, state, event, atMs);
+      if (claim.kind === 'unauthorized') unauthorized = claim.reason;
+      else if (claim.kind === 'licensed') licensed = claim.licence;
       break;
+    }
     case 'NONE':
       if (tier === 2) unauthorized = `no authorization for controlled chips to Tier 2 country ${cc}: a licence or exception was required`;
       break;
@@ -339,6 +355,8 @@ function judgeShipment(pack: PolicyPack, state: LedgerReadState, event: Shipment
     raise(ctx, 'UNAUTHORIZED', account, used, asCap(cap), null, unauthorized);
   }
   move(ctx, state, draft, account, tpp, cap);
+  // A licence that holds: the shipment is recorded on country:CC and on license:ID.
+  if (licensed !== null) drawOnLicence(ctx, state, draft, licensed, tpp);
 }
 
 function judgeDeployment(
@@ -504,6 +522,10 @@ export function applyOutcome(state: MemoryLedgerState, outcome: Outcome, seenRec
       case 'installed-set':
         state.setInstalled(effect.veuId, effect.dataCenterId, effect.country, effect.installedTpp);
         break;
+      case 'licence-issued':
+      case 'licence-revoked':
+        applyLicenceEffect(state, effect);
+        break;
     }
   }
 }
@@ -528,6 +550,8 @@ export function accountView(pack: PolicyPack, state: LedgerReadState, accountId:
       for (const tpp of state.installedByCountry(parsed.veuId!).values()) worldwide += tpp;
       cap = ratioCap(pack, parsed.kind, worldwide);
     }
+  } else if (parsed !== null && parsed.kind === 'license') {
+    cap = asCap(state.licence(parsed.licenceId!)?.tpp ?? null);
   } else if (parsed !== null) {
     cap = asCap(plainCap(pack, parsed, atMs, (c) => state.hasG2g(c)));
   }
@@ -550,10 +574,17 @@ export interface Requirements {
   accounts: string[];
   veuIds: string[];
   dataCenters: Array<{ veuId: string; dataCenterId: string; country: string }>;
+  // Licences to load by id; with each licence found, the loader also loads its country:CC:licensed account (a
+  // revocation names only the licence id, and moves that account).
+  licenceIds?: string[];
 }
 
 // atMs: the event's instant as decodeEvent read it (the judge dates the LPP year by the same value).
 export function requirementsOf(pack: PolicyPack, event: InputEventV1, atMs: number = Date.parse(event.occurredAt)): Requirements {
+  return withLicenceRequirements(event, requirementsWithoutLicences(pack, event, atMs));
+}
+
+function requirementsWithoutLicences(pack: PolicyPack, event: InputEventV1, atMs: number): Requirements {
   switch (event.type) {
     case 'chip.shipment': {
       const cc = event.consignee.country;
@@ -593,8 +624,13 @@ export function requirementsOf(pack: PolicyPack, event: InputEventV1, atMs: numb
 // its VEU's ratio accounts (shares of the worldwide total it changed); a grant or a revocation its VEU's ratio
 // accounts (in force or out of it). The accounts follow from the subject and the state alone, so the writer refreshes
 // them once per subject however many of its effects a batch holds.
-export function capSubjectOf(effect: StateEffect): { kind: 'country' | 'veu'; id: string } {
+export function capSubjectOf(effect: StateEffect): { kind: 'country' | 'veu' | 'licence'; id: string } {
   switch (effect.kind) {
+    // A licence's effects move no cap without a movement (its cap is its approved TPP, fixed when issued).
+    case 'licence-issued':
+      return { kind: 'licence', id: effect.licence.id };
+    case 'licence-revoked':
+      return { kind: 'licence', id: effect.licenceId };
     case 'g2g-arranged':
       return { kind: 'country', id: effect.country };
     case 'veu-granted':
@@ -609,9 +645,10 @@ export function capSubjectOf(effect: StateEffect): { kind: 'country' | 'veu'; id
 // their rows, so that they show the cap in force.
 export function capsMovedBy(state: LedgerReadState, effect: StateEffect): string[] {
   const subject = capSubjectOf(effect);
+  if (subject.kind === 'licence') return [];
   if (subject.kind === 'country') {
-    const id = accountIds.country(subject.id);
-    return state.account(id) === undefined ? [] : [id];
+    // country:CC:licensed has the same cap as country:CC.
+    return [accountIds.country(subject.id), accountIds.countryLicensed(subject.id)].filter((id) => state.account(id) !== undefined);
   }
   const v = subject.id;
   const ids = [accountIds.uveuOutsideTier1(v), accountIds.uveuOutsideUs(v)];

@@ -2,6 +2,9 @@
 // in memory (MemoryLedgerState); the ledger service loads the part a batch needs from PostgreSQL into the same
 // class (see requirementsOf in judge.ts), judges, and writes the outcomes back in one transaction.
 import type { InputEventV1, VeuKind } from '@app/contracts';
+import type { LicenceRecord } from './licences/licence-record';
+
+export type { LicenceRecord };
 
 export interface AccountState {
   usedTpp: bigint;
@@ -28,6 +31,8 @@ export interface LedgerReadState {
   installedCountries(veuId: string): readonly string[];
   veu(id: string): VeuGrant | undefined;
   hasG2g(country: string): boolean;
+  // The licence issued under this id (revoked ones included), or undefined when none was.
+  licence(id: string): LicenceRecord | undefined;
   // Digest of the payload recorded under (publisher, eventId), or undefined when the key is new.
   seen(publisher: string, eventId: string): string | undefined;
 }
@@ -46,6 +51,8 @@ export type StateEffect =
   | { kind: 'veu-granted'; grant: VeuGrant }
   | { kind: 'veu-revoked'; veuId: string }
   | { kind: 'g2g-arranged'; country: string }
+  | { kind: 'licence-issued'; licence: LicenceRecord }
+  | { kind: 'licence-revoked'; licenceId: string }
   | { kind: 'installed-set'; veuId: string; dataCenterId: string; country: string; installedTpp: bigint };
 
 export type { InputEventV1 };

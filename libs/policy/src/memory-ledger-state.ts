@@ -1,6 +1,6 @@
 // The ledger state held in memory: all of it for the offline replay, the part a batch needs for the service.
 import type { DecodedEvent } from './decode-event';
-import type { AccountState, LedgerReadState, VeuGrant } from './ledger-state';
+import type { AccountState, LedgerReadState, LicenceRecord, VeuGrant } from './ledger-state';
 
 // A VEU's installed:ID:CC balances by country, and the same countries in ascending order (a UVEU's deployments
 // read them in order each time, so they are kept sorted as they are added).
@@ -16,6 +16,7 @@ export class MemoryLedgerState implements LedgerReadState {
   private readonly installedByVeu = new Map<string, InstalledBase>();
   private readonly veus = new Map<string, VeuGrant>();
   private readonly g2g = new Set<string>();
+  private readonly licencesById = new Map<string, LicenceRecord>();
   // publisher -> eventId -> payload digest (nested, so that no key string is built per lookup).
   private readonly seenDigests = new Map<string, Map<string, string>>();
   // Keys recorded by reference instead (see eventOfRef), in a table of key hashes.
@@ -57,6 +58,10 @@ export class MemoryLedgerState implements LedgerReadState {
 
   hasG2g(country: string): boolean {
     return this.g2g.has(country);
+  }
+
+  licence(id: string): LicenceRecord | undefined {
+    return this.licencesById.get(id);
   }
 
   seen(publisher: string, eventId: string): string | undefined {
@@ -111,6 +116,10 @@ export class MemoryLedgerState implements LedgerReadState {
     this.g2g.add(country);
   }
 
+  setLicence(licence: LicenceRecord): void {
+    this.licencesById.set(licence.id, licence);
+  }
+
   markSeen(publisher: string, eventId: string, digest: string | number): void {
     if (typeof digest === 'number') {
       if (this.seenRefs === null) throw new Error('invariant: a key recorded by reference needs eventOfRef');
@@ -134,6 +143,7 @@ export class MemoryLedgerState implements LedgerReadState {
     for (const [k, tpp] of earlier.installedByDc) this.installedByDc.set(k, tpp);
     for (const [id, g] of earlier.veus) this.veus.set(id, g);
     for (const c of earlier.g2g) this.g2g.add(c);
+    for (const [id, l] of earlier.licencesById) this.licencesById.set(id, l);
     earlier.earlier = null;
     this.earlier = earlier;
   }
@@ -148,6 +158,10 @@ export class MemoryLedgerState implements LedgerReadState {
 
   g2gCountries(): string[] {
     return [...this.g2g];
+  }
+
+  licences(): LicenceRecord[] {
+    return [...this.licencesById.values()];
   }
 }
 

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CHIP_ID_PATTERN, isAssignedCountry } from '@app/contracts';
+import { DEFAULT_LICENCE_SETTING, isLicenceSetting, LICENCE_SETTINGS, type LicenceSetting } from './licences/licence-record';
 import { parseDecimal, toFloat, type Rational } from './rational';
 
 export const DEFAULT_PACK_ID = 'ai-diffusion-2025';
@@ -59,6 +60,9 @@ export interface PolicyPack {
   thresholds: readonly Threshold[];
   hysteresis: Rational;
   catalogue: ReadonlyMap<string, ChipSpec>;
+  // How a LICENSE shipment naming no issued licence is judged (see LicenceSetting); a deployment may override it
+  // (withLicenceSetting).
+  licences: LicenceSetting;
 }
 
 export class PolicyPackError extends Error {
@@ -279,10 +283,26 @@ export function compilePolicyPack(doc: unknown, catalogueDoc: unknown): PolicyPa
     thresholds,
     hysteresis,
     catalogue,
+    licences: licenceSettingOf(d['licences'], problems),
   };
   if (thresholds.length > 31) problems.push('alerts.thresholds: at most 31 (they are kept in a bit mask)');
   if (problems.length > 0) throw new PolicyPackError(id || '(unnamed)', problems);
   return pack;
+}
+
+// The pack's optional `licences` setting ({ "value": "registered-only", "cite": ... }); absent: verify-if-known.
+function licenceSettingOf(doc: unknown, problems: string[]): LicenceSetting {
+  if (doc === undefined) return DEFAULT_LICENCE_SETTING;
+  const value = asRecord(doc, 'licences', problems)['value'];
+  if (isLicenceSetting(value)) return value;
+  problems.push(`licences.value: expected one of ${LICENCE_SETTINGS.join(', ')}`);
+  return DEFAULT_LICENCE_SETTING;
+}
+
+// The same pack with another licence setting (a deployment's or a replay's choice, see docs/licences.md). The pack's
+// id and version stay: the setting says how strictly licence numbers are checked, not which rules apply.
+export function withLicenceSetting(pack: PolicyPack, setting: LicenceSetting): PolicyPack {
+  return pack.licences === setting ? pack : { ...pack, licences: setting };
 }
 
 function asRecord(v: unknown, where: string, problems: string[]): Record<string, unknown> {

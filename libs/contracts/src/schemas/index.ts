@@ -1,9 +1,11 @@
 import { complianceAlertV1Schema } from './alert.v1.schema';
 import { deploymentV1Schema } from './deployment.v1.schema';
+import { licenceIssuedV1Schema, licenceRevokedV1Schema } from './licence.v1.schema';
 import { g2gArrangementV1Schema, veuGrantedV1Schema, veuRevokedV1Schema } from './policy.v1.schema';
 import { shipmentV1Schema } from './shipment.v1.schema';
 
 export { complianceAlertV1Schema, deploymentV1Schema, g2gArrangementV1Schema, shipmentV1Schema, veuGrantedV1Schema, veuRevokedV1Schema };
+export { licenceIssuedV1Schema, licenceRevokedV1Schema, LICENCE_TPP_MAX } from './licence.v1.schema';
 
 // Input schemas by event `type`. The published JSON files (libs/contracts/schemas/*.json) are written from these
 // objects by `npm run -s ledger -- schemas` and a test checks they are identical.
@@ -13,6 +15,8 @@ export const INPUT_SCHEMAS = {
   'policy.veu-granted': veuGrantedV1Schema,
   'policy.veu-revoked': veuRevokedV1Schema,
   'policy.g2g-arrangement': g2gArrangementV1Schema,
+  'policy.license-issued': licenceIssuedV1Schema,
+  'policy.license-revoked': licenceRevokedV1Schema,
 } as const;
 
 export const ALL_SCHEMAS = { ...INPUT_SCHEMAS, 'compliance.alert': complianceAlertV1Schema } as const;
