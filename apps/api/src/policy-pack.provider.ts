@@ -1,4 +1,4 @@
-import { loadPolicyPack, type PolicyPack } from '@app/policy';
+import { loadPolicyPack, withLicenceSetting, type PolicyPack } from '@app/policy';
 import type { Provider } from '@nestjs/common';
 import { API_SETTINGS, type ApiAppSettings } from './api-settings';
 
@@ -8,5 +8,5 @@ export const POLICY_PACK = Symbol('POLICY_PACK');
 export const policyPackProvider: Provider = {
   provide: POLICY_PACK,
   inject: [API_SETTINGS],
-  useFactory: (settings: ApiAppSettings): PolicyPack => loadPolicyPack(settings.policyPack),
+  useFactory: (settings: ApiAppSettings): PolicyPack => withLicenceSetting(loadPolicyPack(settings.policyPack), settings.licences ?? 'verify-if-known'),
 };

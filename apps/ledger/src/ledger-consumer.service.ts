@@ -6,7 +6,7 @@ import { INPUT_TOPICS } from '@app/contracts';
 import { BatchConsumer, errorText, type BatchSummary, type ConsumedRecord } from '@app/messaging';
 import { JsonLogger } from '@app/observability';
 import { LedgerWriter, loadConsumerOffsets } from '@app/persistence';
-import { decodeEvent, loadPolicyPack } from '@app/policy';
+import { decodeEvent, loadPolicyPack, withLicenceSetting } from '@app/policy';
 import { LedgerMetrics } from './ledger.metrics';
 import { LEDGER_SETTINGS, type LedgerSettingsValue } from './ledger-settings.provider';
 
@@ -24,9 +24,9 @@ export class LedgerConsumerService implements OnApplicationBootstrap, OnApplicat
     private readonly logger: JsonLogger,
     metrics: LedgerMetrics,
   ) {
-    const pack = loadPolicyPack(settings.policyPack);
+    const pack = withLicenceSetting(loadPolicyPack(settings.policyPack), settings.licences);
     const writer = new LedgerWriter(dataSource, pack, { groupId: settings.groupId });
-    this.logger.log({ msg: 'policy pack loaded', policy: { id: pack.id, version: pack.version } });
+    this.logger.log({ msg: 'policy pack loaded', policy: { id: pack.id, version: pack.version }, licences: pack.licences });
     this.consumer = new BatchConsumer({
       kafka: new Kafka(kafkaClientConfig(settings)),
       groupId: settings.groupId,

@@ -18,6 +18,9 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose']
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
+// How a LICENSE shipment whose ref names no issued licence is judged (docs/licences.md).
+export const LICENCE_SETTINGS = ['verify-if-known', 'registered-only'] as const;
+export type LicenceSettingValue = (typeof LICENCE_SETTINGS)[number];
 
 export interface KafkaSettings {
   brokers: readonly string[];
@@ -36,6 +39,7 @@ export interface CommonSettings {
   kafka: KafkaSettings;
   database: DatabaseSettings;
   policyPack: string;
+  licences: LicenceSettingValue;
   logLevel: LogLevel;
 }
 
@@ -86,6 +90,7 @@ function databaseFields(poolSizeMax: number) {
 function commonFields() {
   return {
     policyPack: textField('POLICY_PACK', 'ai-diffusion-2025', /^[a-z0-9][a-z0-9._-]{0,99}$/, 'a policy pack id (lower-case letters, digits, dot, dash)'),
+    licences: choiceField('POLICY_LICENCES', LICENCE_SETTINGS, 'verify-if-known'),
     logLevel: choiceField('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

@@ -1,4 +1,4 @@
-// `ledger replay FILE.ndjson [--pack ID]`: judges the file's events in order with the services' code and prints
+// `ledger replay FILE.ndjson [--pack ID] [--licences SETTING]`: judges the file's events in order with the services' code and prints
 // one JSON document (CONTRACTS.md, "Offline replay"). Exit 0 when the file was read, 2 on a usage error. FILE may be a
 // pipe: `generate ... | ledger replay /dev/stdin`.
 import * as fs from 'node:fs';
@@ -7,7 +7,7 @@ import { DEFAULT_PACK_ID, Replayer } from '@app/policy';
 import { expectedLines, forEachLine, readLineAt } from '../support/ndjson-file';
 import { judgingArgs } from '../support/judging-args';
 
-const USAGE = 'usage: ledger replay FILE.ndjson [--pack PACK_ID]';
+const USAGE = 'usage: ledger replay FILE.ndjson [--pack PACK_ID] [--licences verify-if-known|registered-only]';
 const PROGRESS_BYTES_MIN = 8 * 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 200;
 
