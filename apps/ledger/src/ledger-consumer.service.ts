@@ -3,7 +3,7 @@ import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { kafkaClientConfig } from '@app/config';
 import { INPUT_TOPICS } from '@app/contracts';
-import { BatchConsumer, errorText, type BatchSummary, type ConsumedRecord } from '@app/messaging';
+import { BatchConsumer, errorText } from '@app/messaging';
 import { JsonLogger } from '@app/observability';
 import { LedgerWriter, loadConsumerOffsets } from '@app/persistence';
 import { decodeEvent, loadPolicyPack, withLicenceSetting } from '@app/policy';
@@ -36,10 +36,7 @@ export class LedgerConsumerService implements OnApplicationBootstrap, OnApplicat
         for (const r of records) r.prepared = decodeEvent(pack, r.value);
       },
       processor: (records, beforeCommit, waitingForDatabase) =>
-        writer.processBatch(records, {
-          beforeCommit: (result, recs) => beforeCommit(result as unknown as BatchSummary, recs as readonly ConsumedRecord[]),
-          waitingForDatabase,
-        }) as unknown as Promise<BatchSummary>,
+        writer.processBatch(records, { beforeCommit, waitingForDatabase }),
       storedOffset: async (topic, partition) => {
         const rows = await loadConsumerOffsets(dataSource, settings.groupId, [topic]);
         return rows.find((r) => r.partition === partition)?.nextOffset ?? null;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { BatchSummary, ConsumerMetrics } from '@app/messaging';
+import type { BatchResult } from '@app/contracts';
+import type { ConsumerMetrics } from '@app/messaging';
 import { MetricsRegistry, type Counter, type Gauge, type Histogram } from '@app/observability';
 
 const EVENT_STATUSES = ['recorded', 'duplicate', 'rejected', 'skipped'] as const;
@@ -53,7 +54,7 @@ export class LedgerMetrics implements ConsumerMetrics {
     registry.onCollect(() => eventsPerSecond.set(this.eventsPerSecond(Date.now())));
   }
 
-  onBatch(info: { topic: string; partition: number; size: number; durationMs: number; summary: BatchSummary }): void {
+  onBatch(info: { topic: string; partition: number; size: number; durationMs: number; summary: BatchResult }): void {
     const s = info.summary;
     this.events.inc({ status: 'recorded' }, s.recorded);
     this.events.inc({ status: 'duplicate' }, s.duplicates);

@@ -1,14 +1,30 @@
 // Small: what a Prometheus scrape of the ledger shows after batches, lag and retries were reported.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BatchSummary } from '@app/messaging';
+import type { BatchResult, ComplianceAlertV1 } from '@app/contracts';
 import { MetricsRegistry } from '@app/observability';
 import { LedgerMetrics } from '../src/ledger.metrics';
 
-const summary: BatchSummary = {
+const alert: ComplianceAlertV1 = {
+  type: 'compliance.alert',
+  version: 1,
+  alertId: 'a-1',
+  kind: 'THRESHOLD_CROSSED',
+  severity: 'info',
+  account: 'country:AE',
+  threshold: 0.5,
+  usedTpp: 60n,
+  capTpp: 100n,
+  utilization: 0.6,
+  causedBy: { publisher: 'nvidia', eventId: 'e-1' },
+  policy: { id: 'p', version: '1' },
+  at: '2026-01-01T00:00:00.000Z',
+};
+
+const summary: BatchResult = {
   results: [
-    { status: 'recorded', publisher: 'nvidia', eventId: 'e-1', alerts: [{ alertId: 'a-1', kind: 'THRESHOLD_CROSSED', account: 'country:AE', severity: 'info' }] },
-    { status: 'recorded', publisher: 'nvidia', eventId: 'e-2', alerts: [] },
+    { status: 'recorded', publisher: 'nvidia', eventId: 'e-1', recordedSeq: 1n, entries: 2, alerts: [alert] },
+    { status: 'recorded', publisher: 'nvidia', eventId: 'e-2', recordedSeq: 2n, entries: 1, alerts: [] },
     { status: 'duplicate', publisher: 'nvidia', eventId: 'e-1' },
     { status: 'rejected', code: 'UNKNOWN_CHIP', message: 'not in the catalogue', publisher: 'nvidia', eventId: 'e-3' },
   ],
@@ -17,6 +33,9 @@ const summary: BatchSummary = {
   rejected: 1,
   skipped: 0,
   entries: 3,
+  alerts: [alert],
+  headSeq: 3n,
+  pipelined: false,
 };
 
 describe('ledger metrics', () => {

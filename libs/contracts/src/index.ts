@@ -1,5 +1,6 @@
 export * from './topics';
 export * from './events';
+export * from './batch-result';
 export * from './canonical-json';
 export * from './countries';
 export * from './validate';

@@ -1,5 +1,5 @@
 import { Partitioners, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type Message, type Producer } from 'kafkajs';
-import { DLQ_HEADERS, dlqTopic } from '@app/contracts';
+import { DLQ_HEADERS, dlqTopic, type BatchResult } from '@app/contracts';
 import { errorText, type StructuredLogger } from './structured-logger';
 import { OffsetCommitter } from './offset-committer';
 import { withRetry, type RetryPolicy } from './retry';
@@ -16,23 +16,6 @@ export interface ConsumedRecord {
   prepared?: unknown;
 }
 
-export type RecordVerdict =
-  | { status: 'rejected'; code: string; message: string; publisher: string | null; eventId: string | null }
-  | { status: 'recorded'; publisher: string; eventId: string; alerts: ReadonlyArray<{ alertId: string; kind: string; account: string; severity: string }> }
-  | { status: 'duplicate' | 'skipped'; publisher?: string; eventId?: string };
-
-export interface BatchSummary {
-  // results[i] belongs to records[i].
-  results: readonly RecordVerdict[];
-  recorded: number;
-  duplicates: number;
-  rejected: number;
-  skipped: number;
-  entries: number;
-  // The processor judged this slice while the one before it was still being stored.
-  pipelined?: boolean;
-}
-
 // Judges and stores one slice of records in one database transaction. `beforeCommit` runs inside that
 // transaction, after the writes; it puts the rejections on the DLQ. The consumer calls it again before the
 // previous call has returned (TRANSACTIONS_IN_FLIGHT_MAX): the processor must store the slices as if one after the
@@ -41,16 +24,16 @@ export interface BatchSummary {
 // holds later records of the same partitions (see drain), so each partition's records still keep their order.
 export type BatchProcessor = (
   records: ConsumedRecord[],
-  beforeCommit: (summary: BatchSummary, records: readonly ConsumedRecord[]) => Promise<void>,
+  beforeCommit: (summary: BatchResult, records: readonly ConsumedRecord[]) => Promise<void>,
   // The processor says when it waits for the database with nothing to compute: `prepare` runs then.
   waitingForDatabase: (waiting: boolean) => void,
-) => Promise<BatchSummary>;
+) => Promise<BatchResult>;
 
 // The offset to resume a partition from, as stored in Postgres with the entries; null when nothing is stored.
 export type StoredOffsetReader = (topic: string, partition: number) => Promise<bigint | null>;
 
 export interface ConsumerMetrics {
-  onBatch(info: { topic: string; partition: number; size: number; durationMs: number; summary: BatchSummary }): void;
+  onBatch(info: { topic: string; partition: number; size: number; durationMs: number; summary: BatchResult }): void;
   onLag(topic: string, partition: number, lag: bigint): void;
   onRetry(): void;
 }
@@ -318,7 +301,7 @@ export class BatchConsumer {
     }
   }
 
-  private async sendRejections(summary: BatchSummary, records: readonly ConsumedRecord[]): Promise<void> {
+  private async sendRejections(summary: BatchResult, records: readonly ConsumedRecord[]): Promise<void> {
     const byTopic = new Map<string, Array<{ key: Buffer | null; value: Buffer | null; headers: IHeaders }>>();
     summary.results.forEach((r, i) => {
       if (r.status !== 'rejected') return;
@@ -359,7 +342,7 @@ export class BatchConsumer {
     }
   }
 
-  private logOutcomes(records: readonly ConsumedRecord[], summary: BatchSummary): void {
+  private logOutcomes(records: readonly ConsumedRecord[], summary: BatchResult): void {
     summary.results.forEach((r, i) => {
       const rec = records[i]!;
       if (r.status === 'rejected') {

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { ALERTS_CHANNEL } from './ledger-writer';
+import { ALERTS_CHANNEL } from './writer/alert-rows';
 import { installExactNumericParsers } from './pg-types';
 
 export interface OutboxAlert {

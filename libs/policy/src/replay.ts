@@ -2,7 +2,9 @@
 // Fed line by line so that memory does not grow with the file (only the idempotency record does).
 import type { ComplianceAlertV1, RejectionCode } from '@app/contracts';
 import { decodeEvent } from './decode-event';
-import { accountView, applyOutcome, judge, type AccountView, type Outcome } from './judge';
+import { judge, type Outcome } from './judge';
+import { accountView, type AccountView } from './judging/account-view';
+import { applyOutcome } from './judging/apply-outcome';
 import { MemoryLedgerState } from './memory-ledger-state';
 import type { PolicyPack } from './policy-pack';
 

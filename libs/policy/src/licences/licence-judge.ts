@@ -3,7 +3,9 @@
 // calls these from its switch and its shipment rules.
 import type { LicenceIssuedV1, LicenceRevokedV1, RejectionCode, ShipmentV1 } from '@app/contracts';
 import { accountIds, countryCap } from '../accounts';
-import { asCap, move, raise, type AlertContext, type Draft } from '../judge';
+import { asCap, move } from '../judging/movements';
+import type { Draft } from '../judging/outcome';
+import { raise, type AlertContext } from '../judging/thresholds';
 import type { LedgerReadState, StateEffect } from '../ledger-state';
 import type { MemoryLedgerState } from '../memory-ledger-state';
 import { tierOf, type PolicyPack } from '../policy-pack';

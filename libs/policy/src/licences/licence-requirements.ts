@@ -1,7 +1,7 @@
 // What judging an event needs to load about licences (see requirementsOf in judge.ts).
 import type { InputEventV1 } from '@app/contracts';
 import { accountIds } from '../accounts';
-import type { Requirements } from '../judge';
+import type { Requirements } from '../judging/requirements';
 
 export function withLicenceRequirements(event: InputEventV1, need: Requirements): Requirements {
   switch (event.type) {
