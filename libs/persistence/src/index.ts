@@ -9,3 +9,4 @@ export * from './ledger-rejudge';
 export * from './alert-outbox.repository';
 export * from './consumer-offsets.repository';
 export * from './ledger-state.loader';
+export * from './licence-store';

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { stringifyJson } from '@app/contracts';
 import { accountView, Replayer, type PolicyPack } from '@app/policy';
+import { licenceDifferences } from './licence-store';
 
 // What `ledger rejudge` found: the events the ledger recorded, judged again in the order it recorded them with the
 // same code as the services (the offline replay), against the entries, accounts, judging state and alerts the
@@ -30,8 +31,8 @@ export interface RejudgeOptions {
 // - every recorded event is recorded again, with the same entries (account, movement, balance, cap and policy pack,
 //   in order; an entry made under another pack shows as a difference);
 // - every account has the same used TPP, cap (at its latest event, as the ledger stores it) and alert state;
-// - the state later events are judged against (VEU grants, g2g arrangements, installed TPP per data center) is the
-//   same;
+// - the state later events are judged against (VEU grants, g2g arrangements, installed TPP per data center, the
+//   licence registry) is the same;
 // - the alerts are the same documents in the same order.
 // One REPEATABLE READ snapshot, so a ledger that keeps writing is checked as of one instant.
 // Events whose stored copy differs from the bytes that came (an escaped U+0000, see the writer's storablePayload)
@@ -154,6 +155,7 @@ export async function rejudgeLedger(dataSource: DataSource, pack: PolicyPack, op
     const g2g = new Set(((await qr.query(`SELECT country FROM g2g_arrangements`)) as Array<{ country: string }>).map((r) => r.country));
     for (const c of replayer.state.g2gCountries()) if (!g2g.delete(c)) differ(`g2g arrangement ${c}: not in the ledger, made when judged again`);
     for (const c of g2g) differ(`g2g arrangement ${c}: in the ledger, not made when judged again`);
+    for (const d of await licenceDifferences((sql, params) => qr.query(sql, params), replayer.state.licences())) differ(d);
     const installed = (await qr.query(`SELECT veu_id, data_center_id, country, installed_tpp::text AS tpp FROM dc_installed`)) as Array<{
       veu_id: string;
       data_center_id: string;

@@ -3,6 +3,7 @@ import { ApiKeys1764288000000 } from './1764288000000-api-keys.migration';
 import { InboxDigestOnDemand1764547200000 } from './1764547200000-inbox-digest-on-demand.migration';
 import { InboxEntryRange1764806400000 } from './1764806400000-inbox-entry-range.migration';
 import { RatioCapsOutOfForce1765065600000 } from './1765065600000-ratio-caps-out-of-force.migration';
+import { Licences1765324800000 } from './1765324800000-licences.migration';
 
 // Listed explicitly (no glob): the compiled set of migrations is exactly what this array says.
 export const LEDGER_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const LEDGER_MIGRATIONS = [
   InboxDigestOnDemand1764547200000,
   InboxEntryRange1764806400000,
   RatioCapsOutOfForce1765065600000,
+  Licences1765324800000,
 ] as const;

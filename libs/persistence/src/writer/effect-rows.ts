@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import type { MemoryLedgerState } from '@app/policy';
+import { emptyLicenceChanges, writeLicences } from '../licence-store';
 import type { RecordedEffect } from './batch-types';
 
 // The tables of standing facts the batch's effects changed: VEU grants, G2G arrangements, installed bases. Only the
@@ -9,6 +10,7 @@ export async function writeEffects(qr: QueryRunner, state: MemoryLedgerState, ef
   const veuSeq = new Map<string, bigint>();
   const g2g = new Map<string, string>();
   const installed = new Map<string, { veuId: string; dataCenterId: string; country: string }>();
+  const licences = emptyLicenceChanges();
   for (const { effect, recordedSeq, occurredAt } of effects) {
     switch (effect.kind) {
       case 'veu-granted':
@@ -23,6 +25,12 @@ export async function writeEffects(qr: QueryRunner, state: MemoryLedgerState, ef
       case 'installed-set':
         installed.set(`${effect.veuId}\u0000${effect.dataCenterId}\u0000${effect.country}`, effect);
         break;
+      case 'licence-issued':
+        licences.issued.set(effect.licence.id, { seq: recordedSeq, occurredAt });
+        break;
+      case 'licence-revoked':
+        if (!licences.revoked.has(effect.licenceId)) licences.revoked.set(effect.licenceId, { seq: recordedSeq, occurredAt });
+        break;
     }
   }
   await writeGrants(qr, state, veuSeq);
@@ -34,6 +42,7 @@ export async function writeEffects(qr: QueryRunner, state: MemoryLedgerState, ef
     );
   }
   await writeInstalled(qr, state, [...installed.values()]);
+  await writeLicences(qr, state, licences);
 }
 
 // veuSeq: VEU id -> the recorded seq of the last event that granted or revoked it.
