@@ -5,6 +5,7 @@ import { canPreclear, type Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { ReadDatabase } from '../database/read-database';
 import { POLICY_PACK } from '../policy-pack.provider';
+import { licenceClearance, type LicenceClearance } from '../licences/licence-clearance';
 import { loadJudgeState } from './judge-state.loader';
 
 export interface AccountImpact {
@@ -27,6 +28,8 @@ export interface PreClearance {
   rejection: { code: RejectionCode; message: string } | null;
   accounts: AccountImpact[];
   alerts: ComplianceAlertV1[];
+  // For a LICENSE shipment: whether the licence holds and its remaining TPP after the shipment (absent otherwise).
+  licence?: LicenceClearance;
   // The ledger head the answer was computed against: a later event may change it.
   asOfHeadSeq: bigint;
 }
@@ -74,6 +77,7 @@ export class PreClearanceService {
         return { outcome: 'duplicate', recorded: false, policy, event, rejection: null, accounts: [], alerts: [], asOfHeadSeq };
       }
       const before = new Map(outcome.movements.map((m) => [m.account, accountView(pack, state, m.account, outcome.occurredAtMs)]));
+      const licence = licenceClearance(principal, pack, state, outcome);
       // Applied to the in-memory copy only, to show utilization after the event exactly as the writer stores it.
       applyOutcome(state, outcome);
       const accounts = outcome.movements.map((m) => {
@@ -88,7 +92,8 @@ export class PreClearanceService {
           utilizationAfter: after.utilization,
         };
       });
-      return { outcome: 'would-record', recorded: false, policy: outcome.policy, event, rejection: null, accounts, alerts: outcome.alerts, asOfHeadSeq };
+      const answer: PreClearance = { outcome: 'would-record', recorded: false, policy: outcome.policy, event, rejection: null, accounts, alerts: outcome.alerts, asOfHeadSeq };
+      return licence === null ? answer : { ...answer, licence };
     });
   }
 

@@ -39,9 +39,8 @@ export function licenceClaim(pack: PolicyPack, state: LedgerReadState, event: Sh
   if (licence.revoked) return fail('revoked', 'was revoked');
   if (atMs < licence.validFromMs) return fail('not-yet-valid', `is not yet valid at ${event.occurredAt} (valid from ${licence.validFrom})`);
   if (atMs > licence.validToMs) return fail('expired', `expired at ${licence.validTo} (shipment at ${event.occurredAt})`);
-  if (licence.exporter !== event.publisher) {
-    return fail('other-exporter', `was issued to other exporter "${licence.exporter}", not "${event.publisher}"`);
-  }
+  // The reason goes to the shipment's publisher, who may not learn whose licence it named.
+  if (licence.exporter !== event.publisher) return fail('other-exporter', `was issued to other exporter, not "${event.publisher}"`);
   const c = event.consignee;
   if (licence.consigneeId !== c.id || licence.consigneeCountry !== c.country) {
     return fail('other-consignee', `is for other consignee "${licence.consigneeId}" in ${licence.consigneeCountry}, not "${c.id}" in ${c.country}`);
