@@ -223,6 +223,30 @@ async function load(name: string, port: number, concurrency: number, requests: n
   };
 }
 
+// The ledger's entry count (its head seq), read on a connection of its own.
+async function ledgerHeadSeq(database: ReturnType<typeof loadDatabaseSettings>): Promise<string> {
+  const { max: _m, ...config } = pgPoolConfig({ database });
+  const c = new Client(config);
+  await c.connect();
+  try {
+    const [{ count }] = (await c.query<{ count: string }>('SELECT seq AS count FROM ledger_head')).rows as [{ count: string }];
+    return count;
+  } finally {
+    await c.end();
+  }
+}
+
+function printResults(results: ReadonlyArray<Awaited<ReturnType<typeof load>>>): void {
+  process.stdout.write('scenario         requests   req/s    p50 ms   p90 ms   p99 ms   max ms  errors  p99 < 50 ms\n');
+  for (const r of results) {
+    process.stdout.write(
+      `${r.name.padEnd(16)} ${String(r.requests).padStart(8)} ${Math.round(r.requests / r.seconds).toString().padStart(7)} ` +
+        `${r.p50.toFixed(1).padStart(8)} ${r.p90.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)} ` +
+        `${String(r.errors).padStart(7)}  ${r.p99 < P99_TARGET_MS ? 'yes' : 'NO'}\n`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -279,26 +303,10 @@ async function main(): Promise<void> {
       load('list, writing', port, concurrency, requests, (i) => listPaths[i % listPaths.length]!),
     );
     results.push(live.result);
-    const [{ count }] = (await (async () => {
-      const { max: _m, ...config } = pgPoolConfig({ database: { ...db, url: databaseUrl(name) } });
-      const c = new Client(config);
-      await c.connect();
-      try {
-        return (await c.query<{ count: string }>('SELECT seq AS count FROM ledger_head')).rows;
-      } finally {
-        await c.end();
-      }
-    })()) as [{ count: string }];
+    const count = await ledgerHeadSeq({ ...db, url: databaseUrl(name) });
     process.stdout.write(`\nread API, ${Number(count).toLocaleString('en-US')} ledger entries, ${concurrency} requests in flight\n`);
     process.stdout.write(`("list, writing": the account list while the ledger records about 1,000 events/s; ${live.recorded} recorded)\n`);
-    process.stdout.write('scenario         requests   req/s    p50 ms   p90 ms   p99 ms   max ms  errors  p99 < 50 ms\n');
-    for (const r of results) {
-      process.stdout.write(
-        `${r.name.padEnd(16)} ${String(r.requests).padStart(8)} ${Math.round(r.requests / r.seconds).toString().padStart(7)} ` +
-          `${r.p50.toFixed(1).padStart(8)} ${r.p90.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)} ` +
-          `${String(r.errors).padStart(7)}  ${r.p99 < P99_TARGET_MS ? 'yes' : 'NO'}\n`,
-      );
-    }
+    printResults(results);
   } finally {
     child.disconnect();
     await new Promise((resolve) => child.once('exit', resolve));

@@ -292,37 +292,7 @@ async function main(): Promise<void> {
     const copy = await copyIngest(db.url, EVENTS);
 
     const [{ entries }] = (await db.ds.query(`SELECT count(*)::int AS entries FROM ledger_entries`)) as Array<{ entries: number }>;
-    const report = {
-      machine: { cpus: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30) },
-      ledgerBatchSizeMax: BATCH_SIZE_MAX,
-      endToEnd: {
-        events: EVENTS,
-        entries,
-        ledgerInstances: LEDGERS,
-        seconds: round(e2e.seconds, 2),
-        eventsPerS: Math.round(e2e.eventsPerS),
-        targetEventsPerS: 20_000,
-        // How long the publisher took to hand the feed to Kafka, and its start-up before the first send (not timed).
-        publishSeconds: round(e2e.publishSeconds, 2),
-        publisherStartupS: round(e2e.publisherStartupS, 2),
-        // CPU per process from the publisher's start to the ledger catching up, in busy cores (see bench/process-cpu.ts).
-        cpu: e2e.cpu,
-        // The same CPU per event, in microseconds, against what the machine has per event at the target rate (its
-        // cores x 1,000,000 us / 20,000 events/s): a total at or above that budget cannot reach the target however the
-        // work overlaps. The publisher's figure includes its start-up (reading and routing the file), before the timing.
-        cpuPerEventUs: e2e.cpu === null ? null : cpuPerEvent(e2e.cpu, EVENTS, os.cpus().length, 20_000),
-        // The first ledger's transactions in this run: how many, their mean size, and how many were judged while the
-        // one before was still being stored.
-        batches,
-      },
-      eventToAlertLatency: { ratePerS: LATENCY_RATE_PER_S, seconds: LATENCY_SECONDS, samples: lat.samples, p50Ms: lat.p50Ms, p99Ms: lat.p99Ms, maxMs: lat.maxMs, targetP99Ms: 250, stages: lat.stages, cpu: latencyCpuUse },
-      rawKafkaConsume: { eventsPerS: Math.round(raw) },
-      postgresCopyIngest: { rows: EVENTS, rowsPerS: Math.round(copy) },
-      ratios: {
-        endToEndVsRawConsume: round(e2e.eventsPerS / raw, 3),
-        endToEndVsCopyIngest: round(e2e.eventsPerS / copy, 3),
-      },
-    };
+    const report = benchReport({ entries, e2e, batches, lat, latencyCpuUse, raw, copy });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
     for (const ledger of ledgers) await ledger.stop();
@@ -331,6 +301,51 @@ async function main(): Promise<void> {
     await db.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+interface BenchFigures {
+  entries: number;
+  e2e: Awaited<ReturnType<typeof throughput>>;
+  batches: Awaited<ReturnType<typeof batchFigures>>;
+  lat: Awaited<ReturnType<typeof latency>>;
+  latencyCpuUse: CpuUse | null;
+  raw: number;
+  copy: number;
+}
+
+// The figures of one run, as the JSON document the bench prints.
+function benchReport({ entries, e2e, batches, lat, latencyCpuUse, raw, copy }: BenchFigures): Record<string, unknown> {
+  return {
+    machine: { cpus: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30) },
+    ledgerBatchSizeMax: BATCH_SIZE_MAX,
+    endToEnd: {
+      events: EVENTS,
+      entries,
+      ledgerInstances: LEDGERS,
+      seconds: round(e2e.seconds, 2),
+      eventsPerS: Math.round(e2e.eventsPerS),
+      targetEventsPerS: 20_000,
+      // How long the publisher took to hand the feed to Kafka, and its start-up before the first send (not timed).
+      publishSeconds: round(e2e.publishSeconds, 2),
+      publisherStartupS: round(e2e.publisherStartupS, 2),
+      // CPU per process from the publisher's start to the ledger catching up, in busy cores (see bench/process-cpu.ts).
+      cpu: e2e.cpu,
+      // The same CPU per event, in microseconds, against what the machine has per event at the target rate (its
+      // cores x 1,000,000 us / 20,000 events/s): a total at or above that budget cannot reach the target however the
+      // work overlaps. The publisher's figure includes its start-up (reading and routing the file), before the timing.
+      cpuPerEventUs: e2e.cpu === null ? null : cpuPerEvent(e2e.cpu, EVENTS, os.cpus().length, 20_000),
+      // The first ledger's transactions in this run: how many, their mean size, and how many were judged while the
+      // one before was still being stored.
+      batches,
+    },
+    eventToAlertLatency: { ratePerS: LATENCY_RATE_PER_S, seconds: LATENCY_SECONDS, samples: lat.samples, p50Ms: lat.p50Ms, p99Ms: lat.p99Ms, maxMs: lat.maxMs, targetP99Ms: 250, stages: lat.stages, cpu: latencyCpuUse },
+    rawKafkaConsume: { eventsPerS: Math.round(raw) },
+    postgresCopyIngest: { rows: EVENTS, rowsPerS: Math.round(copy) },
+    ratios: {
+      endToEndVsRawConsume: round(e2e.eventsPerS / raw, 3),
+      endToEndVsCopyIngest: round(e2e.eventsPerS / copy, 3),
+    },
+  };
 }
 
 function cpuPerEvent(cpu: CpuUse, events: number, cores: number, targetPerS: number): Record<string, number> {

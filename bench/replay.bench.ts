@@ -1,7 +1,7 @@
 // Replay benchmark (a program, not a test): generates a feed of N events (default 1,000,000) to a temp file, then
 // replays it through the same code as `ledger replay`, with its Node.js flags, in a child process pinned to one
 // core, and prints events/s, peak memory, and memory at each tenth of the file (what grows with the events).
-// The machine's speed swings by a third from one minute to the next (see the README), so the child runs R times
+// The machine's speed swings by a third from one minute to the next (see bench/RESULTS.md), so the child runs R times
 // (default 3) and the figure held against the target is their median; every run is printed.
 // Usage: npm run -s bench:replay -- [--events N] [--seed S] [--runs R]
 import { spawn } from 'node:child_process';

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (`npm test`; `npm run test:unit` for the small specs only). Works on a fresh clone:
-# installs the npm packages if they are missing, builds, starts PostgreSQL and Kafka (with the contract topics),
-# then runs every compiled spec with node's test runner and exits with its status.
+# installs the npm packages if they are missing, builds, checks the size rule (scripts/check-sizes.js), starts
+# PostgreSQL and Kafka (with the contract topics), then runs every compiled spec with node's test runner and exits
+# with its status.
 #
 #   scripts/test.sh         all specs: libs/*/test (small), test/** (medium and large, real Postgres and Kafka)
 #   scripts/test.sh unit    the small specs beside the libs and apps only; no Kafka
@@ -20,6 +21,11 @@ esac
 say() { printf 'test: %s\n' "$*" >&2; }
 
 bash scripts/build.sh
+
+# The size rule (files <= 400 lines, functions <= 80; scripts/size-allowlist.txt for the known exceptions), in both
+# modes and before anything slow: a violation fails the run at once.
+say "checking source sizes"
+node scripts/check-sizes.js
 
 bash scripts/pg.sh start
 

@@ -41,6 +41,25 @@ const CATCH_UP_TIMEOUT_MS = 240_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// Waits until every id in `expected` has been seen on compliance.alerts.v1, read by `groupId` from its set offsets.
+async function waitForAlertIds(kafka: ReturnType<typeof testKafka>, groupId: string, expected: ReadonlySet<string>): Promise<void> {
+  const seen = new Set<string>();
+  const consumer = kafka.consumer({ groupId });
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPICS.alerts, fromBeginning: false });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const id = message.headers?.['x-alert-id']?.toString();
+      if (id !== undefined) seen.add(id);
+    },
+  });
+  try {
+    await waitFor(() => [...expected].every((id) => seen.has(id)), { timeoutMs: 60_000, intervalMs: 250, what: 'every alert id on compliance.alerts.v1' });
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
 describe('ledger crash safety', () => {
   const kafka = testKafka('ledger-crash');
   let admin: Admin;
@@ -143,20 +162,6 @@ describe('ledger crash safety', () => {
 
     const expected = new Set(await alertIdsCausedBy(db.ds, run));
     assert.ok(expected.size > 100);
-    const seen = new Set<string>();
-    const consumer = kafka.consumer({ groupId: alertGroup });
-    await consumer.connect();
-    await consumer.subscribe({ topic: TOPICS.alerts, fromBeginning: false });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const id = message.headers?.['x-alert-id']?.toString();
-        if (id !== undefined) seen.add(id);
-      },
-    });
-    try {
-      await waitFor(() => [...expected].every((id) => seen.has(id)), { timeoutMs: 60_000, intervalMs: 250, what: 'every alert id on compliance.alerts.v1' });
-    } finally {
-      await consumer.disconnect();
-    }
+    await waitForAlertIds(kafka, alertGroup, expected);
   });
 });

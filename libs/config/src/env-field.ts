@@ -6,6 +6,8 @@ export interface EnvField<T> {
   readonly fallback: T | undefined;
   // Secrets are never echoed back in error messages.
   readonly secret?: boolean;
+  // What the setting does, for docs/configuration.md (generated from these declarations).
+  readonly description?: string;
   parse(raw: string): T | undefined;
 }
 
@@ -126,6 +128,11 @@ export function readFields<F extends Record<string, EnvField<unknown>>>(
     }
   }
   return values as FieldValues<F>;
+}
+
+// The same field with the sentence docs/configuration.md gives it.
+export function described<T>(field: EnvField<T>, description: string): EnvField<T> {
+  return { ...field, description };
 }
 
 // Same check and message, but unset means null instead of a default.

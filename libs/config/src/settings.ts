@@ -2,6 +2,7 @@ import {
   brokerListField,
   choiceField,
   deepFreeze,
+  described,
   Env,
   EnvField,
   flagField,
@@ -70,28 +71,43 @@ const NAME_EXPECTED = 'letters, digits, dot, dash or underscore (1..255)';
 
 function kafkaFields(clientId: string) {
   return {
-    brokers: brokerListField('KAFKA_BROKERS', ['127.0.0.1:9092']),
-    clientId: textField('KAFKA_CLIENT_ID', clientId, NAME, NAME_EXPECTED),
-    ssl: flagField('KAFKA_SSL', false),
-    saslMechanism: optionalField(choiceField('KAFKA_SASL_MECHANISM', SASL_MECHANISMS, undefined)),
-    saslUsername: optionalField(textField('KAFKA_SASL_USERNAME', undefined)),
-    saslPassword: optionalField(textField('KAFKA_SASL_PASSWORD', undefined, /^.{1,1024}$/, 'a non-empty string', true)),
+    brokers: described(brokerListField('KAFKA_BROKERS', ['127.0.0.1:9092']), 'Kafka bootstrap servers the app connects to.'),
+    clientId: described(textField('KAFKA_CLIENT_ID', clientId, NAME, NAME_EXPECTED), "Client id the app gives Kafka (seen in the broker's logs, metrics and quotas)."),
+    ssl: described(flagField('KAFKA_SSL', false), 'Connect to Kafka over TLS.'),
+    saslMechanism: described(
+      optionalField(choiceField('KAFKA_SASL_MECHANISM', SASL_MECHANISMS, undefined)),
+      'SASL mechanism for Kafka authentication; needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD. Unset: no SASL.',
+    ),
+    saslUsername: described(optionalField(textField('KAFKA_SASL_USERNAME', undefined)), 'SASL user name; only with KAFKA_SASL_MECHANISM.'),
+    saslPassword: described(
+      optionalField(textField('KAFKA_SASL_PASSWORD', undefined, /^.{1,1024}$/, 'a non-empty string', true)),
+      'SASL password; only with KAFKA_SASL_MECHANISM. A secret: never echoed in error messages.',
+    ),
   };
 }
 
 function databaseFields(poolSizeMax: number) {
   return {
-    url: postgresUrlField('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/ledger'),
-    ssl: flagField('DATABASE_SSL', false),
-    poolSizeMax: integerField('DATABASE_POOL_SIZE_MAX', 1, 200, poolSizeMax),
+    url: described(
+      postgresUrlField('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/ledger'),
+      'PostgreSQL database of the ledger. It may carry the password, so it is never echoed in error messages.',
+    ),
+    ssl: described(flagField('DATABASE_SSL', false), "Connect to PostgreSQL over TLS, verifying the server's certificate."),
+    poolSizeMax: described(integerField('DATABASE_POOL_SIZE_MAX', 1, 200, poolSizeMax), 'Most connections the app keeps open to PostgreSQL.'),
   };
 }
 
 function commonFields() {
   return {
-    policyPack: textField('POLICY_PACK', 'ai-diffusion-2025', /^[a-z0-9][a-z0-9._-]{0,99}$/, 'a policy pack id (lower-case letters, digits, dot, dash)'),
-    licences: choiceField('POLICY_LICENCES', LICENCE_SETTINGS, 'verify-if-known'),
-    logLevel: choiceField('LOG_LEVEL', LOG_LEVELS, 'info'),
+    policyPack: described(
+      textField('POLICY_PACK', 'ai-diffusion-2025', /^[a-z0-9][a-z0-9._-]{0,99}$/, 'a policy pack id (lower-case letters, digits, dot, dash)'),
+      'Policy pack every event is judged under: the id of a pack in libs/policy/src/packs/.',
+    ),
+    licences: described(
+      choiceField('POLICY_LICENCES', LICENCE_SETTINGS, 'verify-if-known'),
+      'How a LICENSE shipment whose ref names no issued licence is judged: verify-if-known (as before) or registered-only (UNAUTHORIZED); docs/licences.md.',
+    ),
+    logLevel: described(choiceField('LOG_LEVEL', LOG_LEVELS, 'info'), 'Lowest level of the JSON log lines the app writes.'),
   };
 }
 
@@ -100,23 +116,26 @@ function appFields(app: AppName): Record<string, EnvField<unknown>> {
   switch (app) {
     case 'ledger':
       return {
-        groupId: textField('LEDGER_GROUP_ID', 'ledger', NAME, NAME_EXPECTED),
+        groupId: described(textField('LEDGER_GROUP_ID', 'ledger', NAME, NAME_EXPECTED), 'Kafka consumer group of the ledger; the instances of one group share the partitions.'),
         // Large batches are what the ledger's throughput rests on: one transaction and one ledger-head lock per
         // batch, so the fixed cost of each is shared by more events.
-        batchSizeMax: integerField('LEDGER_BATCH_SIZE_MAX', 1, 100_000, 10_000),
-        httpPort: portField('LEDGER_HTTP_PORT', 3001),
+        batchSizeMax: described(integerField('LEDGER_BATCH_SIZE_MAX', 1, 100_000, 10_000), 'Most events judged and stored in one Postgres transaction.'),
+        httpPort: described(portField('LEDGER_HTTP_PORT', 3001), "Port of the ledger's health probes and Prometheus metrics."),
       };
     case 'relay':
       return {
-        httpPort: portField('RELAY_HTTP_PORT', 3002),
-        pollIntervalMs: integerField('RELAY_POLL_INTERVAL_MS', 10, 60_000, 200),
-        batchSizeMax: integerField('RELAY_BATCH_SIZE_MAX', 1, 10_000, 500),
+        httpPort: described(portField('RELAY_HTTP_PORT', 3002), "Port of the relay's health probes and Prometheus metrics."),
+        pollIntervalMs: described(integerField('RELAY_POLL_INTERVAL_MS', 10, 60_000, 200), 'How often the relay looks at the alert outbox when no NOTIFY woke it.'),
+        batchSizeMax: described(integerField('RELAY_BATCH_SIZE_MAX', 1, 10_000, 500), 'Most alerts the relay publishes in one produce request.'),
       };
     case 'api':
       return {
-        port: portField('API_PORT', 3000),
-        alertPollIntervalMs: integerField('API_ALERT_POLL_INTERVAL_MS', 50, 60_000, 500),
-        statementTimeoutMs: integerField('API_STATEMENT_TIMEOUT_MS', 100, 600_000, 5_000),
+        port: described(portField('API_PORT', 3000), 'Port of the HTTP API, the dashboard, the health probes and Prometheus metrics.'),
+        alertPollIntervalMs: described(
+          integerField('API_ALERT_POLL_INTERVAL_MS', 50, 60_000, 500),
+          'How often the live alert stream (SSE) reads the alerts table when no NOTIFY woke it.',
+        ),
+        statementTimeoutMs: described(integerField('API_STATEMENT_TIMEOUT_MS', 100, 600_000, 5_000), 'Longest one API query may run before Postgres cancels it.'),
       };
     case 'cli':
       return {};
@@ -188,6 +207,8 @@ export interface SettingReference {
   // As it would be written in the environment; null when the setting is optional and unset by default.
   default: string | null;
   secret: boolean;
+  // What it does (docs/configuration.md); empty when the declaration gives none.
+  description: string;
 }
 
 // Every key an app accepts, with what it expects and its default: the configuration reference for docs,
@@ -205,6 +226,7 @@ export function settingsReference(app: AppName): SettingReference[] {
       expected: field.expected,
       default: field.fallback === undefined || field.fallback === null ? null : Array.isArray(field.fallback) ? field.fallback.join(',') : String(field.fallback),
       secret: field.secret === true,
+      description: field.description ?? '',
     })),
   );
 }

@@ -1,4 +1,4 @@
-// Topic names and partition counts of the wire contract (shared/spec/CONTRACTS.md). Every script, manifest and
+// Topic names and partition counts of the wire contract (docs/contract/CONTRACTS.md). Every script, manifest and
 // service reads them from here (or is checked against them by a test), so they cannot drift apart.
 export const TOPICS = {
   shipments: 'chips.shipments.v1',

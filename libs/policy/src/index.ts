@@ -14,3 +14,4 @@ export * from './judging/cap-subjects';
 export * from './replay';
 export * from './licences/licence-record';
 export * from './licences/licence-judge';
+export * from './licences/licence-setting';

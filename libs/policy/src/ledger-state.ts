@@ -1,6 +1,6 @@
 // What the judge reads from and writes to: the ledger's state, as plain data. The offline replay keeps all of it
 // in memory (MemoryLedgerState); the ledger service loads the part a batch needs from PostgreSQL into the same
-// class (see requirementsOf in judge.ts), judges, and writes the outcomes back in one transaction.
+// class (see requirementsOf in judging/requirements.ts), judges, and writes the outcomes back in one transaction.
 import type { InputEventV1, VeuKind } from '@app/contracts';
 import type { LicenceRecord } from './licences/licence-record';
 
