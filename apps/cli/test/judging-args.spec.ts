@@ -43,3 +43,18 @@ test('help goes to stdout; an extra word, an unknown option or an unknown pack i
   assert.equal(unknown.args, null);
   assert.match(unknown.err, /^ledger replay: policy pack "nope" is invalid/);
 });
+
+test('--licences sets the licence setting in either form; the default is the one given, else verify-if-known; a bad value is a usage error', () => {
+  const plain = parse(['f']);
+  assert.ok(plain.args !== null && !plain.args.help);
+  assert.equal(plain.args.pack.licences, 'verify-if-known');
+  for (const argv of [['--licences', 'registered-only', 'f'], ['f', '--licences=registered-only']]) {
+    const r = parse(argv);
+    assert.ok(r.args !== null && !r.args.help);
+    assert.equal(r.args.pack.licences, 'registered-only');
+    assert.equal(r.args.pack.id, 'ai-diffusion-2025');
+  }
+  const bad = parse(['f', '--licences', 'strict']);
+  assert.equal(bad.args, null);
+  assert.match(bad.err, /--licences must be one of verify-if-known, registered-only \(got "strict"\)/);
+});

@@ -1,5 +1,6 @@
 // A deterministic generator of realistic input events (see generate.command.ts). Pure: the same options give the
 // same lines on every machine.
+import { LicenceFeed } from './licence-feed';
 
 export interface FeedOptions {
   events: number;
@@ -63,6 +64,7 @@ export function* generateFeed(opts: FeedOptions): Generator<string> {
   const pickTier1 = picker(rand, TIER1);
   const pickTier3 = picker(rand, TIER3);
   const chipPickers = new Map(CHIPMAKERS.map(([m]) => [m.publisher, picker(rand, m.chips)]));
+  const licences = new LicenceFeed(opts.seed, opts.startMs, opts.days);
   // Quantities shrink as the feed grows, so that the hot countries cross their thresholds at any size.
   const scale = Math.max(1, (60 * 20_000) / opts.events);
   const recent: string[] = [];
@@ -91,9 +93,10 @@ export function* generateFeed(opts: FeedOptions): Generator<string> {
     ...NVEUS.map((v) => ({ veu: { kind: 'NVEU', id: v.id, headquarters: v.hq, country: v.country } })),
     ...UVEUS.map((v) => ({ veu: { kind: 'UVEU', id: v.id, headquarters: v.hq } })),
   ];
-  for (const g of grants) {
+  const grantLines = grants.map((g) => JSON.stringify({ type: 'policy.veu-granted', version: 1, eventId: nextId('bis'), publisher: 'regulator', occurredAt: timeAt(0), ...g }));
+  for (const line of [...grantLines, ...licences.issues(nextId, timeAt(0))]) {
     if (emitted >= opts.events) return;
-    yield* emit(JSON.stringify({ type: 'policy.veu-granted', version: 1, eventId: nextId('bis'), publisher: 'regulator', occurredAt: timeAt(0), ...g }));
+    yield* emit(line);
   }
 
   let g2gDone = false;
@@ -117,6 +120,11 @@ export function* generateFeed(opts: FeedOptions): Generator<string> {
     if (!g2gDone && i > opts.events * 0.6) {
       g2gDone = true;
       yield* emit(JSON.stringify({ type: 'policy.g2g-arrangement', version: 1, eventId: nextId('bis'), publisher: 'regulator', occurredAt: timeAt(i), country: 'SA' }));
+      continue;
+    }
+    const revocation = licences.revocation(i / opts.events, nextId, timeAt(i));
+    if (revocation !== null) {
+      yield* emit(revocation);
       continue;
     }
     if (r < 0.78) {
@@ -156,6 +164,12 @@ export function* generateFeed(opts: FeedOptions): Generator<string> {
         country = pickTier2();
         authorization = rand() < 0.985 ? { kind: 'LICENSE', ref: `D${int(100000, 999999)}` } : { kind: 'NONE' };
         consignee = `${country.toLowerCase()}-dc-${int(1, 6)}`;
+        const licensed = authorization.kind === 'LICENSE' ? licences.draw(maker.publisher) : null;
+        if (licensed !== null) {
+          country = licensed.country;
+          consignee = licensed.consignee;
+          authorization = { kind: 'LICENSE', ref: licensed.ref };
+        }
       }
       const items: object[] = [{ chip, quantity }];
       if (rand() < 0.05) items.push({ tppPerUnit: int(1000, 30000), label: 'custom accelerator', quantity: int(1, 50) });
