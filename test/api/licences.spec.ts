@@ -99,6 +99,12 @@ describe('licences API', () => {
     // license:ID accounts are a regulator's through /accounts; a chipmaker reads its licences here.
     assert.equal((await f.get('/accounts/license:D1', 'nv')).status, 403);
     assert.equal((await f.get('/accounts/license:D1', 'reg')).body.usedTpp, 949_920);
+    const listed = await f.get('/accounts?kind=license,country-licensed&sort=id&order=asc', 'reg');
+    assert.deepEqual(listed.body.items.map((a: any) => [a.account, a.usedTpp, a.capTpp]), [
+      ['country:AE:licensed', 11_583_200, 790_000_000],
+      ['license:D1', 949_920, 1_583_200],
+    ]);
+    assert.equal((await f.get('/accounts?kind=license', 'nv')).status, 403);
   });
 
   it('pre-clearance: may I ship this under licence X? with the remaining TPP after it', async () => {
