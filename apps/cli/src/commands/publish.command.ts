@@ -36,7 +36,8 @@ function routeBytes(text: string, value: Buffer | string): Routed {
   const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
   if (type === 'chip.shipment') return { topic: TOPICS.shipments, message: { key: str(d['consignee']?.country), value } };
   if (type === 'dc.deployment') return { topic: TOPICS.deployments, message: { key: str(d['veu']?.id), value } };
-  if (type.startsWith('policy.')) return { topic: TOPICS.policy, message: { key: str(d['veu']?.id) ?? str(d['country']), value } };
+  // The subject id (informational: the policy topic has one partition): a VEU's, a country's or a licence's.
+  if (type.startsWith('policy.')) return { topic: TOPICS.policy, message: { key: str(d['veu']?.id) ?? str(d['country']) ?? str(d['license']?.id), value } };
   return { topic: TOPICS.shipments, message: { key: null, value } };
 }
 
