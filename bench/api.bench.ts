@@ -5,22 +5,23 @@
 //
 // The ledger is filled through the real writer (LedgerWriter.processBatch: decode, judge, hash-chain, write) in
 // large batches of generated shipments. A database that already holds the requested number of entries is reused
-// (filling a million entries takes minutes); --drop removes it at the end. The API runs in a child process so the
-// load generator does not share its event loop. Target: p99 < 50 ms.
-import { fork, type ChildProcess } from 'node:child_process';
+// (filling a million entries takes minutes); --drop removes it at the end. The API runs as it is deployed (its
+// built main.js in a child process, so the load generator does not share its event loop), and the bench's key is
+// made with its create-api-key command. Target: p99 < 50 ms.
+import { execFile } from 'node:child_process';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { parseArgs } from 'node:util';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { ASSIGNED_COUNTRY_CODES, stringifyJson } from '@app/contracts';
 import { loadDatabaseSettings, pgPoolConfig } from '@app/config';
 import { createDataSource, LedgerWriter, type SourceRecord } from '@app/persistence';
 import { loadPolicyPack, tierOf } from '@app/policy';
-import { Client } from 'pg';
-import { createApiApp } from '../apps/api/src/api-app.factory';
-import type { ApiAppSettings } from '../apps/api/src/api-settings';
-import { hashApiKey } from '../apps/api/src/auth/api-key';
+import { randomPort, ROOT, startService, waitFor, type ServiceProcess } from '@app/testing';
 // Seeded, so that two runs fill the same ledger.
-import { prng } from '../apps/cli/src/feed/feed-generator';
+import { prng } from '@app/testing/feed-generator';
+import { Client } from 'pg';
+import { benchArgs } from './bench-args';
+import { benchPrerequisites } from './prerequisites';
 
 const BENCH_KEY = 'bench-regulator-key';
 const BATCH_EVENTS = 5_000;
@@ -115,7 +116,9 @@ async function fill(name: string, entriesWanted: number): Promise<string[]> {
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: 'each' });
-    await ds.query(`INSERT INTO api_keys (id, key_hash, role, label) VALUES ('key_bench', $1, 'regulator', 'bench') ON CONFLICT DO NOTHING`, [hashApiKey(BENCH_KEY)]);
+    await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist/apps/api/src/create-api-key.js'), '--role', 'regulator', '--label', 'bench', '--key', BENCH_KEY], {
+      env: { ...process.env, DATABASE_URL: url },
+    });
     const [head] = (await ds.query('SELECT seq FROM ledger_head WHERE id = 1')) as Array<{ seq: string }>;
     let entries = Number(head!.seq);
     if (exists && entries >= entriesWanted) {
@@ -151,19 +154,23 @@ async function fill(name: string, entriesWanted: number): Promise<string[]> {
 }
 
 // ---- the API in a child process --------------------------------------------------------------------------------
-async function serve(settings: ApiAppSettings): Promise<void> {
-  const app = await createApiApp(settings, 'error');
-  await app.listen(0, '127.0.0.1');
-  process.send!({ port: (app.getHttpServer().address() as AddressInfo).port });
-  process.on('disconnect', () => void app.close().then(() => process.exit(0)));
-}
-
-function startServer(settings: ApiAppSettings): Promise<{ child: ChildProcess; port: number }> {
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--serve', JSON.stringify(settings)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
-    child.once('exit', (code) => reject(new Error(`API process exited with ${code}`)));
+async function startApi(url: string): Promise<{ api: ServiceProcess; port: number }> {
+  const port = randomPort();
+  const api = startService('api', {
+    API_PORT: String(port),
+    DATABASE_URL: url,
+    DATABASE_POOL_SIZE_MAX: '20',
+    POLICY_PACK: loadPolicyPack().id,
+    API_ALERT_POLL_INTERVAL_MS: '500',
+    API_STATEMENT_TIMEOUT_MS: '5000',
+    LOG_LEVEL: 'error',
   });
+  const ready = () => fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok);
+  await Promise.race([
+    waitFor(ready, { timeoutMs: 60_000, intervalMs: 200, what: 'the API to start' }),
+    api.exited.then((code) => Promise.reject(new Error(`the API exited with ${code}: ${api.log.slice(-5).join('\n')}`))),
+  ]);
+  return { api, port };
 }
 
 // ---- load ----------------------------------------------------------------------------------------------------------
@@ -248,36 +255,27 @@ function printResults(results: ReadonlyArray<Awaited<ReturnType<typeof load>>>):
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      entries: { type: 'string', default: '1000000' },
-      concurrency: { type: 'string', default: '100' },
-      requests: { type: 'string', default: '20000' },
-      database: { type: 'string', default: 'bench_api' },
-      drop: { type: 'boolean', default: false },
-      serve: { type: 'string' },
+  const { integers, booleans, strings } = benchArgs({
+    usage: 'usage: npm run -s bench:api -- [--entries N] [--concurrency N] [--requests N] [--database NAME] [--drop]',
+    integers: {
+      entries: { default: 1_000_000, min: 1, max: 100_000_000 },
+      concurrency: { default: 100, min: 1, max: 10_000 },
+      requests: { default: 20_000, min: 1, max: 10_000_000 },
     },
+    booleans: ['drop'],
+    strings: { database: 'bench_api' },
   });
-  if (values.serve !== undefined) return serve(JSON.parse(values.serve) as ApiAppSettings);
-
-  const entries = Number(values.entries);
-  const concurrency = Number(values.concurrency);
-  const requests = Number(values.requests);
-  const name = values.database!;
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name) || !(entries > 0) || !(concurrency > 0) || !(requests > 0)) {
-    process.stderr.write('usage: api.bench [--entries N] [--concurrency N] [--requests N] [--database name] [--drop]\n');
+  const { entries, concurrency, requests } = integers as { entries: number; concurrency: number; requests: number };
+  const name = strings['database']!;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
+    process.stderr.write(`--database must be a database name ([a-z_][a-z0-9_]*), not "${name}"\n`);
     process.exit(2);
   }
 
+  await benchPrerequisites({ kafka: false });
   const countries = await fill(name, entries);
   const db = loadDatabaseSettings();
-  const { child, port } = await startServer({
-    port: 0,
-    database: { ...db, url: databaseUrl(name), poolSizeMax: 20 },
-    policyPack: loadPolicyPack().id,
-    alertPollIntervalMs: 500,
-    statementTimeoutMs: 5_000,
-  });
+  const { api, port } = await startApi(databaseUrl(name));
   try {
     const random = prng(7);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
@@ -308,9 +306,8 @@ async function main(): Promise<void> {
     process.stdout.write(`("list, writing": the account list while the ledger records about 1,000 events/s; ${live.recorded} recorded)\n`);
     printResults(results);
   } finally {
-    child.disconnect();
-    await new Promise((resolve) => child.once('exit', resolve));
-    if (values.drop) await onServer(`drop database if exists ${name} with (force)`);
+    await api.stop();
+    if (booleans['drop']) await onServer(`drop database if exists ${name} with (force)`);
   }
 }
 

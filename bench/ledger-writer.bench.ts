@@ -1,19 +1,24 @@
 // The ledger writer alone, without Kafka: generated events judged and written by LedgerWriter.processBatch into a
 // fresh database, in batches of 5,000, with the time spent in each SQL statement. A program, not a test:
-//   node dist/bench/ledger-writer.bench.js [--events 100000] [--in-flight 2]
+//   npm run -s bench:writer -- [--events 100000] [--in-flight 2]
 // --in-flight: batches handed to the writer at once (the ledger consumer hands it two); 1 stores them one by one.
 import { loadPolicyPack } from '@app/policy';
 import { LedgerWriter, type SourceRecord } from '@app/persistence';
-import { generateFeed } from '../apps/cli/src/feed/feed-generator';
-import { createLedgerDatabase } from '../test/ledger/ledger-fixtures';
+import { createLedgerDatabase } from '@app/testing';
+import { generateFeed } from '@app/testing/feed-generator';
+import { benchArgs } from './bench-args';
+import { benchPrerequisites } from './prerequisites';
 
 const BATCH_EVENTS = 5_000;
 
 async function main(): Promise<void> {
-  const i = process.argv.indexOf('--events');
-  const events = i >= 0 ? Number(process.argv[i + 1]) : 100_000;
-  const f = process.argv.indexOf('--in-flight');
-  const inFlightMax = f >= 0 ? Number(process.argv[f + 1]) : 2;
+  const { integers } = benchArgs({
+    usage: 'usage: npm run -s bench:writer -- [--events N] [--in-flight K]',
+    integers: { events: { default: 100_000, min: 1, max: 10_000_000 }, 'in-flight': { default: 2, min: 1, max: 16 } },
+  });
+  const events = integers['events']!;
+  const inFlightMax = integers['in-flight']!;
+  await benchPrerequisites({ kafka: false });
   const lines = [...generateFeed({ events, seed: 7, startMs: Date.parse('2025-02-01T00:00:00Z'), days: 880, invalidRate: 0.004 })];
   const db = await createLedgerDatabase('bench_writer');
   try {

@@ -19,7 +19,7 @@ import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Partitioners, type Admin, type Kafka } from 'kafkajs';
 import { INPUT_TOPICS, TOPICS } from '@app/contracts';
-import { testKafka, uniqueName, waitFor } from '../test/support';
+import { routeEvent } from '@app/messaging';
 import {
   caughtUp,
   cli,
@@ -29,18 +29,22 @@ import {
   serviceMetrics,
   startAtEndOfTopics,
   startService,
+  testKafka,
+  uniqueName,
+  waitFor,
   type LedgerDatabase,
   type ServiceProcess,
-} from '../test/ledger/ledger-fixtures';
-import { route } from '../apps/cli/src/commands/publish.command';
+} from '@app/testing';
+import { envInteger } from './bench-args';
+import { benchPrerequisites } from './prerequisites';
 import { ProcessCpu, type CpuUse } from './process-cpu';
 
-const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
-const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 20);
+const EVENTS = envInteger('BENCH_EVENTS', { default: 200_000, min: 1, max: 10_000_000 });
+const LATENCY_SECONDS = envInteger('BENCH_LATENCY_SECONDS', { default: 20, min: 1, max: 3_600 });
 const LATENCY_RATE_PER_S = 1_000;
-const BATCH_SIZE_MAX = Number(process.env['BENCH_BATCH_SIZE_MAX'] ?? 10_000);
+const BATCH_SIZE_MAX = envInteger('BENCH_BATCH_SIZE_MAX', { default: 10_000, min: 1, max: 100_000 });
 // Ledger instances in the consumer group (they share the partitions; the head lock orders their writes).
-const LEDGERS = Number(process.env['BENCH_LEDGERS'] ?? 1);
+const LEDGERS = envInteger('BENCH_LEDGERS', { default: 1, min: 1, max: 16 });
 const CATCH_UP_TIMEOUT_MS = 600_000;
 
 const execFileAsync = promisify(execFile);
@@ -130,7 +134,7 @@ async function latency(kafka: Kafka, admin: Admin, db: LedgerDatabase, lines: st
   while (sent < count) {
     const due = Math.min(count, Math.floor(((Date.now() - startMs) / 1000) * LATENCY_RATE_PER_S) + 1);
     if (due > sent) {
-      const chunk = lines.slice(sent, due).map(route);
+      const chunk = lines.slice(sent, due).map((line) => routeEvent(line));
       const now = Date.now();
       for (const line of lines.slice(sent, due)) {
         const doc = JSON.parse(line) as { publisher?: string; eventId?: string };
@@ -238,6 +242,7 @@ async function copyIngest(url: string, rows: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  await benchPrerequisites({ kafka: true });
   const kafka = testKafka('ledger-bench');
   const admin = kafka.admin();
   await admin.connect();
@@ -261,7 +266,7 @@ async function main(): Promise<void> {
     const ledgerPort = randomPort();
     for (let k = 0; k < LEDGERS; k++) ledgers.push(startService('ledger', { ...env, LEDGER_HTTP_PORT: String(k === 0 ? ledgerPort : randomPort()) }));
     relay = startService('relay', { ...env, RELAY_HTTP_PORT: String(randomPort()) });
-    await waitFor(() => fetch(`http://127.0.0.1:${ledgerPort}/health`).then((r) => r.ok), { timeoutMs: 60_000, intervalMs: 200, what: 'the ledger to start' });
+    await waitFor(() => fetch(`http://127.0.0.1:${ledgerPort}/health/ready`).then((r) => r.ok), { timeoutMs: 60_000, intervalMs: 200, what: 'the ledger to start' });
 
     // Earlier runs leave dirty pages and WAL behind; a checkpoint now keeps their flushing out of this measurement.
     await db.ds.query('CHECKPOINT').catch((err: Error) => log(`CHECKPOINT not allowed (${err.message}); measuring anyway`));

@@ -8,22 +8,24 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CLI_NODE_FLAGS } from '@app/config';
+import { expectedLines, forEachLine, readLineAt } from '@app/contracts';
 import { loadPolicyPack, Replayer } from '@app/policy';
-import { generateFeed } from '../apps/cli/src/feed/feed-generator';
-import { CLI_NODE_FLAGS } from '../apps/cli/src/node-flags';
-import { expectedLines, forEachLine, readLineAt } from '../apps/cli/src/support/ndjson-file';
+import { generateFeed } from '@app/testing/feed-generator';
+import { benchArgs } from './bench-args';
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const arg = (name: string, dflt: number) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? Number(args[i + 1]) : dflt;
-  };
-  const events = arg('events', 1_000_000);
-  const seed = arg('seed', 7);
-  const runs = arg('runs', 3);
-
-  if (process.env['REPLAY_BENCH_CHILD'] === '1') return child(args[args.length - 1]!);
+  // The child is given the feed's path, by the parent below.
+  if (process.env['REPLAY_BENCH_CHILD'] === '1') return child(process.argv[2]!);
+  const { integers } = benchArgs({
+    usage: 'usage: npm run -s bench:replay -- [--events N] [--seed S] [--runs R]',
+    integers: {
+      events: { default: 1_000_000, min: 1, max: 100_000_000 },
+      seed: { default: 7, min: 0, max: Number.MAX_SAFE_INTEGER },
+      runs: { default: 3, min: 1, max: 100 },
+    },
+  });
+  const { events, seed, runs } = integers as { events: number; seed: number; runs: number };
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-bench-'));
   const file = path.join(dir, 'feed.ndjson');

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test command (`npm test`; `npm run test:unit` for the small specs only). Works on a fresh clone:
-# installs the npm packages if they are missing, builds, checks the size rule (scripts/check-sizes.js), starts
-# PostgreSQL and Kafka (with the contract topics), then runs every compiled spec with node's test runner and exits
-# with its status.
+# installs the npm packages if they are missing, builds, checks the size rule (scripts/check-sizes.js) and the
+# import rules (.dependency-cruiser.cjs), starts PostgreSQL and Kafka (with the contract topics), then runs every
+# compiled spec with node's test runner and exits with its status.
 #
 #   scripts/test.sh         all specs: libs/*/test (small), test/** (medium and large, real Postgres and Kafka)
 #   scripts/test.sh unit    the small specs beside the libs and apps only; no Kafka
@@ -26,6 +26,11 @@ bash scripts/build.sh
 # modes and before anything slow: a violation fails the run at once.
 say "checking source sizes"
 node scripts/check-sizes.js
+
+# The import rules (.dependency-cruiser.cjs): an app importing another app, libs/policy importing a framework or a
+# lower lib importing a higher one fails the run before any spec.
+say "checking the import rules"
+npm run -s check:imports
 
 bash scripts/pg.sh start
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeEvent, loadPolicyPack } from '@app/policy';
-import { waitFor } from '../support';
+import { waitFor } from '@app/testing';
 import { deployment, shipment, startApiFixture, veuGrant, type ApiFixture } from './support/api-fixture';
 
 const REGULATOR = 'test-regulator-key';

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { INestApplication } from '@nestjs/common';
 import { loadDatabaseSettings } from '@app/config';
+import { uniqueName } from '@app/testing';
 import { createApiApp } from '../../apps/api/src/api-app.factory';
-import { uniqueName } from '../support';
 
 describe('API health probes', () => {
   let app: INestApplication;

@@ -2,7 +2,7 @@
 // template and status class (never by the URL sent), latency as a histogram, open alert streams as a gauge.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { waitFor } from '../support';
+import { waitFor } from '@app/testing';
 import { shipment, startApiFixture, type ApiFixture } from './support/api-fixture';
 
 const KEY = 'metrics-regulator-key';

@@ -12,23 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
 import { TOPICS } from '@app/contracts';
 import { loadPolicyPack, Replayer } from '@app/policy';
-import { testKafka, uniqueName, waitFor } from '../support';
-import {
-  alertIdsCausedBy,
-  caughtUp,
-  cli,
-  countRecorded,
-  createLedgerDatabase,
-  generateFeed,
-  inputEndOffsets,
-  ledgerAndReplaySnapshots,
-  randomPort,
-  startAtEndOfTopics,
-  startService,
-  tagFeed,
-  type LedgerDatabase,
-  type ServiceProcess,
-} from './ledger-fixtures';
+import { caughtUp, cli, createLedgerDatabase, generateFeed, inputEndOffsets, type LedgerDatabase, randomPort, type ServiceProcess, startAtEndOfTopics, startService, testKafka, uniqueName, waitFor } from '@app/testing';
+import { alertIdsCausedBy, countRecorded, ledgerAndReplaySnapshots, tagFeed } from './ledger-fixtures';
 
 const EVENTS = 50_000;
 // The feed flows for 50 s. A ledger started after a SIGKILL rejoins its group only once the killed member is gone

@@ -12,22 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { Partitioners, type Admin, type IHeaders } from 'kafkajs';
 import { DLQ_HEADERS, dlqTopic, INPUT_TOPICS, TOPICS } from '@app/contracts';
 import { loadPolicyPack, Replayer } from '@app/policy';
-import { testKafka, uniqueName, waitFor } from '../support';
-import {
-  caughtUp,
-  cli,
-  countRecorded,
-  createLedgerDatabase,
-  generateFeed,
-  inputEndOffsets,
-  ledgerAndReplaySnapshots,
-  randomPort,
-  startAtEndOfTopics,
-  startService,
-  tagFeed,
-  type LedgerDatabase,
-  type ServiceProcess,
-} from './ledger-fixtures';
+import { caughtUp, cli, createLedgerDatabase, generateFeed, inputEndOffsets, type LedgerDatabase, randomPort, type ServiceProcess, startAtEndOfTopics, startService, testKafka, uniqueName, waitFor } from '@app/testing';
+import { countRecorded, ledgerAndReplaySnapshots, tagFeed } from './ledger-fixtures';
 
 const CATCH_UP_TIMEOUT_MS = 120_000;
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LedgerWriter, rejudgeLedger } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
-import { cli, countRows, createLedgerDatabase, generateFeed, sourceRecords, type LedgerDatabase } from './ledger-fixtures';
+import { cli, countRows, createLedgerDatabase, generateFeed, type LedgerDatabase, sourceRecords } from '@app/testing';
 
 const pack = loadPolicyPack();
 

@@ -10,22 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
-import { testKafka, uniqueName, waitFor } from '../support';
-import {
-  caughtUp,
-  cli,
-  createLedgerDatabase,
-  generateFeed,
-  inputEndOffsets,
-  ledgerAndReplaySnapshots,
-  randomPort,
-  serviceMetrics,
-  startAtEndOfTopics,
-  startService,
-  tagFeed,
-  type LedgerDatabase,
-  type ServiceProcess,
-} from './ledger-fixtures';
+import { caughtUp, cli, createLedgerDatabase, generateFeed, inputEndOffsets, type LedgerDatabase, randomPort, serviceMetrics, type ServiceProcess, startAtEndOfTopics, startService, testKafka, uniqueName, waitFor } from '@app/testing';
+import { ledgerAndReplaySnapshots, tagFeed } from './ledger-fixtures';
 
 const CATCH_UP_TIMEOUT_MS = 120_000;
 

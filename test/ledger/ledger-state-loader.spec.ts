@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadLedgerState, StateNeeds } from '@app/persistence';
 import { loadPolicyPack, type InputEventV1 } from '@app/policy';
-import { createLedgerDatabase, type LedgerDatabase } from './ledger-fixtures';
+import { createLedgerDatabase, type LedgerDatabase } from '@app/testing';
 
 const INBOX_ROWS = 200_000;
 const BATCH_KEYS = 10_000;

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createDataSource, LedgerWriter, type BatchResult } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
-import { waitFor } from '../support';
-import { assertLedgerAgreesWithReplay, createLedgerDatabase, generateFeed, ledgerSnapshot, sourceRecords as records, type LedgerDatabase } from './ledger-fixtures';
+import { createLedgerDatabase, generateFeed, type LedgerDatabase, sourceRecords as records, waitFor } from '@app/testing';
+import { assertLedgerAgreesWithReplay, ledgerSnapshot } from './ledger-fixtures';
 
 const pack = loadPolicyPack();
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LedgerWriter, verifyLedger } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
-import { assertLedgerAgreesWithReplay, countRows, createLedgerDatabase, generateFeed, ledgerSnapshot, sourceRecords as records, type LedgerDatabase } from './ledger-fixtures';
+import { countRows, createLedgerDatabase, generateFeed, type LedgerDatabase, sourceRecords as records } from '@app/testing';
+import { assertLedgerAgreesWithReplay, ledgerSnapshot } from './ledger-fixtures';
 
 const pack = loadPolicyPack();
 

@@ -9,18 +9,20 @@ import { after, before, describe, it } from 'node:test';
 import { Partitioners, type Admin, type Producer } from 'kafkajs';
 import { TOPICS } from '@app/contracts';
 import { loadPolicyPack, withLicenceSetting } from '@app/policy';
-import { testKafka, uniqueName, waitFor } from '../support';
 import {
   caughtUp,
   createLedgerDatabase,
   inputEndOffsets,
-  ledgerAndReplaySnapshots,
   randomPort,
   startAtEndOfTopics,
   startService,
+  testKafka,
+  uniqueName,
+  waitFor,
   type LedgerDatabase,
   type ServiceProcess,
-} from './ledger-fixtures';
+} from '@app/testing';
+import { ledgerAndReplaySnapshots } from './ledger-fixtures';
 
 const CATCH_UP_TIMEOUT_MS = 120_000;
 

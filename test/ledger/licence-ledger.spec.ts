@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LedgerWriter, rejudgeLedger } from '@app/persistence';
 import { loadPolicyPack, withLicenceSetting } from '@app/policy';
-import { cli, createLedgerDatabase, ledgerAndReplaySnapshots, sourceRecords, type LedgerDatabase } from './ledger-fixtures';
+import { cli, createLedgerDatabase, sourceRecords, type LedgerDatabase } from '@app/testing';
+import { ledgerAndReplaySnapshots } from './ledger-fixtures';
 
 const pack = withLicenceSetting(loadPolicyPack(), 'registered-only');
 

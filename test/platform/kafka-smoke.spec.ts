@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { ConfigResourceTypes, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { ALL_TOPICS, TOPIC_PARTITIONS } from '@app/contracts';
-import { testKafka, uniqueName, waitFor } from '../support';
+import { testKafka, uniqueName, waitFor } from '@app/testing';
 
 // What scripts/kafka.sh creates (plain JavaScript, shared with the shell script).
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -11,9 +11,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { CronJob, Job } from 'kubernetes-models/batch/v1';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { dlqTopic, EVENT_BYTES_MAX, INPUT_TOPICS, TOPIC_PARTITIONS } from '@app/contracts';
-import { CLI_NODE_FLAGS } from '../../apps/cli/src/node-flags';
-import { LEDGER_NODE_FLAGS } from '../../apps/ledger/src/node-flags';
-import { AppName, loadApiSettings, loadCliSettings, loadLedgerSettings, loadRelaySettings, settingsReference } from '@app/config';
+import { AppName, CLI_NODE_FLAGS, LEDGER_NODE_FLAGS, loadApiSettings, loadCliSettings, loadLedgerSettings, loadRelaySettings, settingsReference } from '@app/config';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const k8sDir = path.join(root, 'k8s');
@@ -217,7 +215,7 @@ describe('manifests', () => {
     assert.deepEqual(flagsBefore(ledger.obj.spec.template.spec.containers[0].command), LEDGER_NODE_FLAGS);
     const runSh = fs.readFileSync(path.join(root, 'scripts', 'run.sh'), 'utf8');
     assert.match(runSh, new RegExp(`\\[ledger\\]="${LEDGER_NODE_FLAGS.join(' ')}"`));
-    const fixtures = fs.readFileSync(path.join(root, 'test', 'ledger', 'ledger-fixtures.ts'), 'utf8');
+    const fixtures = fs.readFileSync(path.join(root, 'libs', 'testing', 'src', 'services.ts'), 'utf8');
     assert.match(fixtures, /app === 'ledger' \? LEDGER_NODE_FLAGS/);
   });
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '@app/persistence';
-import { createTestDatabase } from '../support';
+import { createTestDatabase } from '@app/testing';
 
 // The tables of the ledger schema (TEAM-NOTES "Database schema"); later migrations may add more.
 const LEDGER_TABLES = ['accounts', 'alerts', 'consumer_offsets', 'dc_installed', 'g2g_arrangements', 'inbox', 'ledger_entries', 'ledger_head', 'veu_grants'];

@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
-import { testKafka, uniqueName, waitFor } from '../support';
-import { createLedgerDatabase, randomPort, startAtEndOfTopics, startService, type LedgerDatabase, type ServiceProcess } from '../ledger/ledger-fixtures';
+import { createLedgerDatabase, type LedgerDatabase, randomPort, type ServiceProcess, startAtEndOfTopics, startService, testKafka, uniqueName, waitFor } from '@app/testing';
 
 const START_TIMEOUT_MS = 60_000;
 
@@ -62,11 +61,6 @@ describe('service health endpoints', () => {
       assert.match(await metrics.text(), new RegExp(`^# TYPE ${app}_\\w+ (counter|gauge|histogram)$`, 'm'));
     });
   }
-
-  it('ledger: GET /health stays an alias of /health/ready', async () => {
-    const base = `http://127.0.0.1:${ledgerPort}`;
-    assert.deepEqual(await getJson(`${base}/health`), await getJson(`${base}/health/ready`));
-  });
 
   it('both stop on SIGTERM once closed, without an error (consumer, producers and the health admin disconnect)', async () => {
     await Promise.all([ledger.stop(), relay.stop()]);

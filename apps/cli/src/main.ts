@@ -3,6 +3,7 @@
 // Commands are loaded on demand, so `replay` starts without loading Kafka or Postgres clients.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { HelpRequest, UsageError } from './support/command-args';
 
 interface CommandModule {
   run(argv: string[]): Promise<number>;
@@ -12,14 +13,10 @@ const COMMANDS_DIR = path.join(__dirname, 'commands');
 const SUFFIX = '.command.js';
 const NAME_PATTERN = /^[a-z][a-z0-9-]*(:[a-z0-9-]+)?$/;
 
+// The commands directory is built beside this file: it is always there.
 function commandNames(): string[] {
-  let files: string[] = [];
-  try {
-    files = fs.readdirSync(COMMANDS_DIR);
-  } catch {
-    return [];
-  }
-  return files
+  return fs
+    .readdirSync(COMMANDS_DIR)
     .filter((f) => f.endsWith(SUFFIX))
     .map((f) => f.slice(0, -SUFFIX.length))
     .map((n) => (n === 'migrate-revert' ? 'migrate:revert' : n))
@@ -43,7 +40,17 @@ async function main(argv: string[]): Promise<number> {
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(file) as CommandModule;
-  return mod.run(rest);
+  try {
+    return await mod.run(rest);
+  } catch (e) {
+    if (e instanceof HelpRequest) {
+      process.stdout.write(`${e.usage}\n`);
+      return 0;
+    }
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`${e.message}\n${e.usage}\n`);
+    return 2;
+  }
 }
 
 // A reader that stops early (`ledger replay FILE | head`, `ledger tail-alerts | head -5`) closes the pipe: stop

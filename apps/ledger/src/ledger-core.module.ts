@@ -2,13 +2,16 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { kafkaClientConfig } from '@app/config';
+import { BatchConsumerServer } from '@app/messaging';
 import { JsonLogger, KafkaHealthCheck } from '@app/observability';
-import { openDataSource } from '@app/persistence';
-import { LedgerConsumerService } from './ledger-consumer.service';
+import { LedgerWriter, openDataSource } from '@app/persistence';
+import { loadPolicyPack, withLicenceSetting, type PolicyPack } from '@app/policy';
 import { LedgerMetrics } from './ledger.metrics';
-import { LEDGER_SETTINGS, type LedgerSettingsValue } from './ledger-settings.provider';
+import { LEDGER_SETTINGS, POLICY_PACK, type LedgerSettingsValue } from './ledger-settings.provider';
+import { ledgerTransportProvider } from './ledger-transport.provider';
 
-// The consumer and the clients it depends on, in a module of their own so that the health module can import them.
+// The transport, the writer and the clients they depend on, in a module of their own so that the health module can
+// import them.
 @Module({})
 export class LedgerCoreModule {
   static register(settings: LedgerSettingsValue, logger: JsonLogger): DynamicModule {
@@ -19,10 +22,23 @@ export class LedgerCoreModule {
         { provide: JsonLogger, useValue: logger },
         { provide: DataSource, useFactory: () => openDataSource(settings.database, 'ledger') },
         { provide: KafkaHealthCheck, useFactory: () => new KafkaHealthCheck(new Kafka(kafkaClientConfig(settings)).admin()) },
+        {
+          provide: POLICY_PACK,
+          useFactory: () => {
+            const pack = withLicenceSetting(loadPolicyPack(settings.policyPack), settings.licences);
+            logger.log({ msg: 'policy pack loaded', policy: { id: pack.id, version: pack.version }, licences: pack.licences });
+            return pack;
+          },
+        },
+        {
+          provide: LedgerWriter,
+          inject: [DataSource, POLICY_PACK],
+          useFactory: (dataSource: DataSource, pack: PolicyPack) => new LedgerWriter(dataSource, pack, { groupId: settings.groupId }),
+        },
         LedgerMetrics,
-        LedgerConsumerService,
+        ledgerTransportProvider,
       ],
-      exports: [DataSource, KafkaHealthCheck, LedgerMetrics, LedgerConsumerService],
+      exports: [DataSource, KafkaHealthCheck, LedgerMetrics, LedgerWriter, BatchConsumerServer],
     };
   }
 }

@@ -1,12 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { BatchConsumerServer } from '@app/messaging';
 import { HealthModule, KafkaHealthCheck, MetricsModule, postgresCheck, type JsonLogger } from '@app/observability';
-import { LedgerConsumerService } from './ledger-consumer.service';
+import { LedgerBatchController } from './ledger-batch.controller';
 import { LedgerCoreModule } from './ledger-core.module';
-import { LedgerHttpController } from './ledger-http.controller';
 import type { LedgerSettingsValue } from './ledger-settings.provider';
 
-// GET /health/live and /health/ready (postgres, kafka, consumer) for the probes, /metrics for Prometheus.
+// GET /health/live and /health/ready (postgres, kafka, consumer) for the probes, /metrics for Prometheus; the
+// consumed batches reach LedgerBatchController through the microservice transport main.ts connects.
 @Module({})
 export class LedgerModule {
   static register(settings: LedgerSettingsValue, logger: JsonLogger): DynamicModule {
@@ -19,8 +20,8 @@ export class LedgerModule {
         MetricsModule,
         HealthModule.forRootAsync({
           imports: [core],
-          inject: [DataSource, KafkaHealthCheck, LedgerConsumerService],
-          useFactory: (db: DataSource, kafka: KafkaHealthCheck, consumer: LedgerConsumerService) => ({
+          inject: [DataSource, KafkaHealthCheck, BatchConsumerServer],
+          useFactory: (db: DataSource, kafka: KafkaHealthCheck, consumer: BatchConsumerServer) => ({
             postgres: postgresCheck(db),
             kafka: kafka.check,
             consumer: async () => {
@@ -29,7 +30,7 @@ export class LedgerModule {
           }),
         }),
       ],
-      controllers: [LedgerHttpController],
+      controllers: [LedgerBatchController],
     };
   }
 }

@@ -26,3 +26,4 @@ export type {
 } from './settings';
 export { kafkaClientConfig } from './kafka-client.config';
 export { pgPoolConfig, typeOrmDatabaseConfig } from './database.config';
+export { CLI_NODE_FLAGS, LEDGER_NODE_FLAGS } from './node-flags';

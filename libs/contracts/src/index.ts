@@ -6,3 +6,4 @@ export * from './countries';
 export * from './validate';
 export * from './schemas';
 export * from './schemas/common.schema';
+export { expectedLines, forEachLine, readLineAt } from './ndjson-file';

@@ -10,6 +10,7 @@ export interface StructuredLogger {
   log(record: LogRecord): void;
   warn(record: LogRecord): void;
   error(record: LogRecord): void;
+  debug?(record: LogRecord): void;
 }
 
 export function errorText(err: unknown): string {

@@ -1,5 +1,6 @@
 import type { DynamicModule, INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
 import type { LogLevel } from '@app/config';
 import { enableGracefulShutdown } from './graceful-shutdown';
 import { JsonLogger } from './json.logger';
@@ -15,6 +16,9 @@ export interface HttpServiceOptions<A extends INestApplication = INestApplicatio
   appOptions?: Omit<NestApplicationOptions, 'logger' | 'abortOnError'>;
   // Set-up between creating the app and listening: body parsers, static files, docs.
   configure?: (app: A) => void | Promise<void>;
+  // A microservice transport (Nest's hybrid application): connected and listening before HTTP is, closed when the
+  // app closes; its @MessagePattern handlers are the app's controllers. The strategy may come from the app's providers.
+  microservice?: (app: A) => CustomTransportStrategy;
 }
 
 // Nest's own start-up lines (modules initialised, routes mapped) are not news: its logger lets through warnings
@@ -37,6 +41,10 @@ export async function startHttpService<A extends INestApplication = INestApplica
       abortOnError: false,
     });
     await options.configure?.(app);
+    if (options.microservice !== undefined) {
+      app.connectMicroservice({ strategy: options.microservice(app) });
+      await app.startAllMicroservices();
+    }
     enableGracefulShutdown(app, { logger });
     await app.listen(options.port, '0.0.0.0');
     return app;

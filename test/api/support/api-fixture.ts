@@ -7,10 +7,10 @@ import { createDataSource, LedgerWriter, type BatchResult } from '@app/persisten
 import { loadPolicyPack } from '@app/policy';
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { createApiApp } from '../../../apps/api/src/api-app.factory';
 import { hashApiKey } from '../../../apps/api/src/auth/api-key';
 import type { Role } from '../../../apps/api/src/auth/principal';
-import { createTestDatabase, type TestDatabase } from '../../support';
 
 export interface ApiFixture {
   db: TestDatabase;

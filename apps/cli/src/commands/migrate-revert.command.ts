@@ -1,11 +1,11 @@
 // `ledger migrate:revert`: reverts the most recent migration (one per call).
 import { withDatabase } from '../support/cli-database';
+import { parseCommandArgs } from '../support/command-args';
+
+const SPEC = { name: 'migrate:revert', usage: 'usage: ledger migrate:revert', flags: {} } as const;
 
 export async function run(argv: string[]): Promise<number> {
-  if (argv.length > 0) {
-    process.stderr.write('usage: ledger migrate:revert\n');
-    return 2;
-  }
+  parseCommandArgs(SPEC, argv);
   return withDatabase(async (ds) => {
     const executed = await ds.showMigrations();
     if (!executed && (await ds.query(`SELECT to_regclass('schema_migrations') AS t`))[0]?.t === null) {

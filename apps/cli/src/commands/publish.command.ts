@@ -1,45 +1,24 @@
 // `ledger publish FILE.ndjson [--rate N]`: produces each line to its input topic by its `type`, keyed as the
-// contract says (shipments by consignee country, deployments by VEU id, policy changes by subject). Policy events
-// go first and are acknowledged before anything else is sent, so grants precede the shipments that depend on
-// them. Lines that are not JSON (or name no known type) go to chips.shipments.v1 with a null key: the ledger
-// rejects them to the DLQ, which is what such a line is for.
+// contract says (routeEvent). Policy events go first and are acknowledged before anything else is sent, so grants
+// precede the shipments that depend on them.
 import { Kafka, Partitioners, type ICustomPartitioner, type Message, type Producer } from 'kafkajs';
 import { kafkaClientConfig, loadKafkaSettings, settingsOrExit } from '@app/config';
-import { TOPICS } from '@app/contracts';
-import { forEachLine } from '../support/ndjson-file';
+import { forEachLine, TOPICS } from '@app/contracts';
+import { routeEvent, type RoutedEvent as Routed } from '@app/messaging/event-routing';
+import { parseCommandArgs } from '../support/command-args';
 
-const USAGE = 'usage: ledger publish FILE.ndjson [--rate EVENTS_PER_SECOND]';
+
+const SPEC = {
+  name: 'publish',
+  usage: 'usage: ledger publish FILE.ndjson [--rate EVENTS_PER_SECOND]',
+  flags: { rate: { type: 'decimal', min: 0.001, max: 10_000_000 } },
+  positionals: ['FILE'],
+  positionalsMin: 1,
+} as const;
 // Messages per produce request when not rate-limited: large enough to batch well, small enough to stay far below
 // the broker's request size.
 const SEND_BATCH_MESSAGES_MAX = 2000;
 const RATE_TICK_MS = 20;
-
-interface Routed {
-  topic: string;
-  message: Message;
-}
-
-export function route(line: string): Routed {
-  return routeBytes(line, line);
-}
-
-// `value` is what is sent: the line's bytes as the file has them (see run), or the text itself.
-function routeBytes(text: string, value: Buffer | string): Routed {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return { topic: TOPICS.shipments, message: { key: null, value } };
-  }
-  const d = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, any>;
-  const type = typeof d['type'] === 'string' ? (d['type'] as string) : '';
-  const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-  if (type === 'chip.shipment') return { topic: TOPICS.shipments, message: { key: str(d['consignee']?.country), value } };
-  if (type === 'dc.deployment') return { topic: TOPICS.deployments, message: { key: str(d['veu']?.id), value } };
-  // The subject id (informational: the policy topic has one partition): a VEU's, a country's or a licence's.
-  if (type.startsWith('policy.')) return { topic: TOPICS.policy, message: { key: str(d['veu']?.id) ?? str(d['country']) ?? str(d['license']?.id), value } };
-  return { topic: TOPICS.shipments, message: { key: null, value } };
-}
 
 // kafkajs's DefaultPartitioner (murmur2 of the key, as the Java client), remembered per topic, partition count and
 // key: a feed has few distinct keys (countries, VEU ids), and kafkajs otherwise hashes the key of every message and
@@ -71,27 +50,9 @@ async function sendAll(producer: Producer, routed: Routed[]): Promise<void> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let file: string | undefined;
-  let rate: number | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--rate' || arg.startsWith('--rate=')) {
-      const raw = arg === '--rate' ? argv[++i] : arg.slice('--rate='.length);
-      rate = Number(raw);
-      if (!Number.isFinite(rate) || rate <= 0) {
-        process.stderr.write(`ledger publish: --rate must be a positive number\n${USAGE}\n`);
-        return 2;
-      }
-    } else if (file === undefined && !arg.startsWith('--')) file = arg;
-    else {
-      process.stderr.write(`ledger publish: unexpected argument "${arg}"\n${USAGE}\n`);
-      return 2;
-    }
-  }
-  if (file === undefined) {
-    process.stderr.write(`ledger publish: missing FILE\n${USAGE}\n`);
-    return 2;
-  }
+  const { flags, positionals } = parseCommandArgs(SPEC, argv);
+  const file = positionals[0]!;
+  const rate = flags.rate ?? null;
   const policy: Routed[] = [];
   const rest: Routed[] = [];
   try {
@@ -105,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
         // The text is decoded from the bytes only to route the line.
         const text = bytes.toString('utf8');
         if (text.trim() === '') return;
-        const r = routeBytes(text, bytes);
+        const r = routeEvent(text, bytes);
         (r.topic === TOPICS.policy ? policy : rest).push(r);
       },
       true,

@@ -2,12 +2,19 @@
 // one JSON document (CONTRACTS.md, "Offline replay"). Exit 0 when the file was read, 2 on a usage error. FILE may be a
 // pipe: `generate ... | ledger replay /dev/stdin`.
 import * as fs from 'node:fs';
-import { stringifyJson } from '@app/contracts';
-import { DEFAULT_PACK_ID, Replayer } from '@app/policy';
-import { expectedLines, forEachLine, readLineAt } from '../support/ndjson-file';
-import { judgingArgs } from '../support/judging-args';
 
-const USAGE = 'usage: ledger replay FILE.ndjson [--pack PACK_ID] [--licences verify-if-known|registered-only]';
+import { DEFAULT_PACK_ID, Replayer } from '@app/policy';
+import { expectedLines, forEachLine, readLineAt, stringifyJson } from '@app/contracts';
+import { parseCommandArgs } from '../support/command-args';
+import { LICENCES_FLAG, loadPackOrUsageError, PACK_FLAG } from '../support/judging-args';
+
+const SPEC = {
+  name: 'replay',
+  usage: 'usage: ledger replay FILE.ndjson [--pack PACK_ID] [--licences verify-if-known|registered-only]',
+  flags: { pack: { ...PACK_FLAG, default: DEFAULT_PACK_ID }, licences: { ...LICENCES_FLAG, default: 'verify-if-known' } },
+  positionals: ['FILE'],
+  positionalsMin: 1,
+} as const;
 const PROGRESS_BYTES_MIN = 8 * 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 200;
 
@@ -15,15 +22,9 @@ export async function run(argv: string[], io: { stdout: NodeJS.WritableStream; s
   stdout: process.stdout,
   stderr: process.stderr,
 }): Promise<number> {
-  const args = judgingArgs('replay', argv, { usage: USAGE, positionalMax: 1, defaultPack: DEFAULT_PACK_ID, io });
-  if (args === null) return 2;
-  if (args.help) return 0;
-  const { pack } = args;
-  const file = args.positional[0];
-  if (file === undefined) {
-    io.stderr.write(`ledger replay: missing FILE\n${USAGE}\n`);
-    return 2;
-  }
+  const { flags, positionals } = parseCommandArgs(SPEC, argv);
+  const pack = loadPackOrUsageError(SPEC, flags.pack, flags.licences);
+  const file = positionals[0]!;
   // `/dev/stdin` is read from the descriptor this process was given: when it is a socket (as Node's child processes
   // get), the path cannot be opened again.
   const input = file === '/dev/stdin' ? 0 : file;

@@ -4,13 +4,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { publishedSchemaFiles } from '@app/contracts';
+import { parseCommandArgs } from '../support/command-args';
+
+const SPEC = { name: 'schemas', usage: 'usage: ledger schemas [DIR]', flags: {}, positionals: ['DIR'] } as const;
 
 export async function run(argv: string[]): Promise<number> {
-  if (argv.length > 1) {
-    process.stderr.write('usage: ledger schemas [DIR]\n');
-    return 2;
-  }
-  const dir = argv[0] ?? path.resolve(__dirname, '../../../../../libs/contracts/schemas');
+  const { positionals } = parseCommandArgs(SPEC, argv);
+  const dir = positionals[0] ?? path.resolve(__dirname, '../../../../../libs/contracts/schemas');
   fs.mkdirSync(dir, { recursive: true });
   const files = publishedSchemaFiles();
   for (const f of files) fs.writeFileSync(path.join(dir, f.name), f.text);

@@ -4,24 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { kafkaClientConfig, loadKafkaSettings, settingsOrExit } from '@app/config';
 import { TOPICS } from '@app/contracts';
+import { parseCommandArgs } from '../support/command-args';
 
-const USAGE = 'usage: ledger tail-alerts [--idle-exit-ms N]';
+const SPEC = {
+  name: 'tail-alerts',
+  usage: 'usage: ledger tail-alerts [--idle-exit-ms N]',
+  flags: { 'idle-exit-ms': { type: 'integer', min: 1, max: 86_400_000 } },
+} as const;
 
 export async function run(argv: string[]): Promise<number> {
-  let idleExitMs: number | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--idle-exit-ms') {
-      idleExitMs = Number(argv[++i]);
-      if (!Number.isSafeInteger(idleExitMs) || idleExitMs <= 0) {
-        process.stderr.write(`ledger tail-alerts: --idle-exit-ms must be a positive integer\n${USAGE}\n`);
-        return 2;
-      }
-    } else {
-      process.stderr.write(`ledger tail-alerts: unexpected argument "${arg}"\n${USAGE}\n`);
-      return 2;
-    }
-  }
+  const idleExitMs = parseCommandArgs(SPEC, argv).flags['idle-exit-ms'] ?? null;
   const kafka = new Kafka(kafkaClientConfig({ kafka: settingsOrExit(() => loadKafkaSettings(process.env, 'ledger-tail')), logLevel: 'error' }));
   // A group of its own every time: it reads everything from the beginning and commits nothing anyone else uses.
   const consumer = kafka.consumer({ groupId: `tail-alerts-${randomBytes(6).toString('hex')}`, allowAutoTopicCreation: false });

@@ -1,48 +1,19 @@
-// The words of the commands that judge (replay, rejudge): `--pack PACK_ID` (or `--pack=PACK_ID`), `--licences
-// verify-if-known|registered-only` (or `--licences=...`; docs/licences.md), `-h`/`--help`, and up to `positionalMax`
-// other words that do not start with `--`.
-import { isLicenceSetting, LICENCE_SETTINGS, loadPolicyPack, withLicenceSetting, type LicenceSetting, type PolicyPack } from '@app/policy';
+// What the judging commands (replay, rejudge) share: the `--pack PACK_ID` flag and loading the pack it names, where an
+// unknown pack is a usage error like any other bad flag; the `--licences verify-if-known|registered-only` flag
+// (docs/licences.md).
+import { loadPolicyPack, withLicenceSetting, type LicenceSetting, type PolicyPack } from '@app/policy';
+import { UsageError, type CommandSpec, type FlagSpec } from './command-args';
 
-export type JudgingArgs = { help: true } | { help: false; pack: PolicyPack; positional: string[] };
+export const PACK_FLAG = { type: 'string', pattern: /^[a-z0-9][a-z0-9._-]{0,99}$/, expected: 'a policy pack id (lower-case letters, digits, dot, dash)' } as const;
 
-interface Io {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
+export const LICENCES_FLAG = { type: 'string', pattern: /^(verify-if-known|registered-only)$/, expected: 'verify-if-known or registered-only' } as const;
 
-// The arguments, or null once `io.stderr` has been told what is wrong with them (a usage error: exit 2). `-h` prints
-// the usage on stdout. An unknown pack is a usage error too.
-export function judgingArgs(
-  command: string,
-  argv: readonly string[],
-  o: { usage: string; positionalMax: number; defaultPack: string; defaultLicences?: string; io: Io },
-): JudgingArgs | null {
-  let packId = o.defaultPack;
-  let licences: string = o.defaultLicences ?? 'verify-if-known';
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--pack') packId = argv[++i] ?? '';
-    else if (arg.startsWith('--pack=')) packId = arg.slice('--pack='.length);
-    else if (arg === '--licences') licences = argv[++i] ?? '';
-    else if (arg.startsWith('--licences=')) licences = arg.slice('--licences='.length);
-    else if (arg === '-h' || arg === '--help') {
-      o.io.stdout.write(`${o.usage}\n`);
-      return { help: true };
-    } else if (positional.length < o.positionalMax && !arg.startsWith('--')) positional.push(arg);
-    else {
-      o.io.stderr.write(`ledger ${command}: unexpected argument "${arg}"\n${o.usage}\n`);
-      return null;
-    }
-  }
-  if (!isLicenceSetting(licences)) {
-    o.io.stderr.write(`ledger ${command}: --licences must be one of ${LICENCE_SETTINGS.join(', ')} (got "${licences}")\n${o.usage}\n`);
-    return null;
-  }
+// The pack, with the licence setting when one is given (the flag's pattern admits only the two settings).
+export function loadPackOrUsageError(spec: CommandSpec<Record<string, FlagSpec>>, packId: string, licences?: string): PolicyPack {
   try {
-    return { help: false, pack: withLicenceSetting(loadPolicyPack(packId), licences as LicenceSetting), positional };
+    const pack = loadPolicyPack(packId);
+    return licences === undefined ? pack : withLicenceSetting(pack, licences as LicenceSetting);
   } catch (e) {
-    o.io.stderr.write(`ledger ${command}: ${(e as Error).message}\n`);
-    return null;
+    throw new UsageError(spec.name, (e as Error).message, spec.usage);
   }
 }

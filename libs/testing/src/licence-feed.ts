@@ -72,9 +72,13 @@ export class LicenceFeed {
     );
   }
 
-  // The revocation, once the feed is far enough (null before, and after it was emitted).
-  revocation(share: number, nextId: (publisher: string) => string, occurredAt: string): string | null {
-    if (this.revoked || share < REVOKED_AT_SHARE) return null;
+  // Whether the revocation is due: the feed is far enough (`share` of it emitted) and it was not emitted yet.
+  revocationDue(share: number): boolean {
+    return !this.revoked && share >= REVOKED_AT_SHARE;
+  }
+
+  // The revocation (once revocationDue).
+  revocation(nextId: (publisher: string) => string, occurredAt: string): string {
     this.revoked = true;
     const id = this.licences[REVOKED_INDEX]!.id;
     return JSON.stringify({ type: 'policy.license-revoked', version: 1, eventId: nextId('bis'), publisher: 'regulator', occurredAt, license: { id } });

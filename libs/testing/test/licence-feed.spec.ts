@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadPolicyPack, Replayer, withLicenceSetting, type LicenceSetting } from '@app/policy';
-import { generateFeed } from '../src/feed/feed-generator';
+import { generateFeed } from '../src/feed-generator';
 
 const lines = [...generateFeed({ events: 5000, seed: 11, startMs: Date.parse('2025-01-15T00:00:00Z'), days: 880, invalidRate: 0.004 })];
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { forEachLine, readLineAt } from '../src/support/ndjson-file';
+import { forEachLine, readLineAt } from '../src/ndjson-file';
 
 async function roundTrip(name: string, lines: string[], crAfter: number): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ndjson-'));

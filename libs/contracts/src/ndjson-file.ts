@@ -1,4 +1,4 @@
-// Reading an NDJSON file line by line as bytes, for the offline replay (and its benchmark).
+// Reading an NDJSON event file line by line as bytes, for the offline replay, `ledger publish` and the replay benchmark.
 // - Lines are handed over as they are in the file: the judge checks their UTF-8 itself, exactly as the service
 //   checks a Kafka message's bytes, so a line with invalid UTF-8 is MALFORMED on both paths (decoding the file as
 //   text would have replaced the bad bytes silently).

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The benchmark commands (`npm run bench`, `npm run bench:api`, `bench:writer`, `bench:replay`). Like the test
+# command: builds, starts what the benchmark needs (PostgreSQL; Kafka with the contract topics for the end-to-end
+# one), runs it with the remaining arguments, and stops Kafka at the end only if this script started it. When a
+# service cannot be started, it stops at once with one line saying what to start.
+#
+#   scripts/bench.sh ledger [args]   end to end on real Kafka and Postgres (bench/ledger.bench.ts)
+#   scripts/bench.sh api [args]      the read API (Postgres)
+#   scripts/bench.sh writer [args]   the ledger writer alone (Postgres)
+#   scripts/bench.sh replay [args]   the offline replay (neither)
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+usage="usage: scripts/bench.sh ledger|api|writer|replay [args]"
+name=${1:-}
+case "$name" in
+  ledger) program=dist/bench/ledger.bench.js needs="postgres kafka" ;;
+  api) program=dist/bench/api.bench.js needs="postgres" ;;
+  writer) program=dist/bench/ledger-writer.bench.js needs="postgres" ;;
+  replay) program=dist/bench/replay.bench.js needs="" ;;
+  *) echo "bench: unknown benchmark \"$name\"" >&2; echo "$usage" >&2; exit 2 ;;
+esac
+shift
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+bash scripts/build.sh
+
+# The services' own output goes to a log; on failure only one line is shown, naming what to start.
+log=$(mktemp -t bench-services.XXXXXX)
+trap 'rm -f "$log"' EXIT
+if [[ " $needs " == *" postgres "* ]] && ! bash scripts/pg.sh start >"$log" 2>&1; then
+  say "PostgreSQL could not be started ($(tail -n 1 "$log")); start it: bash scripts/pg.sh start"
+  exit 1
+fi
+if [[ " $needs " == *" kafka "* ]]; then
+  if ! bash scripts/kafka.sh status >/dev/null 2>&1; then
+    trap 'bash scripts/kafka.sh stop >/dev/null 2>&1 || true; rm -f "$log"' EXIT
+  fi
+  if ! bash scripts/kafka.sh start >"$log" 2>&1; then
+    say "Kafka could not be started ($(tail -n 1 "$log")); start it: bash scripts/kafka.sh start"
+    exit 1
+  fi
+fi
+
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+node "$program" "$@"

@@ -1,6 +1,0 @@
-export { kafkaBrokers, testKafka } from './kafka';
-export { createTestDatabase } from './test-database';
-export type { TestDatabase } from './test-database';
-export { uniqueName } from './unique-name';
-export { waitFor } from './wait-for';
-export type { WaitForOptions } from './wait-for';
