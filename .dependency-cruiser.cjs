@@ -1,8 +1,9 @@
 // The import rules of the monorepo (docs/architecture arrows, /STYLE): checked by `npm run -s check:imports`, which
 // the test command runs before the specs. The arrows point one way:
 //   apps -> libs, never app -> app;
-//   libs, lowest first: contracts and config (nothing of ours) <- policy (contracts only; no framework) <-
-//   persistence and messaging (policy, contracts) ; observability (config, contracts) ; testing (any lib, for specs
+//   libs, lowest first: contracts and config (nothing of ours) <- policy and transparency (contracts only; no
+//   framework) <- persistence (policy, transparency, contracts) and messaging (policy, contracts) ;
+//   observability (config, contracts) ; testing (any lib, for specs
 //   and benchmarks; of the apps only the CLI's `generate` uses its feed generator);
 //   bench/ imports libs only (no app, no test/).
 // Each lib's line below is the set of libs it may import: an arrow from a lower lib to a higher one is one not listed.
@@ -12,10 +13,11 @@ const LIB_MAY_IMPORT = {
   contracts: [],
   config: [],
   policy: ['contracts'],
-  persistence: ['contracts', 'policy'],
+  transparency: ['contracts'],
+  persistence: ['contracts', 'policy', 'transparency'],
   messaging: ['contracts', 'policy'],
   observability: ['config', 'contracts'],
-  testing: ['config', 'contracts', 'policy', 'persistence', 'messaging', 'observability'],
+  testing: ['config', 'contracts', 'policy', 'transparency', 'persistence', 'messaging', 'observability'],
 };
 
 // What "a framework" is for libs/policy, which must stay pure TypeScript over plain data.
@@ -44,6 +46,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/' },
       to: { path: '^apps/' },
+    },
+    {
+      name: 'transparency-is-pure',
+      comment: 'libs/transparency (the Merkle tree, proofs, checkpoints) imports no framework: a verifier needs no database or broker',
+      severity: 'error',
+      from: { path: '^libs/transparency/' },
+      to: { path: `(?:^|/)node_modules/(?:${FRAMEWORKS.join('|')})/` },
     },
     {
       name: 'policy-is-pure',

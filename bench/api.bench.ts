@@ -29,9 +29,14 @@ const START_MS = Date.parse('2025-02-01T00:00:00Z');
 const SPAN_MS = Date.parse('2027-12-01T00:00:00Z') - START_MS;
 const P99_TARGET_MS = 50;
 
-function databaseUrl(name: string): string {
+// The database `name` on the server of DATABASE_URL, as `role` (the ledger's least-privilege roles, as deployed),
+// or as the server's superuser when DATABASE_URL names one of those roles (they may not create databases).
+function databaseUrl(name: string, role?: 'ledger_owner' | 'ledger_writer' | 'ledger_reader'): string {
   const url = new URL(loadDatabaseSettings().url);
   url.pathname = `/${name}`;
+  if (role !== undefined) url.username = role;
+  else if (url.username.startsWith('ledger_')) url.username = 'postgres';
+  if (role !== undefined || url.username === 'postgres') url.password = '';
   return url.toString();
 }
 
@@ -103,10 +108,10 @@ async function whileRecording<T>(url: string, countries: readonly string[], even
 async function fill(name: string, entriesWanted: number): Promise<string[]> {
   const pack = loadPolicyPack();
   const tier2 = [...ASSIGNED_COUNTRY_CODES].filter((cc) => tierOf(pack, cc, START_MS) === 2).sort();
-  const url = databaseUrl(name);
+  const url = databaseUrl(name, 'ledger_owner');
   const exists = await (async () => {
     try {
-      await onServer(`create database ${name}`);
+      await onServer(`create database ${name} owner ledger_owner`);
       return false;
     } catch {
       return true;
@@ -275,7 +280,7 @@ async function main(): Promise<void> {
   await benchPrerequisites({ kafka: false });
   const countries = await fill(name, entries);
   const db = loadDatabaseSettings();
-  const { api, port } = await startApi(databaseUrl(name));
+  const { api, port } = await startApi(databaseUrl(name, 'ledger_reader'));
   try {
     const random = prng(7);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
@@ -297,7 +302,7 @@ async function main(): Promise<void> {
       await load('account list', port, concurrency, requests, (i) => listPaths[i % listPaths.length]!),
       await load('balance as of', port, concurrency, requests, () => asOfPath()),
     ];
-    const live = await whileRecording(databaseUrl(name), countries, 1_000, () =>
+    const live = await whileRecording(databaseUrl(name, 'ledger_writer'), countries, 1_000, () =>
       load('list, writing', port, concurrency, requests, (i) => listPaths[i % listPaths.length]!),
     );
     results.push(live.result);

@@ -262,7 +262,7 @@ async function main(): Promise<void> {
 
     await startAtEndOfTopics(admin, db.ds, groupId);
     const before = await endOffsets(admin);
-    const env = { DATABASE_URL: db.url, LEDGER_GROUP_ID: groupId, LOG_LEVEL: 'error', LEDGER_BATCH_SIZE_MAX: String(BATCH_SIZE_MAX) };
+    const env = { DATABASE_URL: db.urlAs('ledger_writer'), LEDGER_GROUP_ID: groupId, LOG_LEVEL: 'error', LEDGER_BATCH_SIZE_MAX: String(BATCH_SIZE_MAX) };
     const ledgerPort = randomPort();
     for (let k = 0; k < LEDGERS; k++) ledgers.push(startService('ledger', { ...env, LEDGER_HTTP_PORT: String(k === 0 ? ledgerPort : randomPort()) }));
     relay = startService('relay', { ...env, RELAY_HTTP_PORT: String(randomPort()) });

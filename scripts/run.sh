@@ -95,9 +95,21 @@ bash scripts/kafka.sh status >/dev/null || kafka_started=true
 bash scripts/kafka.sh start
 bash scripts/pg.sh create ledger
 say "migrating database ledger"
-cli migrate
+# Each app connects as its own least-privilege role (scripts/pg.sh made them): the migrations and the API-key
+# bookkeeping run as the owner, the ledger writes as ledger_writer, the relay and the API as theirs.
+owner_url=$(bash scripts/pg.sh url ledger ledger_owner)
+declare -A database_url_of=(
+  [ledger]=$(bash scripts/pg.sh url ledger ledger_writer)
+  [relay]=$(bash scripts/pg.sh url ledger ledger_relay)
+  [api]=$(bash scripts/pg.sh url ledger ledger_reader)
+)
+DATABASE_URL=$owner_url cli migrate
 # A regulator key for the demo (idempotent; only its sha256 is stored). Create real keys the same way.
-node dist/apps/api/src/create-api-key.js --role regulator --key demo-regulator-key --label demo >/dev/null
+DATABASE_URL=$owner_url node dist/apps/api/src/create-api-key.js --role regulator --key demo-regulator-key --label demo >/dev/null
+# The ledger's checkpoint key for the demo (made once); regulators verify proofs with its public half.
+mkdir -p .run/keys
+cli checkpoint-key --out .run/keys/ledger-checkpoint.pem >/dev/null
+export LEDGER_CHECKPOINT_KEY_FILE=$root/.run/keys/ledger-checkpoint.pem
 
 for name in "${apps[@]}"; do
   entry="dist/apps/$name/src/main.js"
@@ -112,7 +124,7 @@ for name in "${apps[@]}"; do
   [[ -f $logs/$name.log ]] && mv -f "$logs/$name.log" "$logs/$name.log.1"
   # setsid: Ctrl-C reaches this script only, which then stops each app with SIGTERM, in order.
   # shellcheck disable=SC2086 # the flags are words
-  setsid node ${node_flags[$name]} "$entry" </dev/null >"$logs/$name.log" 2>&1 &
+  DATABASE_URL=${database_url_of[$name]} setsid node ${node_flags[$name]} "$entry" </dev/null >"$logs/$name.log" 2>&1 &
   echo $! >"$pids_dir/$name.pid"
   started+=("$name")
   say "started $name (pid $!, log $logs/$name.log)"
@@ -151,7 +163,10 @@ cat <<EOF
     alerts          npm run -s ledger -- tail-alerts      (follows compliance.alerts.v1)
     logs            $logs/{ledger,relay,api}.log   Kafka: .run/kafka/server.log
     sample feed     .run/sample.ndjson (publish more: npm run -s ledger -- publish FILE)
-    audit           npm run -s ledger -- verify    (hash chain and balances)
+    audit           npm run -s ledger -- verify --ledger-key .run/keys/ledger-checkpoint.pub
+                                                   (hash chain, balances, Merkle tree, signed checkpoints)
+    proofs          http://127.0.0.1:$api_port/checkpoints/latest, /proof/entries/1/inclusion; check one offline with
+                    npm run -s ledger -- verify-proof PROOF.json --ledger-key .run/keys/ledger-checkpoint.pub
                     npm run -s ledger -- rejudge   (every recorded event judged again, compared with the ledger)
 
   Running this command again republishes the same sample: the ledger counts those events as duplicates and

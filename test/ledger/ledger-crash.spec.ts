@@ -71,7 +71,7 @@ describe('ledger crash safety', () => {
     await admin.connect();
     db = await createLedgerDatabase('ledger_crash');
     await startAtEndOfTopics(admin, db.ds, groupId);
-    env = { DATABASE_URL: db.url, LEDGER_GROUP_ID: groupId, LOG_LEVEL: 'warn', LEDGER_BATCH_SIZE_MAX: '2000' };
+    env = { DATABASE_URL: db.urlAs('ledger_writer'), LEDGER_GROUP_ID: groupId, LOG_LEVEL: 'warn', LEDGER_BATCH_SIZE_MAX: '2000' };
   });
 
   after(async () => {
@@ -142,7 +142,7 @@ describe('ledger crash safety', () => {
     assert.deepEqual(ledgerState.accounts, replay.accounts);
     assert.deepEqual(ledgerState.alerts, replay.alerts);
 
-    const verify = await cli(['verify'], { DATABASE_URL: db.url });
+    const verify = await cli(['verify'], { DATABASE_URL: db.urlAs('ledger_reader') });
     assert.equal(verify.code, 0, verify.stdout);
 
     const expected = new Set(await alertIdsCausedBy(db.ds, run));

@@ -30,7 +30,7 @@ describe('ledger service end to end', () => {
     await admin.connect();
     db = await createLedgerDatabase('ledger_e2e');
     await startAtEndOfTopics(admin, db.ds, groupId);
-    ledger = startService('ledger', { DATABASE_URL: db.url, LEDGER_GROUP_ID: groupId, LEDGER_HTTP_PORT: String(randomPort()), LOG_LEVEL: 'warn' });
+    ledger = startService('ledger', { DATABASE_URL: db.urlAs('ledger_writer'), LEDGER_GROUP_ID: groupId, LEDGER_HTTP_PORT: String(randomPort()), LOG_LEVEL: 'warn' });
   });
 
   after(async () => {
@@ -103,7 +103,7 @@ describe('ledger service end to end', () => {
     lines.forEach((l, i) => textReplay.push(l, i + 1));
     assert.equal(textReplay.result().counts.recorded, replayed.counts.recorded);
 
-    const verify = await cli(['verify'], { DATABASE_URL: db.url });
+    const verify = await cli(['verify'], { DATABASE_URL: db.urlAs('ledger_reader') });
     assert.equal(verify.code, 0, verify.stdout);
     assert.equal(JSON.parse(verify.stdout).ok, true);
   });

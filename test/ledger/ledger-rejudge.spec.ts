@@ -35,7 +35,7 @@ describe('ledger rejudge (Postgres)', () => {
     assert.equal(report.alerts, await countRows(db.ds, 'alerts'));
     assert.ok(report.alerts > 0, 'the feed raises alerts');
 
-    const out = await cli(['rejudge'], { DATABASE_URL: db.url });
+    const out = await cli(['rejudge'], { DATABASE_URL: db.urlAs('ledger_reader') });
     assert.equal(out.code, 0, out.stderr);
     assert.deepEqual(JSON.parse(out.stdout), { ...report });
   });
@@ -48,26 +48,26 @@ describe('ledger rejudge (Postgres)', () => {
 
   it('names an account whose balance was changed, and the CLI exits 1', async () => {
     const [{ id }] = (await db.ds.query(`SELECT id FROM accounts WHERE id LIKE 'country:%' AND used_tpp > 0 ORDER BY id LIMIT 1`)) as Array<{ id: string }>;
-    await db.ds.query(`UPDATE accounts SET used_tpp = used_tpp + 1 WHERE id = $1`, [id]);
+    await db.tamper((m) => m.query(`UPDATE accounts SET used_tpp = used_tpp + 1 WHERE id = $1`, [id]));
     try {
       const report = await rejudgeLedger(db.ds, pack);
       assert.equal(report.ok, false);
       assert.equal(report.differencesTotal, 1);
       assert.match(report.differences[0]!, new RegExp(`^account ${id}: used TPP \\d+ in the ledger, \\d+ judged again$`));
-      const out = await cli(['rejudge'], { DATABASE_URL: db.url });
+      const out = await cli(['rejudge'], { DATABASE_URL: db.urlAs('ledger_reader') });
       assert.equal(out.code, 1);
       assert.equal((JSON.parse(out.stdout) as { ok: boolean }).ok, false);
     } finally {
-      await db.ds.query(`UPDATE accounts SET used_tpp = used_tpp - 1 WHERE id = $1`, [id]);
+      await db.tamper((m) => m.query(`UPDATE accounts SET used_tpp = used_tpp - 1 WHERE id = $1`, [id]));
     }
   });
 
   it('names an alert that was removed from the outbox, and one whose document was changed', async () => {
     const alerts = (await db.ds.query(`SELECT alert_id FROM alerts ORDER BY seq LIMIT 2`)) as Array<{ alert_id: string }>;
     const [removed, changed] = [alerts[0]!.alert_id, alerts[1]!.alert_id];
-    await db.ds.query(`CREATE TABLE alerts_kept AS SELECT * FROM alerts WHERE alert_id IN ($1, $2)`, [removed, changed]);
-    await db.ds.query(`DELETE FROM alerts WHERE alert_id = $1`, [removed]);
-    await db.ds.query(`UPDATE alerts SET payload = jsonb_set(payload::jsonb, '{usedTpp}', '1')::json WHERE alert_id = $1`, [changed]);
+    await db.admin.query(`CREATE TABLE alerts_kept AS SELECT * FROM alerts WHERE alert_id IN ($1, $2)`, [removed, changed]);
+    await db.tamper((m) => m.query(`DELETE FROM alerts WHERE alert_id = $1`, [removed]));
+    await db.tamper((m) => m.query(`UPDATE alerts SET payload = jsonb_set(payload::jsonb, '{usedTpp}', '1')::json WHERE alert_id = $1`, [changed]));
     try {
       const report = await rejudgeLedger(db.ds, pack);
       assert.equal(report.ok, false);
@@ -75,9 +75,9 @@ describe('ledger rejudge (Postgres)', () => {
       assert.ok(report.differences.includes(`alert ${changed}: the ledger's document differs from the one raised when judged again`), report.differences.join('\n'));
       assert.equal(report.differencesTotal, 2);
     } finally {
-      await db.ds.query(`DELETE FROM alerts WHERE alert_id IN ($1, $2)`, [removed, changed]);
-      await db.ds.query(`INSERT INTO alerts SELECT * FROM alerts_kept`);
-      await db.ds.query(`DROP TABLE alerts_kept`);
+      await db.tamper((m) => m.query(`DELETE FROM alerts WHERE alert_id IN ($1, $2)`, [removed, changed]));
+      await db.tamper((m) => m.query(`INSERT INTO alerts SELECT * FROM alerts_kept`));
+      await db.tamper((m) => m.query(`DROP TABLE alerts_kept`));
     }
     assert.equal((await rejudgeLedger(db.ds, pack)).ok, true, 'the two rows put back, the ledger agrees again');
   });
@@ -92,11 +92,11 @@ describe('ledger rejudge (Postgres)', () => {
     assert.ok(grant !== undefined && dcs.length === 2, 'the feed grants VEUs and installs chips');
     const [changed, removed] = dcs as [(typeof dcs)[0], (typeof dcs)[0]];
     const where = `veu_id = $1 AND data_center_id = $2 AND country = $3`;
-    await db.ds.query(`CREATE TABLE dc_kept AS SELECT * FROM dc_installed WHERE ${where}`, [removed.veu_id, removed.data_center_id, removed.country]);
-    await db.ds.query(`UPDATE veu_grants SET active = false WHERE id = $1`, [grant.id]);
-    await db.ds.query(`INSERT INTO g2g_arrangements (country, arranged_at) VALUES ('ZZ', now())`);
-    await db.ds.query(`UPDATE dc_installed SET installed_tpp = installed_tpp + 7 WHERE ${where}`, [changed.veu_id, changed.data_center_id, changed.country]);
-    await db.ds.query(`DELETE FROM dc_installed WHERE ${where}`, [removed.veu_id, removed.data_center_id, removed.country]);
+    await db.admin.query(`CREATE TABLE dc_kept AS SELECT * FROM dc_installed WHERE ${where}`, [removed.veu_id, removed.data_center_id, removed.country]);
+    await db.tamper((m) => m.query(`UPDATE veu_grants SET active = false WHERE id = $1`, [grant.id]));
+    await db.tamper((m) => m.query(`INSERT INTO g2g_arrangements (country, arranged_at) VALUES ('ZZ', now())`));
+    await db.tamper((m) => m.query(`UPDATE dc_installed SET installed_tpp = installed_tpp + 7 WHERE ${where}`, [changed.veu_id, changed.data_center_id, changed.country]));
+    await db.tamper((m) => m.query(`DELETE FROM dc_installed WHERE ${where}`, [removed.veu_id, removed.data_center_id, removed.country]));
     try {
       const d = (await rejudgeLedger(db.ds, pack)).differences;
       const has = (start: string) => assert.ok(d.some((x) => x.startsWith(start)), `expected "${start}..." among:\n${d.join('\n')}`);
@@ -105,11 +105,11 @@ describe('ledger rejudge (Postgres)', () => {
       has(`data center ${changed.data_center_id} of ${changed.veu_id} in ${changed.country}: `);
       has(`installed TPP of ${removed.veu_id} in ${removed.country}: `);
     } finally {
-      await db.ds.query(`UPDATE veu_grants SET active = true WHERE id = $1`, [grant.id]);
-      await db.ds.query(`DELETE FROM g2g_arrangements WHERE country = 'ZZ'`);
-      await db.ds.query(`UPDATE dc_installed SET installed_tpp = installed_tpp - 7 WHERE ${where}`, [changed.veu_id, changed.data_center_id, changed.country]);
-      await db.ds.query(`INSERT INTO dc_installed SELECT * FROM dc_kept`);
-      await db.ds.query(`DROP TABLE dc_kept`);
+      await db.tamper((m) => m.query(`UPDATE veu_grants SET active = true WHERE id = $1`, [grant.id]));
+      await db.tamper((m) => m.query(`DELETE FROM g2g_arrangements WHERE country = 'ZZ'`));
+      await db.tamper((m) => m.query(`UPDATE dc_installed SET installed_tpp = installed_tpp - 7 WHERE ${where}`, [changed.veu_id, changed.data_center_id, changed.country]));
+      await db.tamper((m) => m.query(`INSERT INTO dc_installed SELECT * FROM dc_kept`));
+      await db.tamper((m) => m.query(`DROP TABLE dc_kept`));
     }
     assert.equal((await rejudgeLedger(db.ds, pack)).ok, true, 'put back, the ledger agrees again');
   });
@@ -125,7 +125,7 @@ describe('ledger rejudge (Postgres)', () => {
     assert.ok(event !== undefined, 'the feed has a licensed H100-SXM shipment');
     const doc = JSON.parse(event.payload) as { consignee: { country: string }; items: Array<{ quantity: number }> };
     const doubled = { ...doc, items: [{ ...doc.items[0]!, quantity: doc.items[0]!.quantity * 2 }] };
-    await db.ds.query(`UPDATE inbox SET payload = $3::json WHERE publisher = $1 AND event_id = $2`, [event.publisher, event.event_id, JSON.stringify(doubled)]);
+    await db.tamper((m) => m.query(`UPDATE inbox SET payload = $3::json WHERE publisher = $1 AND event_id = $2`, [event.publisher, event.event_id, JSON.stringify(doubled)]));
     const report = await rejudgeLedger(db.ds, pack);
     assert.equal(report.ok, false);
     assert.ok(

@@ -61,7 +61,7 @@ describe('ledger service scaled out to two instances', () => {
   it('two instances share the partitions and together record exactly what the offline replay judges', { timeout: 360_000 }, async () => {
     const start = () => {
       const port = randomPort();
-      const process = startService('ledger', { DATABASE_URL: db.url, LEDGER_GROUP_ID: groupId, LEDGER_HTTP_PORT: String(port), LOG_LEVEL: 'info' });
+      const process = startService('ledger', { DATABASE_URL: db.urlAs('ledger_writer'), LEDGER_GROUP_ID: groupId, LEDGER_HTTP_PORT: String(port), LOG_LEVEL: 'info' });
       instances.push({ process, port });
     };
     start();
@@ -94,7 +94,7 @@ describe('ledger service scaled out to two instances', () => {
     assert.ok(ledger.alerts.length > 0, 'the feed raises alerts');
     assert.deepEqual(ledger.accounts, replay.accounts);
     assert.deepEqual(ledger.alerts, replay.alerts);
-    const verify = await cli(['verify'], { DATABASE_URL: db.url });
+    const verify = await cli(['verify'], { DATABASE_URL: db.urlAs('ledger_reader') });
     assert.equal(verify.code, 0, verify.stdout);
     assert.equal(JSON.parse(verify.stdout).ok, true);
   });

@@ -25,11 +25,11 @@ describe('ledger state loader (Postgres)', () => {
 
   before(async () => {
     db = await createLedgerDatabase('ledger_loader');
-    await db.ds.query(
+    await db.admin.query(
       `INSERT INTO inbox (publisher, event_id, digest, event_type, payload, occurred_at, recorded_seq)
        SELECT 'nvidia', 'ev-' || i, NULL, 'chip.shipment', '{}', now(), i FROM generate_series(1, ${INBOX_ROWS}) AS i`,
     );
-    await db.ds.query(`ANALYZE inbox`);
+    await db.admin.query(`ANALYZE inbox`);
   });
   after(async () => {
     await db?.close();

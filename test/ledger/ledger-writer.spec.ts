@@ -59,7 +59,7 @@ describe('ledger writer (Postgres)', () => {
     assert.ok(rows.some((r) => r.n === 0) && rows.some((r) => r.n >= 2), 'the feed has events with no entry and with several');
 
     const [several] = rows.filter((r) => r.n >= 2);
-    await db.ds.query(`UPDATE inbox SET entry_count = entry_count - 1 WHERE publisher = $1 AND event_id = $2`, [several!.publisher, several!.event_id]);
+    await db.tamper((m) => m.query(`UPDATE inbox SET entry_count = entry_count - 1 WHERE publisher = $1 AND event_id = $2`, [several!.publisher, several!.event_id]));
     try {
       const report = await verifyLedger(db.ds);
       assert.equal(report.ok, false);
@@ -69,7 +69,7 @@ describe('ledger writer (Postgres)', () => {
       ]);
       assert.equal(report.firstBrokenSeq, undefined, 'the chain itself is intact');
     } finally {
-      await db.ds.query(`UPDATE inbox SET entry_count = entry_count + 1 WHERE publisher = $1 AND event_id = $2`, [several!.publisher, several!.event_id]);
+      await db.tamper((m) => m.query(`UPDATE inbox SET entry_count = entry_count + 1 WHERE publisher = $1 AND event_id = $2`, [several!.publisher, several!.event_id]));
     }
     assert.equal((await verifyLedger(db.ds)).ok, true);
   });
@@ -250,18 +250,20 @@ describe('ledger writer (Postgres)', () => {
     assert.deepEqual(later.results.map((r) => ('code' in r ? r.code : r.status)), ['duplicate', 'DUPLICATE_CONFLICT', 'duplicate']);
   });
 
-  it('refuses UPDATE, DELETE and TRUNCATE of ledger entries', async () => {
-    await assert.rejects(db.ds.query(`UPDATE ledger_entries SET delta_tpp = 0 WHERE seq = 1`), /append-only/);
-    await assert.rejects(db.ds.query(`DELETE FROM ledger_entries WHERE seq = 1`), /append-only/);
-    await assert.rejects(db.ds.query(`DELETE FROM ledger_entries WHERE false`), /append-only/);
-    await assert.rejects(db.ds.query(`TRUNCATE ledger_entries`), /append-only/);
+  it('refuses UPDATE, DELETE and TRUNCATE of ledger entries, to the ledger role and even to a superuser', async () => {
+    await assert.rejects(db.ds.query(`UPDATE ledger_entries SET delta_tpp = 0 WHERE seq = 1`), /permission denied/);
+    await assert.rejects(db.ds.query(`DELETE FROM ledger_entries WHERE seq = 1`), /permission denied/);
+    await assert.rejects(db.admin.query(`UPDATE ledger_entries SET delta_tpp = 0 WHERE seq = 1`), /append-only/);
+    await assert.rejects(db.admin.query(`DELETE FROM ledger_entries WHERE seq = 1`), /append-only/);
+    await assert.rejects(db.admin.query(`DELETE FROM ledger_entries WHERE false`), /append-only/);
+    await assert.rejects(db.admin.query(`TRUNCATE ledger_entries`), /append-only/);
   });
 
   it('verify names the first entry whose contents no longer match the chain', async () => {
     // Only a superuser who disables the trigger can do this; verify is what catches it.
-    await db.ds.query(`ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_append_only`);
-    await db.ds.query(`UPDATE ledger_entries SET delta_tpp = delta_tpp + 1, balance_tpp = balance_tpp + 1 WHERE seq = 5`);
-    await db.ds.query(`ALTER TABLE ledger_entries ENABLE TRIGGER ledger_entries_append_only`);
+    await db.admin.query(`ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_append_only`);
+    await db.admin.query(`UPDATE ledger_entries SET delta_tpp = delta_tpp + 1, balance_tpp = balance_tpp + 1 WHERE seq = 5`);
+    await db.admin.query(`ALTER TABLE ledger_entries ENABLE TRIGGER ledger_entries_append_only`);
     const report = await verifyLedger(db.ds);
     assert.equal(report.ok, false);
     assert.equal(report.firstBrokenSeq, '5');

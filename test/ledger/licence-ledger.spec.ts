@@ -101,9 +101,12 @@ describe('licences in the ledger (Postgres)', () => {
   });
 
   it('rejudge names a licence changed behind the writer, and one missing', async () => {
-    await db.ds.query(`UPDATE licences SET tpp = tpp + 1 WHERE id = 'D1'`);
-    await db.ds.query(`CREATE TABLE licences_kept AS SELECT * FROM licences WHERE id = 'D2'`);
-    await db.ds.query(`DELETE FROM licences WHERE id = 'D2'`);
+    // An insider's rewrite (the writer's role may not change an approval nor remove a licence).
+    await db.tamper(async (m) => {
+      await m.query(`UPDATE licences SET tpp = tpp + 1 WHERE id = 'D1'`);
+      await m.query(`CREATE TABLE licences_kept AS SELECT * FROM licences WHERE id = 'D2'`);
+      await m.query(`DELETE FROM licences WHERE id = 'D2'`);
+    });
     try {
       const report = await rejudgeLedger(db.ds, pack);
       assert.deepEqual(report.differences, [
@@ -111,9 +114,11 @@ describe('licences in the ledger (Postgres)', () => {
         'licence D2: not in the ledger; judged again it is amd -> acme-ai in AE, 2026-01-01T00:00:00Z .. 2026-12-31T23:59:59Z, 3000000 TPP, revoked',
       ]);
     } finally {
-      await db.ds.query(`UPDATE licences SET tpp = tpp - 1 WHERE id = 'D1'`);
-      await db.ds.query(`INSERT INTO licences SELECT * FROM licences_kept`);
-      await db.ds.query(`DROP TABLE licences_kept`);
+      await db.tamper(async (m) => {
+        await m.query(`UPDATE licences SET tpp = tpp - 1 WHERE id = 'D1'`);
+        await m.query(`INSERT INTO licences SELECT * FROM licences_kept`);
+        await m.query(`DROP TABLE licences_kept`);
+      });
     }
   });
 

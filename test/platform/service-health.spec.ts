@@ -28,9 +28,9 @@ describe('service health endpoints', () => {
     db = await createLedgerDatabase('service_health');
     // Start at the end of the shared input topics: this spec judges nothing, it only needs a running consumer.
     await startAtEndOfTopics(admin, db.ds, groupId);
-    const env = { DATABASE_URL: db.url, LEDGER_GROUP_ID: groupId, LOG_LEVEL: 'warn' };
-    ledger = startService('ledger', { ...env, LEDGER_HTTP_PORT: String(ledgerPort) });
-    relay = startService('relay', { ...env, RELAY_HTTP_PORT: String(relayPort) });
+    const env = { LEDGER_GROUP_ID: groupId, LOG_LEVEL: 'warn' };
+    ledger = startService('ledger', { ...env, DATABASE_URL: db.urlAs('ledger_writer'), LEDGER_HTTP_PORT: String(ledgerPort) });
+    relay = startService('relay', { ...env, DATABASE_URL: db.urlAs('ledger_relay'), RELAY_HTTP_PORT: String(relayPort) });
   });
 
   after(async () => {

@@ -25,6 +25,8 @@ import { policyPackProvider } from './policy-pack.provider';
 import { PreClearanceController } from './pre-clearance/pre-clearance.controller';
 import { PreClearanceService } from './pre-clearance/pre-clearance.service';
 import { ProofController } from './proof/proof.controller';
+import { TransparencyController } from './transparency/transparency.controller';
+import { TransparencyService } from './transparency/transparency.service';
 import { ProofService } from './proof/proof.service';
 
 @Module({})
@@ -34,7 +36,7 @@ export class ApiModule {
       module: ApiModule,
       // GET /metrics for Prometheus, without a key like /health/* (see ApiKeyGuard).
       imports: [MetricsModule],
-      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, PreClearanceController, LicencesController],
+      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, TransparencyController, PreClearanceController, LicencesController],
       providers: [
         { provide: API_SETTINGS, useValue: settings },
         { provide: JsonLogger, useValue: logger },
@@ -52,6 +54,7 @@ export class ApiModule {
         AlertFeedService,
         EventsService,
         ProofService,
+        TransparencyService,
         PreClearanceService,
         LicencesService,
         { provide: APP_GUARD, useClass: ApiKeyGuard },

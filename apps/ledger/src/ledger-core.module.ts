@@ -6,6 +6,7 @@ import { BatchConsumerServer } from '@app/messaging';
 import { JsonLogger, KafkaHealthCheck } from '@app/observability';
 import { LedgerWriter, openDataSource } from '@app/persistence';
 import { loadPolicyPack, withLicenceSetting, type PolicyPack } from '@app/policy';
+import { checkpointSigning } from './checkpoint-signing';
 import { LedgerMetrics } from './ledger.metrics';
 import { LEDGER_SETTINGS, POLICY_PACK, type LedgerSettingsValue } from './ledger-settings.provider';
 import { ledgerTransportProvider } from './ledger-transport.provider';
@@ -26,14 +27,15 @@ export class LedgerCoreModule {
           provide: POLICY_PACK,
           useFactory: () => {
             const pack = withLicenceSetting(loadPolicyPack(settings.policyPack), settings.licences);
-            logger.log({ msg: 'policy pack loaded', policy: { id: pack.id, version: pack.version }, licences: pack.licences });
+            logger.log({ msg: 'policy pack loaded', policy: { id: pack.id, version: pack.version } });
             return pack;
           },
         },
         {
           provide: LedgerWriter,
           inject: [DataSource, POLICY_PACK],
-          useFactory: (dataSource: DataSource, pack: PolicyPack) => new LedgerWriter(dataSource, pack, { groupId: settings.groupId }),
+          useFactory: (dataSource: DataSource, pack: PolicyPack) =>
+            new LedgerWriter(dataSource, pack, { groupId: settings.groupId, checkpoints: checkpointSigning(settings) }),
         },
         LedgerMetrics,
         ledgerTransportProvider,

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { kafkaClientConfig } from '@app/config';
 import { AlertRelay, errorText } from '@app/messaging';
 import { JsonLogger } from '@app/observability';
-import { AlertNotifications, AlertOutboxRepository } from '@app/persistence';
+import { AlertNotifications, AlertOutboxRepository, CheckpointOutboxRepository } from '@app/persistence';
 import { RelayMetrics } from './relay.metrics';
 import { RELAY_SETTINGS, type RelaySettingsValue } from './relay-settings.provider';
 
@@ -33,6 +33,7 @@ export class AlertRelayService implements OnApplicationBootstrap, OnApplicationS
     this.relay = new AlertRelay({
       kafka: new Kafka(kafkaClientConfig(settings)),
       source: this.outbox,
+      checkpoints: new CheckpointOutboxRepository(dataSource),
       batchSizeMax: settings.batchSizeMax,
       pollIntervalMs: settings.pollIntervalMs,
       errorDelayMsMin: 100,

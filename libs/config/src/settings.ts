@@ -48,6 +48,11 @@ export interface LedgerSettings extends CommonSettings {
   groupId: string;
   batchSizeMax: number;
   httpPort: number;
+  origin: string;
+  checkpointKeyFile: string | null;
+  checkpointKeyId: string;
+  checkpointEveryEntries: number;
+  checkpointEveryMs: number;
 }
 
 export interface RelaySettings extends CommonSettings {
@@ -68,6 +73,8 @@ export type AppName = 'ledger' | 'relay' | 'api' | 'cli';
 
 const NAME = /^[A-Za-z0-9._-]{1,255}$/;
 const NAME_EXPECTED = 'letters, digits, dot, dash or underscore (1..255)';
+const NAME_OR_SLASH = /^[A-Za-z0-9._-]{1,64}(\/[A-Za-z0-9._-]{1,64})?$/;
+const NAME_OR_SLASH_EXPECTED = 'a name, or owner/name (letters, digits, dot, dash or underscore)';
 
 function kafkaFields(clientId: string) {
   return {
@@ -86,11 +93,15 @@ function kafkaFields(clientId: string) {
   };
 }
 
-function databaseFields(poolSizeMax: number) {
+// Each app connects as its own least-privilege role (scripts/pg.sh makes them; docs/operations.md): the ledger
+// writes, the relay marks alerts and checkpoints published, the API reads; the CLI runs the migrations as the owner.
+const DATABASE_ROLE: Record<AppName, string> = { ledger: 'ledger_writer', relay: 'ledger_relay', api: 'ledger_reader', cli: 'ledger_owner' };
+
+function databaseFields(app: AppName, poolSizeMax: number) {
   return {
     url: described(
-      postgresUrlField('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/ledger'),
-      'PostgreSQL database of the ledger. It may carry the password, so it is never echoed in error messages.',
+      postgresUrlField('DATABASE_URL', `postgres://${DATABASE_ROLE[app]}@127.0.0.1:5432/ledger`),
+      "PostgreSQL database of the ledger, as the app's own role. It may carry the password, so it is never echoed in error messages.",
     ),
     ssl: described(flagField('DATABASE_SSL', false), "Connect to PostgreSQL over TLS, verifying the server's certificate."),
     poolSizeMax: described(integerField('DATABASE_POOL_SIZE_MAX', 1, 200, poolSizeMax), 'Most connections the app keeps open to PostgreSQL.'),
@@ -121,6 +132,23 @@ function appFields(app: AppName): Record<string, EnvField<unknown>> {
         // batch, so the fixed cost of each is shared by more events.
         batchSizeMax: described(integerField('LEDGER_BATCH_SIZE_MAX', 1, 100_000, 10_000), 'Most events judged and stored in one Postgres transaction.'),
         httpPort: described(portField('LEDGER_HTTP_PORT', 3001), "Port of the ledger's health probes and Prometheus metrics."),
+        origin: described(
+          textField('LEDGER_ORIGIN', 'compute-allocation-ledger', NAME, NAME_EXPECTED),
+          "The ledger's name in its signed checkpoints, so a checkpoint of one deployment cannot pass for another's.",
+        ),
+        checkpointKeyFile: described(
+          optionalField(textField('LEDGER_CHECKPOINT_KEY_FILE', undefined)),
+          "Path of the ledger's Ed25519 private key (PKCS#8 PEM) that signs checkpoints of the Merkle tree. Unset: the tree is kept but no checkpoint is signed.",
+        ),
+        checkpointKeyId: described(textField('LEDGER_CHECKPOINT_KEY_ID', 'ledger/1', NAME_OR_SLASH, NAME_OR_SLASH_EXPECTED), 'Key id written into each checkpoint, so verifiers know which ledger key to use.'),
+        checkpointEveryEntries: described(
+          integerField('LEDGER_CHECKPOINT_EVERY_ENTRIES', 1, 100_000_000, 10_000),
+          'A checkpoint is signed by the batch that takes the tree past each multiple of this many entries.',
+        ),
+        checkpointEveryMs: described(
+          integerField('LEDGER_CHECKPOINT_EVERY_MS', 1_000, 86_400_000, 60_000),
+          'A checkpoint is also signed by the first batch after this long without one.',
+        ),
       };
     case 'relay':
       return {
@@ -162,7 +190,7 @@ function load<T>(app: AppName, env: Env): T {
   const problems: string[] = [];
   const settings = {
     kafka: kafkaSettings(env, app, problems),
-    database: readFields(env, databaseFields(POOL_SIZE_MAX[app]), problems),
+    database: readFields(env, databaseFields(app, POOL_SIZE_MAX[app]), problems),
     ...readFields(env, commonFields(), problems),
     ...readFields(env, appFields(app), problems),
   };
@@ -196,7 +224,7 @@ export function loadKafkaSettings(env: Env = process.env, clientId = 'tools'): R
 
 export function loadDatabaseSettings(env: Env = process.env): Readonly<DatabaseSettings> {
   const problems: string[] = [];
-  const database = readFields(env, databaseFields(POOL_SIZE_MAX.cli), problems);
+  const database = readFields(env, databaseFields('cli', POOL_SIZE_MAX.cli), problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(database);
 }
@@ -216,7 +244,7 @@ export interface SettingReference {
 export function settingsReference(app: AppName): SettingReference[] {
   const groups: Record<string, EnvField<unknown>>[] = [
     kafkaFields(app),
-    databaseFields(POOL_SIZE_MAX[app]),
+    databaseFields(app, POOL_SIZE_MAX[app]),
     commonFields(),
     appFields(app),
   ];

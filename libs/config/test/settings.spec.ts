@@ -26,7 +26,10 @@ describe('settings', () => {
   it('runs every app on an empty environment with the local defaults', () => {
     const ledger = loadLedgerSettings({});
     assert.deepEqual(ledger.kafka, { brokers: ['127.0.0.1:9092'], clientId: 'ledger', ssl: false, sasl: null });
-    assert.equal(ledger.database.url, 'postgres://postgres@127.0.0.1:5432/ledger');
+    // Each app as its own least-privilege role; never the superuser.
+    assert.equal(ledger.database.url, 'postgres://ledger_writer@127.0.0.1:5432/ledger');
+    assert.equal(loadRelaySettings({}).database.url, 'postgres://ledger_relay@127.0.0.1:5432/ledger');
+    assert.equal(loadApiSettings({}).database.url, 'postgres://ledger_reader@127.0.0.1:5432/ledger');
     assert.equal(ledger.groupId, 'ledger');
     assert.equal(ledger.batchSizeMax, 10000);
     assert.equal(ledger.httpPort, 3001);

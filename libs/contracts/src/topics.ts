@@ -5,6 +5,8 @@ export const TOPICS = {
   deployments: 'dc.deployments.v1',
   policy: 'policy.changes.v1',
   alerts: 'compliance.alerts.v1',
+  // The ledger's signed checkpoints of its Merkle tree, in tree order (one partition), keyed by the ledger's origin.
+  checkpoints: 'ledger.checkpoints.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -22,6 +24,7 @@ export const TOPIC_PARTITIONS: Readonly<Record<string, number>> = {
   [TOPICS.deployments]: 6,
   [TOPICS.policy]: 1,
   [TOPICS.alerts]: 6,
+  [TOPICS.checkpoints]: 1,
   [dlqTopic(TOPICS.shipments)]: 1,
   [dlqTopic(TOPICS.deployments)]: 1,
   [dlqTopic(TOPICS.policy)]: 1,

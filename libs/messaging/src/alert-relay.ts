@@ -15,6 +15,12 @@ export interface OutboxSource {
   markPublished(alertIds: readonly string[]): Promise<void>;
 }
 
+// The ledger's checkpoints waiting for ledger.checkpoints.v1 (the checkpoints table).
+export interface CheckpointSource {
+  unpublished(limitRows: number): Promise<Array<{ treeSize: bigint; origin: string; body: string }>>;
+  markPublished(treeSizes: readonly bigint[]): Promise<void>;
+}
+
 export interface RelayMetrics {
   onPublished(count: number, oldestCreatedAt?: Date): void;
   onError(): void;
@@ -23,6 +29,8 @@ export interface RelayMetrics {
 export interface AlertRelayOptions {
   kafka: Kafka;
   source: OutboxSource;
+  // Absent: only alerts are relayed.
+  checkpoints?: CheckpointSource;
   batchSizeMax: number;
   // The fallback when no NOTIFY arrives (a lost LISTEN connection, a NOTIFY sent while the relay was down).
   pollIntervalMs: number;
@@ -81,6 +89,7 @@ export class AlertRelay {
           this.o.metrics.onPublished(rows.length);
           full = rows.length === this.o.batchSizeMax;
         }
+        await this.publishCheckpoints();
         errorDelayMs = this.o.errorDelayMsMin;
       } catch (err) {
         this.o.metrics.onError();
@@ -91,6 +100,20 @@ export class AlertRelay {
       }
       if (!full && !this.woken) await this.sleep(this.o.pollIntervalMs);
     }
+  }
+
+  // Checkpoints are few (one per N entries or T seconds): each pass sends what is waiting, in tree order.
+  private async publishCheckpoints(): Promise<void> {
+    const source = this.o.checkpoints;
+    if (source === undefined) return;
+    const rows = await source.unpublished(this.o.batchSizeMax);
+    if (rows.length === 0) return;
+    await this.producer!.send({
+      topic: TOPICS.checkpoints,
+      acks: -1,
+      messages: rows.map((r) => ({ key: r.origin, value: r.body, headers: { 'x-tree-size': r.treeSize.toString() } })),
+    });
+    await source.markPublished(rows.map((r) => r.treeSize));
   }
 
   private sleep(ms: number): Promise<void> {

@@ -1,4 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { verifyMerkleTree } from './merkle/tree-verifier';
 import { GENESIS_HASH, LEDGER_ENTRY_COLUMNS, recomputeEntryHash, type LedgerEntryRow } from './entry-hash';
 
 export interface VerifyReport {
@@ -14,6 +16,8 @@ export interface VerifyOptions {
   pageSizeRows?: number;
   // Problems listed in the report; the count of the rest is still given.
   problemsMax?: number;
+  // The ledger's checkpoint public key: with it, every stored checkpoint's signature is checked too.
+  ledgerKey?: KeyObject | null;
 }
 
 // The problems found so far: the first problemsMax listed, all counted, and the lowest seq of a broken entry.
@@ -58,6 +62,7 @@ export async function verifyLedger(dataSource: DataSource, opts: VerifyOptions =
     await checkHead(qr, chain, problems);
     await checkInboxRanges(qr, problemsMax, problems);
     accountCount = await checkAccounts(qr, chain.balances, problems);
+    for (const p of await verifyMerkleTree(qr, opts.ledgerKey ?? null, pageSizeRows)) problems.add(p.seq, p.text);
     await qr.commitTransaction();
   } catch (err) {
     if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);

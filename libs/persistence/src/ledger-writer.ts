@@ -11,6 +11,7 @@ import { ChunkedCopy } from './writer/copy-encoding';
 import { writeEffects } from './writer/effect-rows';
 import { lockHead, writeHead } from './writer/ledger-head';
 import { giveUp, newFlight, PipelineBroken, takeOver, type Flight } from './writer/pipeline';
+import { LedgerTree, type TreeAppend } from './merkle/ledger-tree';
 
 export type { BatchResult, RecordResult } from '@app/contracts';
 export type { BatchHooks, LedgerWriterOptions, SourceRecord } from './writer/batch-types';
@@ -58,12 +59,16 @@ function joinResults(parts: readonly BatchResult[]): BatchResult {
 export class LedgerWriter {
   // The latest batch handed to processBatch, until it ends.
   private lastFlight: Flight | null = null;
+  // The RFC 9162 tree over the entries, appended in the batch transaction (see merkle/ledger-tree.ts).
+  private readonly tree: LedgerTree;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly pack: PolicyPack,
     private readonly options: LedgerWriterOptions,
-  ) {}
+  ) {
+    this.tree = new LedgerTree(options.checkpoints ?? null);
+  }
 
   // Batches may be handed over before the previous one has ended; each one is judged as if after the previous one.
   // While batch N writes its last rows and commits, batch N+1 is loaded on its own connection and judged from N's
@@ -146,6 +151,8 @@ export class LedgerWriter {
       // isolating a poison record needs connections of its own. A PipelineBroken attempt is followed by the usual
       // one, which says these itself.
       if (flight !== null && !(err instanceof PipelineBroken)) giveUp(flight);
+      // The tree may hold entries that will not be committed: the next batch reads its edge again.
+      this.tree.reset();
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       throw err;
     } finally {
@@ -166,6 +173,7 @@ export class LedgerWriter {
     let head: Head | null = null;
     if (before === null) {
       head = await lockHead(qr);
+      await this.tree.syncTo(qr, head.seq);
       flight?.locked.set();
     }
     const stored = await loadOffsets(qr, this.options.groupId, records);
@@ -181,19 +189,22 @@ export class LedgerWriter {
     if (before !== null) {
       const taken = await takeOver(before, flight, state, records, results, () => lockHead(qr));
       ({ head, gate, broken } = taken);
+      if (!this.tree.isAt(head!.seq)) throw new PipelineBroken('the Merkle tree is not where the batch before left it');
     }
     waiting(false);
 
     const batch = new BatchJudgement(this.pack, state, head!, results);
     const copy = new ChunkedCopy(qr, gate);
-    await this.judgeRecords(batch, copy, records, decoded, broken);
+    const entryHashes: string[] = [];
+    await this.judgeRecords(batch, copy, records, decoded, broken, entryHashes);
+    const appended = this.tree.append(entryHashes);
     waiting(true);
     await gate;
     // Judged, under the lock: the next batch may go on from here.
     const offsets = nextOffsets(records);
     flight?.carry.set({ head: batch.head(), state, offsets });
     await copy.written;
-    await this.writeClosing(qr, state, batch, offsets);
+    await this.writeClosing(qr, state, batch, offsets, appended);
     waiting(false);
     return batch.result(before !== null);
   }
@@ -206,6 +217,7 @@ export class LedgerWriter {
     records: readonly SourceRecord[],
     decoded: ReadonlyArray<DecodeResult | null>,
     broken: () => boolean,
+    entryHashes: string[],
   ): Promise<void> {
     for (let i = 0; i < records.length; i++) {
       if (broken()) break;
@@ -213,27 +225,35 @@ export class LedgerWriter {
         batch.skipped++;
         continue;
       }
-      if (batch.inboxRows.length >= WRITE_CHUNK_EVENTS_MAX) this.send(copy, batch);
+      if (batch.inboxRows.length >= WRITE_CHUNK_EVENTS_MAX) this.send(copy, batch, entryHashes);
       // Let the connection take in what Postgres answered and send what is queued: each COPY takes a few
       // exchanges, and Postgres would wait for this loop between them.
       if (i % YIELD_EVERY_EVENTS === 0 && i > 0) await new Promise((resolve) => setImmediate(resolve));
       batch.judgeRecord(i, records[i]!, decoded[i]!);
     }
-    this.send(copy, batch);
+    this.send(copy, batch, entryHashes);
   }
 
-  private send(copy: ChunkedCopy, batch: BatchJudgement): void {
+  private send(copy: ChunkedCopy, batch: BatchJudgement, entryHashes: string[]): void {
     const chunk = batch.takeChunk();
+    for (const e of chunk.entries) entryHashes.push(e.hash);
     copy.send(chunk.inboxRows, chunk.entries);
   }
 
   // The statements that close a batch once its entries are written: account rows, alerts, standing facts, consumer
-  // offsets, and the head.
-  private async writeClosing(qr: QueryRunner, state: MemoryLedgerState, batch: BatchJudgement, offsets: ReadonlyMap<string, bigint>): Promise<void> {
+  // offsets, the Merkle tree's new nodes (and a checkpoint when one is due), and the head.
+  private async writeClosing(
+    qr: QueryRunner,
+    state: MemoryLedgerState,
+    batch: BatchJudgement,
+    offsets: ReadonlyMap<string, bigint>,
+    appended: TreeAppend,
+  ): Promise<void> {
     await writeAccounts(qr, this.pack, state, batch.touched, batch.effects);
     await writeAlerts(qr, batch.alerts);
     await writeEffects(qr, state, batch.effects);
     await writeOffsets(qr, this.options.groupId, offsets);
+    if (batch.entryCount > 0) await this.tree.write(qr, appended, batch.head());
     if (batch.entryCount > 0 || batch.recorded > 0) await writeHead(qr, batch.head());
   }
 }

@@ -8,7 +8,7 @@ export type { LedgerDatabase } from './ledger-database';
 export { randomPort, serviceMetrics, startService } from './services';
 export type { ServiceProcess } from './services';
 export { createTestDatabase } from './test-database';
-export type { TestDatabase } from './test-database';
+export type { LedgerRole, TestDatabase } from './test-database';
 export { uniqueName } from './unique-name';
 export { waitFor } from './wait-for';
 export type { WaitForOptions } from './wait-for';

@@ -1,28 +1,50 @@
-// A migrated ledger database of its own for one spec or benchmark run, dropped at close().
-import type { DataSource } from 'typeorm';
+// A migrated ledger database of its own for one spec or benchmark run, dropped at close(). As in production, the
+// migrations run as ledger_owner and the ledger's connection (`ds`) is ledger_writer's; `admin` is the server's
+// superuser, for specs that set up what the ledger could not write or play an insider with every power.
+import type { DataSource, EntityManager } from 'typeorm';
 import { createDataSource, type SourceRecord } from '@app/persistence';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface LedgerDatabase extends TestDatabase {
+  // As ledger_writer, the ledger's own role.
   ds: DataSource;
+  // As the superuser.
+  admin: DataSource;
+  // `work` as the superuser with the triggers off (session_replication_role = replica), in one transaction: how an
+  // insider would rewrite what the append-only triggers protect.
+  tamper<T>(work: (m: EntityManager) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
 export async function createLedgerDatabase(prefix: string): Promise<LedgerDatabase> {
   const db = await createTestDatabase(prefix);
-  const ds = createDataSource(db.url, { poolSizeMax: 4, applicationName: 'ledger-test' });
+  const owner = createDataSource(db.urlAs('ledger_owner'), { poolSizeMax: 1, applicationName: 'ledger-test-migrate' });
+  await owner.initialize();
+  try {
+    await owner.runMigrations({ transaction: 'each' });
+  } finally {
+    await owner.destroy();
+  }
+  const ds = createDataSource(db.urlAs('ledger_writer'), { poolSizeMax: 4, applicationName: 'ledger-test' });
+  const admin = createDataSource(db.url, { poolSizeMax: 2, applicationName: 'ledger-test-admin' });
   await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
+  await admin.initialize();
   return {
     ...db,
     ds,
+    admin,
+    tamper: (work) =>
+      admin.transaction(async (m) => {
+        await m.query('SET LOCAL session_replication_role = replica');
+        return work(m);
+      }),
     close: async () => {
       await ds.destroy().catch(() => undefined);
+      await admin.destroy().catch(() => undefined);
       await db.drop();
     },
   };
 }
-
 // The lines as records for LedgerWriter.processBatch: from partition 0 of `topic` at consecutive offsets from
 // `firstOffset`, or, with no topic, from outside Kafka (no offsets stored).
 export function sourceRecords(lines: readonly string[], topic: string | null = null, firstOffset = 0): SourceRecord[] {

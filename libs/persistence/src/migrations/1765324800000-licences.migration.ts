@@ -31,6 +31,23 @@ export class Licences1765324800000 implements MigrationInterface {
     // A chipmaker lists its own licences; a regulator lists them by country.
     await q.query(`CREATE INDEX licences_exporter_idx ON licences (exporter, id)`);
     await q.query(`CREATE INDEX licences_country_idx ON licences (consignee_country, id)`);
+    // Least privilege (the service roles of the least-privilege-roles migration, made by provisioning before any
+    // migration runs): the ledger's writer reads the registry, adds licences and marks revocations; the API reads it;
+    // the relay never sees it. Nothing for PUBLIC.
+    await q.query(`
+      DO $$
+      DECLARE r text;
+      BEGIN
+        FOREACH r IN ARRAY ARRAY['ledger_writer', 'ledger_reader', 'ledger_relay'] LOOP
+          IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+            RAISE EXCEPTION 'role % does not exist: create the service roles before migrating (scripts/pg.sh roles; docs/operations.md)', r;
+          END IF;
+        END LOOP;
+      END $$`);
+    await q.query(`REVOKE ALL ON licences FROM PUBLIC`);
+    await q.query(`GRANT SELECT, INSERT ON licences TO ledger_writer`);
+    await q.query(`GRANT UPDATE (revoked, revoked_seq, revoked_at) ON licences TO ledger_writer`);
+    await q.query(`GRANT SELECT ON licences TO ledger_reader`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,3 +1,4 @@
+import type { CheckpointSigning } from '../merkle/ledger-tree';
 import type { BatchResult } from '@app/contracts';
 import type { Movement, StateEffect } from '@app/policy';
 import type { HashedEntry } from '../entry-hash';
@@ -30,6 +31,8 @@ export interface BatchHooks<R extends SourceRecord = SourceRecord> {
 export interface LedgerWriterOptions {
   // Consumer offsets are stored per Kafka consumer group.
   groupId: string;
+  // How checkpoints of the Merkle tree are signed and how often; null or absent: the tree is kept, no checkpoints.
+  checkpoints?: CheckpointSigning | null;
 }
 
 // An entry judged and hashed, waiting for its COPY.
