@@ -154,6 +154,18 @@ it("shows the licences, approved vs shipped vs cap per country, and a licence's 
   assert.deepEqual(consoleErrors, []);
 });
 
+it('shows a regulator how late each publisher reports', async () => {
+  await page.goto(`${f.baseUrl}/?key=${KEY}`);
+  const row = page.getByTestId('delay-card').locator('tbody tr', { hasText: 'nvidia' });
+  await row.waitFor({ timeout: 15_000 });
+  // The events above are dated early in 2026 and recorded now: months late, every one over the 72 h threshold.
+  const cells = await row.locator('td').allTextContents();
+  const events = Number(cells[1]!.replace(/,/g, ''));
+  assert.ok(events >= 20, cells.join(' | '));
+  assert.equal(cells[5], cells[1]);
+  assert.match(cells[4]!, / d$/);
+});
+
 it('serves the interactive API docs from the same server', async () => {
   await page.goto(`${f.baseUrl}/docs`);
   await page.locator('.swagger-ui .opblock-tag', { hasText: 'pre-clearance' }).first().waitFor({ timeout: 15_000 });

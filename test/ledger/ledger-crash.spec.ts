@@ -64,7 +64,7 @@ describe('ledger crash safety', () => {
     });
 
   const startLedger = () => (ledger = startService('ledger', { ...env, LEDGER_HTTP_PORT: String(randomPort()) }));
-  const startRelay = () => (relay = startService('relay', { ...env, RELAY_HTTP_PORT: String(randomPort()) }));
+  const startRelay = () => (relay = startService('relay', { ...env, DATABASE_URL: db.urlAs('ledger_relay'), RELAY_HTTP_PORT: String(randomPort()) }));
 
   before(async () => {
     admin = kafka.admin();

@@ -174,6 +174,7 @@
     }
     if (role !== 'chipmaker') tasks.push(loadVeus());
     else $('veu-gauges').closest('.card').hidden = true;
+    if (role === 'regulator') tasks.push(window.loadReportingDelay(api));
     await Promise.allSettled(tasks);
   }
 

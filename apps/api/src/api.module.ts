@@ -28,6 +28,9 @@ import { ProofController } from './proof/proof.controller';
 import { TransparencyController } from './transparency/transparency.controller';
 import { TransparencyService } from './transparency/transparency.service';
 import { ProofService } from './proof/proof.service';
+import { ReportingDelayController } from './reporting-delay/reporting-delay.controller';
+import { ReportingDelayMetrics } from './reporting-delay/reporting-delay.metrics';
+import { ReportingDelayService } from './reporting-delay/reporting-delay.service';
 
 @Module({})
 export class ApiModule {
@@ -36,7 +39,7 @@ export class ApiModule {
       module: ApiModule,
       // GET /metrics for Prometheus, without a key like /health/* (see ApiKeyGuard).
       imports: [MetricsModule],
-      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, TransparencyController, PreClearanceController, LicencesController],
+      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, TransparencyController, PreClearanceController, ReportingDelayController, LicencesController],
       providers: [
         { provide: API_SETTINGS, useValue: settings },
         { provide: JsonLogger, useValue: logger },
@@ -56,6 +59,8 @@ export class ApiModule {
         ProofService,
         TransparencyService,
         PreClearanceService,
+        ReportingDelayService,
+        ReportingDelayMetrics,
         LicencesService,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ApiErrorFilter },

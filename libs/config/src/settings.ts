@@ -65,6 +65,8 @@ export interface ApiSettings extends CommonSettings {
   port: number;
   alertPollIntervalMs: number;
   statementTimeoutMs: number;
+  // An event recorded more than this many hours after its occurredAt counts as reported late (GET /reporting-delays).
+  reportingDelayThresholdHours: number;
 }
 
 export type CliSettings = CommonSettings;
@@ -122,6 +124,20 @@ function commonFields() {
   };
 }
 
+// Whole hours up to a week, whole days beyond: the bucket bounds of the reporting-delay histogram, so that the count
+// of events later than the threshold is exact.
+function delayThresholdField(): EnvField<number> {
+  const hours = integerField('API_REPORTING_DELAY_THRESHOLD_HOURS', 1, 87_600, 72);
+  return {
+    ...hours,
+    expected: 'whole hours 1..168, or a multiple of 24 up to 87600',
+    parse: (raw) => {
+      const value = hours.parse(raw);
+      return value !== undefined && (value <= 168 || value % 24 === 0) ? value : undefined;
+    },
+  };
+}
+
 // Per-app fields beyond the common ones. Defaults are written here, once, and nowhere else.
 function appFields(app: AppName): Record<string, EnvField<unknown>> {
   switch (app) {
@@ -164,6 +180,10 @@ function appFields(app: AppName): Record<string, EnvField<unknown>> {
           'How often the live alert stream (SSE) reads the alerts table when no NOTIFY woke it.',
         ),
         statementTimeoutMs: described(integerField('API_STATEMENT_TIMEOUT_MS', 100, 600_000, 5_000), 'Longest one API query may run before Postgres cancels it.'),
+        reportingDelayThresholdHours: described(
+          delayThresholdField(),
+          'An event recorded more than this many hours after its occurredAt counts as reported late (GET /reporting-delays, ledger_reporting_delay_over_threshold_events).',
+        ),
       };
     case 'cli':
       return {};

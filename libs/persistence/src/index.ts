@@ -16,3 +16,4 @@ export * from './merkle/proof-document';
 export * from './merkle/tree-verifier';
 export * from './merkle/proof-builder';
 export * from './merkle/checkpoint-outbox.repository';
+export * from './event-time-buckets';

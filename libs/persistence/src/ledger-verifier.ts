@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { verifyMerkleTree } from './merkle/tree-verifier';
+import { verifyClockTables } from './event-time-buckets.verify';
 import { GENESIS_HASH, LEDGER_ENTRY_COLUMNS, recomputeEntryHash, type LedgerEntryRow } from './entry-hash';
 
 export interface VerifyReport {
@@ -63,6 +64,7 @@ export async function verifyLedger(dataSource: DataSource, opts: VerifyOptions =
     await checkInboxRanges(qr, problemsMax, problems);
     accountCount = await checkAccounts(qr, chain.balances, problems);
     for (const p of await verifyMerkleTree(qr, opts.ledgerKey ?? null, pageSizeRows)) problems.add(p.seq, p.text);
+    for (const text of await verifyClockTables(qr, problemsMax)) problems.add(null, text);
     await qr.commitTransaction();
   } catch (err) {
     if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);

@@ -254,6 +254,7 @@ export class LedgerWriter {
     await writeEffects(qr, state, batch.effects);
     await writeOffsets(qr, this.options.groupId, offsets);
     if (batch.entryCount > 0) await this.tree.write(qr, appended, batch.head());
+    await batch.clocks.write(qr);
     if (batch.entryCount > 0 || batch.recorded > 0) await writeHead(qr, batch.head());
   }
 }

@@ -46,7 +46,7 @@ async function request(
   return { status: res.status, body: parsed, text };
 }
 
-export async function startApiFixture(prefix: string, opts: { alertPollIntervalMs?: number } = {}): Promise<ApiFixture> {
+export async function startApiFixture(prefix: string, opts: { alertPollIntervalMs?: number; reportingDelayThresholdHours?: number } = {}): Promise<ApiFixture> {
   const db = await createTestDatabase(prefix);
   const dataSource = createDataSource(db.url, { poolSizeMax: 4, applicationName: 'api-test-writer' });
   await dataSource.initialize();
@@ -61,6 +61,7 @@ export async function startApiFixture(prefix: string, opts: { alertPollIntervalM
       policyPack: pack.id,
       alertPollIntervalMs: opts.alertPollIntervalMs ?? 200,
       statementTimeoutMs: 10_000,
+      reportingDelayThresholdHours: opts.reportingDelayThresholdHours ?? 72,
     },
     'error',
   );

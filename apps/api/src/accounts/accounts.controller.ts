@@ -70,17 +70,25 @@ export class AccountsController {
 
   @Get(':accountId/balance')
   @ApiOperation({
-    summary: 'Balance as of a past instant',
-    description: 'The balance after the last entry with occurredAt <= at (ties broken by ledger order); 0 before the first.',
+    summary: 'Balance on either clock: as of an event time, as the ledger showed it at a moment, or both',
+    description:
+      '`at=T` (event time): the sum of the movements whose occurredAt is at or before T, whatever order they were ' +
+      'recorded in; the cap is the one in force at T. `asRecordedAt=R` (recorded time): the running balance after the ' +
+      "account's last entry in the ledger as it stood at R. Both: event time T as the ledger knew it at R. Example: " +
+      '100 H100 to MX dated 2026-03-01 recorded on 2026-03-02, then 10 H100 dated 2026-02-01 recorded on 2026-03-20: ' +
+      '`at=2026-02-15` is 10 H100, `at=2026-03-15` is 110 H100, `at=2026-03-15&asRecordedAt=2026-03-10` is 100 H100 ' +
+      '(the February shipment was not reported yet), `asRecordedAt=2026-03-10` is 100 H100. A bare date is read as ' +
+      '00:00:00Z of that day. See docs/history.md.',
   })
   @ApiParam(ACCOUNT_ID_PARAM)
-  @ApiQuery({ name: 'at', required: true, example: '2026-03-31T23:59:59Z' })
+  @ApiQuery({ name: 'at', required: false, description: 'event time T', example: '2026-03-31T23:59:59Z' })
+  @ApiQuery({ name: 'asRecordedAt', required: false, description: 'a moment R of the ledger’s own clock', example: '2026-04-01T00:00:00Z' })
   balance(@CurrentPrincipal() principal: Principal, @Param('accountId') accountId: string, @Query() query: Record<string, unknown>) {
     return this.history.asOf(principal, accountId, AsOfQuery.parse(query));
   }
 
   @Get(':accountId/balance-series')
-  @ApiOperation({ summary: 'Balance over time, sampled at evenly spaced instants (for charts)' })
+  @ApiOperation({ summary: 'Event-time balance over time, sampled at evenly spaced instants (for charts); each point is what `balance?at=` answers' })
   @ApiParam(ACCOUNT_ID_PARAM)
   @ApiQuery({ name: 'from', required: false, description: "default: the account's first event time" })
   @ApiQuery({ name: 'to', required: false, description: "default: the account's latest event time" })

@@ -11,7 +11,8 @@ import { POLICY_PACK } from '../policy-pack.provider';
 import { AccountListQuery, type AccountSort } from './account-list.query';
 import { ACCOUNT_COLUMNS, toAccountSummary, type AccountRow, type AccountSummary } from './account.view';
 import { accountRefOf } from './account-ref';
-import { forecastExhaustion, FORECAST_WINDOW_DAYS, type ExhaustionForecast } from './exhaustion.forecast';
+import { forecastExhaustion, type ExhaustionForecast } from './exhaustion.forecast';
+import { forecastWindow } from './exhaustion.window';
 
 // Sort keys never null, so that keyset pagination can compare rows with one row-value comparison; accounts
 // without a cap or utilization sort as the lowest values.
@@ -140,22 +141,7 @@ export class AccountsService {
         [accountId],
       );
 
-      // The trailing window ends at the account's latest event time, not at the wall clock, so the forecast of an
-      // account that has been quiet for a while still describes its last 30 days of activity.
-      const [latest] = await db.query<{ at: Date | null }>(
-        'SELECT max(occurred_at) AS at FROM ledger_entries WHERE account_id = $1',
-        [accountId],
-      );
-      const latestMs = latest?.at ? latest.at.getTime() : null;
-      let windowDeltaTpp = 0n;
-      if (latestMs !== null) {
-        const [sum] = await db.query<{ delta: string | null }>(
-          `SELECT sum(delta_tpp) AS delta FROM ledger_entries
-            WHERE account_id = $1 AND occurred_at > $2 AND occurred_at <= $3`,
-          [accountId, new Date(latestMs - FORECAST_WINDOW_DAYS * 86_400_000), new Date(latestMs)],
-        );
-        windowDeltaTpp = sum?.delta ? BigInt(sum.delta) : 0n;
-      }
+      const { latestOccurredAtMs, windowDeltaTpp } = await forecastWindow(db, accountId);
 
       const summary = toAccountSummary(this.pack, row, Date.now());
       const thresholds: ThresholdStatus[] = this.pack.thresholds.map((t) => {
@@ -173,7 +159,7 @@ export class AccountsService {
         thresholds,
         capExceeded: summary.capTpp !== null && summary.usedTpp > summary.capTpp,
         capExceededAlerts: Number(exceeded?.n ?? 0),
-        forecast: forecastExhaustion({ usedTpp: summary.usedTpp, capTpp: summary.capTpp, latestOccurredAtMs: latestMs, windowDeltaTpp }),
+        forecast: forecastExhaustion({ usedTpp: summary.usedTpp, capTpp: summary.capTpp, latestOccurredAtMs, windowDeltaTpp }),
         policy: { id: this.pack.id, version: this.pack.version },
       };
     });

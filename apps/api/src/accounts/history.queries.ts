@@ -28,15 +28,35 @@ export class EntryPageQuery {
   }
 }
 
+// A bare date (2026-02-15) is read as the instant that day begins in UTC (2026-02-15T00:00:00Z), as JavaScript and
+// most tools read it; everything else must be a full RFC 3339 timestamp with a zone.
+const FULL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+function withDatesAsMidnight(raw: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  const out = { ...raw };
+  for (const f of fields) {
+    const v = out[f];
+    if (typeof v === 'string' && FULL_DATE.test(v)) out[f] = `${v}T00:00:00Z`;
+  }
+  return out;
+}
+
+// The two clocks (docs/history.md): `at` is an event time (what had happened by then), `asRecordedAt` a moment of
+// the ledger's own clock (what it knew then). One of them, or both (event time `at` as known at `asRecordedAt`).
 export class AsOfQuery {
-  private constructor(readonly at: Date) {}
+  private constructor(
+    readonly at: Date | null,
+    readonly asRecordedAt: Date | null,
+  ) {}
 
   static parse(raw: Record<string, unknown>): AsOfQuery {
-    const r = new QueryReader(raw);
+    const r = new QueryReader(withDatesAsMidnight(raw, ['at', 'asRecordedAt']));
     const at = r.instant('at');
-    if (at === undefined && raw['at'] === undefined) r.problem('at', 'is required (an RFC 3339 timestamp)');
+    const asRecordedAt = r.instant('asRecordedAt');
+    if (raw['at'] === undefined && raw['asRecordedAt'] === undefined) {
+      r.problem('at', 'at (an event time) or asRecordedAt (a moment of the ledger), or both, is required (RFC 3339 timestamps)');
+    }
     r.done();
-    return new AsOfQuery(at!);
+    return new AsOfQuery(at ?? null, asRecordedAt ?? null);
   }
 }
 
@@ -52,7 +72,7 @@ export class BalanceSeriesQuery {
   ) {}
 
   static parse(raw: Record<string, unknown>): BalanceSeriesQuery {
-    const r = new QueryReader(raw);
+    const r = new QueryReader(withDatesAsMidnight(raw, ['from', 'to']));
     const from = r.instant('from');
     const to = r.instant('to');
     const points = r.integer('points', 2, SERIES_POINTS_MAX) ?? 100;

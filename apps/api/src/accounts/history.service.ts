@@ -1,10 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { PolicyPack } from '@app/policy';
 import { canSeeAccount, canSeeAccountEntries, type Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { encodeCursor } from '../common/cursor';
 import { ReadDatabase, type Queryable } from '../database/read-database';
+import { POLICY_PACK } from '../policy-pack.provider';
 import { accountRefOf } from './account-ref';
 import { ENTRY_COLUMNS, toEntryView, type EntryRow, type EntryView } from './entry.view';
+import { capInForceAt, EVENT_AS_OF_SQL, EVENT_AS_RECORDED_SQL, EVENT_SERIES_SQL, RECORDED_AS_OF_SQL, type AsOfRow } from './history.clocks';
 import type { AsOfQuery, BalanceSeriesQuery, EntryPageQuery } from './history.queries';
 
 export interface EntryPage {
@@ -14,14 +17,25 @@ export interface EntryPage {
   nextCursor: string | null;
 }
 
+export type AsOfClock = 'event' | 'recorded' | 'event-as-recorded';
+
 export interface BalanceAsOf {
   account: string;
-  at: string;
+  // Which clock answered: event time (`at`), the ledger's recorded time (`asRecordedAt`), or both.
+  clock: AsOfClock;
+  at: string | null;
+  asRecordedAt: string | null;
   balanceTpp: bigint;
   capTpp: bigint | null;
   utilization: number | null;
-  // The entry the answer comes from: the last one (by event time, then ledger order) at or before `at`.
-  entry: { seq: bigint; occurredAt: string; event: { publisher: string; eventId: string } } | null;
+  // How many of the account's entries the balance adds up (null on the recorded clock alone, where the balance is
+  // the running balance of one entry).
+  entriesCounted: bigint | null;
+  // With asRecordedAt: the ledger as known at that moment ends at this seq (0: it held nothing yet).
+  knownThroughSeq: bigint | null;
+  // The entry the answer points at: on the event clock the latest movement dated at or before `at` (ties broken by
+  // ledger order), on the recorded clock the account's last entry in the ledger as known at `asRecordedAt`.
+  entry: { seq: bigint; occurredAt: string; recordedAt: string; event: { publisher: string; eventId: string } } | null;
 }
 
 export interface BalancePoint {
@@ -42,22 +56,12 @@ function utilization(balance: bigint, cap: bigint | null): number | null {
   return Number(balance) / Number(cap);
 }
 
-// The as-of lookup walks the (account_id, occurred_at) index backwards from the instant: one index probe.
-const AS_OF_SQL = `
-  SELECT e.seq, e.balance_tpp, e.cap_tpp, e.occurred_at, e.event_publisher, e.event_id
-    FROM accounts a
-    LEFT JOIN LATERAL (
-      SELECT seq, balance_tpp, cap_tpp, occurred_at, event_publisher, event_id
-        FROM ledger_entries
-       WHERE account_id = a.id AND occurred_at <= $2
-       ORDER BY occurred_at DESC, seq DESC
-       LIMIT 1
-    ) e ON true
-   WHERE a.id = $1`;
-
 @Injectable()
 export class HistoryService {
-  constructor(private readonly db: ReadDatabase) {}
+  constructor(
+    private readonly db: ReadDatabase,
+    @Inject(POLICY_PACK) private readonly pack: PolicyPack,
+  ) {}
 
   async entries(principal: Principal, accountId: string, q: EntryPageQuery): Promise<EntryPage> {
     const ref = accountRefOf(accountId);
@@ -91,44 +95,54 @@ export class HistoryService {
 
   async asOf(principal: Principal, accountId: string, q: AsOfQuery): Promise<BalanceAsOf> {
     this.requireVisible(principal, accountId);
-    // One round trip: the account must exist (404 otherwise), and its as-of entry may not (0 before the first).
-    const [row] = await this.db.query<{
-      seq: string | null;
-      balance_tpp: string | null;
-      cap_tpp: string | null;
-      occurred_at: Date | null;
-      event_publisher: string | null;
-      event_id: string | null;
-    }>(AS_OF_SQL, [accountId, q.at]);
+    const clock: AsOfClock = q.at === null ? 'recorded' : q.asRecordedAt === null ? 'event' : 'event-as-recorded';
+    const sql = clock === 'event' ? EVENT_AS_OF_SQL : clock === 'recorded' ? RECORDED_AS_OF_SQL : EVENT_AS_RECORDED_SQL;
+    const params: unknown[] = clock === 'event' ? [accountId, q.at] : [accountId, q.at, q.asRecordedAt];
+    // One round trip: the account must exist (404 otherwise); it may have no entry at the instant (0 before its first).
+    const [row] = await this.db.query<AsOfRow>(sql, params);
     if (!row) throw ApiError.notFound(`account ${accountId}`);
     const balanceTpp = row.balance_tpp === null ? 0n : BigInt(row.balance_tpp);
-    const capTpp = row.cap_tpp === null ? null : BigInt(row.cap_tpp);
+    const entryCap = row.cap_tpp === null ? null : BigInt(row.cap_tpp);
+    const capTpp =
+      q.at === null ? entryCap : capInForceAt(this.pack, accountId, q.at.getTime(), row.g2g_at?.getTime() ?? null, entryCap);
     return {
       account: accountId,
-      at: q.at.toISOString(),
+      clock,
+      at: q.at?.toISOString() ?? null,
+      asRecordedAt: q.asRecordedAt?.toISOString() ?? null,
       balanceTpp,
       capTpp,
       utilization: utilization(balanceTpp, capTpp),
+      entriesCounted: row.entries === null ? null : BigInt(row.entries),
+      knownThroughSeq: row.known_seq === null ? null : BigInt(row.known_seq),
       entry:
         row.seq !== null
           ? {
               seq: BigInt(row.seq),
               occurredAt: row.occurred_at!.toISOString(),
+              recordedAt: row.recorded_at!.toISOString(),
               event: { publisher: row.event_publisher!, eventId: row.event_id! },
             }
           : null,
     };
   }
 
+  // Event time: each point is the sum of the movements dated at or before it, with the cap in force then.
   async series(principal: Principal, accountId: string, q: BalanceSeriesQuery): Promise<BalanceSeries> {
     this.requireVisible(principal, accountId);
     return this.db.snapshot(async (db) => {
-      await this.requireAccount(db, accountId);
+      const [account] = await db.query<{ country: string | null; g2g_at: Date | null }>(
+        'SELECT country, (SELECT arranged_at FROM g2g_arrangements g WHERE g.country = a.country) AS g2g_at FROM accounts a WHERE id = $1',
+        [accountId],
+      );
+      if (!account) throw ApiError.notFound(`account ${accountId}`);
       let fromMs = q.from?.getTime() ?? null;
       let toMs = q.to?.getTime() ?? null;
       if (fromMs === null || toMs === null) {
+        // Two probes of the (account_id, occurred_at) index.
         const [span] = await db.query<{ first: Date | null; last: Date | null }>(
-          'SELECT min(occurred_at) AS first, max(occurred_at) AS last FROM ledger_entries WHERE account_id = $1',
+          `SELECT (SELECT occurred_at FROM ledger_entries WHERE account_id = $1 ORDER BY occurred_at ASC LIMIT 1) AS first,
+                  (SELECT occurred_at FROM ledger_entries WHERE account_id = $1 ORDER BY occurred_at DESC LIMIT 1) AS last`,
           [accountId],
         );
         if (!span?.first || !span.last) return { account: accountId, from: null, to: null, points: [] };
@@ -140,25 +154,16 @@ export class HistoryService {
       for (let i = 0; i < q.points; i++) {
         instants.push(new Date(fromMs + Math.round(((toMs - fromMs) * i) / (q.points - 1))));
       }
-      const rows = await db.query<{ at: Date; balance_tpp: string | null; cap_tpp: string | null }>(
-        `SELECT p.at, e.balance_tpp, e.cap_tpp
-           FROM unnest($2::timestamptz[]) WITH ORDINALITY AS p(at, n)
-           LEFT JOIN LATERAL (
-             SELECT balance_tpp, cap_tpp FROM ledger_entries
-              WHERE account_id = $1 AND occurred_at <= p.at
-              ORDER BY occurred_at DESC, seq DESC LIMIT 1
-           ) e ON true
-          ORDER BY p.n`,
-        [accountId, instants],
-      );
+      const rows = await db.query<{ at: Date; balance_tpp: string; cap_tpp: string | null }>(EVENT_SERIES_SQL, [accountId, instants]);
+      const g2gMs = account.g2g_at?.getTime() ?? null;
       return {
         account: accountId,
         from: new Date(fromMs).toISOString(),
         to: new Date(toMs).toISOString(),
         points: rows.map((r) => ({
           at: r.at.toISOString(),
-          balanceTpp: r.balance_tpp === null ? 0n : BigInt(r.balance_tpp),
-          capTpp: r.cap_tpp === null ? null : BigInt(r.cap_tpp),
+          balanceTpp: BigInt(r.balance_tpp),
+          capTpp: capInForceAt(this.pack, accountId, r.at.getTime(), g2gMs, r.cap_tpp === null ? null : BigInt(r.cap_tpp)),
         })),
       };
     });

@@ -3,6 +3,7 @@ import { ApiKeys1764288000000 } from './1764288000000-api-keys.migration';
 import { InboxDigestOnDemand1764547200000 } from './1764547200000-inbox-digest-on-demand.migration';
 import { InboxEntryRange1764806400000 } from './1764806400000-inbox-entry-range.migration';
 import { RatioCapsOutOfForce1765065600000 } from './1765065600000-ratio-caps-out-of-force.migration';
+import { TwoClocks1765152000000 } from './1765152000000-two-clocks.migration';
 import { Licences1765324800000 } from './1765324800000-licences.migration';
 import { MerkleTree1765497600000 } from './1765497600000-merkle-tree.migration';
 import { LeastPrivilegeRoles1765584000000 } from './1765584000000-least-privilege-roles.migration';
@@ -14,6 +15,7 @@ export const LEDGER_MIGRATIONS = [
   InboxDigestOnDemand1764547200000,
   InboxEntryRange1764806400000,
   RatioCapsOutOfForce1765065600000,
+  TwoClocks1765152000000,
   Licences1765324800000,
   MerkleTree1765497600000,
   LeastPrivilegeRoles1765584000000,

@@ -1,6 +1,7 @@
 import type { BatchResult, ComplianceAlertV1, RecordResult } from '@app/contracts';
 import { applyOutcome, decodeEvent, judge, type DecodeResult, type MemoryLedgerState, type Movement, type PolicyPack } from '@app/policy';
 import { entryHashHex, utcMillisIsoFromMs } from '../entry-hash';
+import { BatchClockBook } from '../event-time-buckets';
 import { StateNeeds } from '../ledger-state.loader';
 import type { Head, InboxRow, PendingEntry, RecordedEffect, SourceRecord, TouchedAccount } from './batch-types';
 import { storedCopyDiffers } from './copy-encoding';
@@ -49,6 +50,8 @@ export class BatchJudgement {
   duplicates = 0;
   rejected = 0;
   skipped = 0;
+  // What the batch adds to the two clocks' tables and the reporting delay (written with the closing statements).
+  readonly clocks = new BatchClockBook();
 
   constructor(
     private readonly pack: PolicyPack,
@@ -144,6 +147,7 @@ export class BatchJudgement {
       entryCount: 0,
     };
     this.inboxRows.push(inboxRow);
+    this.clocks.event(ev.publisher, d.occurredAtMs);
     for (const m of outcome.movements) this.addMovement(m, r, outcome, inboxRow, d.occurredAtMs);
     for (const effect of outcome.effects) this.effects.push({ effect, recordedSeq: this.eventSeq, occurredAt });
     for (const a of outcome.alerts) this.alerts.push(a);
@@ -195,6 +199,7 @@ export class BatchJudgement {
     };
     entry.hash = entryHashHex(this.prevHash, entry);
     this.entries.push(entry);
+    this.clocks.entry(this.seq, m.account, atMs, m.deltaTpp);
     this.prevHash = entry.hash;
     this.touched.set(m.account, { movement: m, lastSeq: this.seq, lastOccurredAt: occurredAt, atMs });
   }
