@@ -24,6 +24,7 @@ import { randomPort, ROOT, startService, waitFor, type ServiceProcess } from '@a
 // Seeded, so that two runs fill the same ledger.
 import { prng } from '@app/testing/feed-generator';
 import { Client } from 'pg';
+import { benchCheckpointSigning, inclusionProofPath, printTreeFigures, treeFigures } from './api-proofs';
 import { benchArgs } from './bench-args';
 import { benchPrerequisites } from './prerequisites';
 
@@ -136,7 +137,7 @@ async function fill(name: string, entriesWanted: number, latePercent: number): P
       process.stdout.write(`reusing database ${name}: ${entries.toLocaleString('en-US')} entries\n`);
       return tier2;
     }
-    const writer = new LedgerWriter(ds, pack, { groupId: 'bench' });
+    const writer = new LedgerWriter(ds, pack, { groupId: 'bench', checkpoints: benchCheckpointSigning() });
     const random = prng(42);
     const startedMs = Date.now();
     let eventNo = entries;
@@ -335,6 +336,7 @@ async function main(): Promise<void> {
   const countries = await fill(name, entries, integers['late-percent']!);
   const db = loadDatabaseSettings();
   const recorded = await recordedSpan({ ...db, url: databaseUrl(name) });
+  const tree = await treeFigures(databaseUrl(name));
   const { api, port } = await startApi(databaseUrl(name, 'ledger_reader'));
   try {
     const paths = scenarioPaths(countries, recorded);
@@ -346,6 +348,7 @@ async function main(): Promise<void> {
       await load('balance at (event)', port, concurrency, requests, paths.event),
       await load('asRecordedAt', port, concurrency, requests, paths.recorded),
       await load('at + asRecorded', port, concurrency, requests, paths.both),
+      await load('inclusion proof', port, concurrency, requests, inclusionProofPath(tree.covered, prng(11))),
     ];
     const live = await whileRecording(databaseUrl(name, 'ledger_writer'), countries, 1_000, () =>
       load('list, writing', port, concurrency, requests, paths.list),
@@ -356,6 +359,7 @@ async function main(): Promise<void> {
     process.stdout.write(`("list, writing": the account list while the ledger records about 1,000 events/s; ${live.recorded} recorded)\n`);
     process.stdout.write(`(${recorded.late.toLocaleString('en-US')} of the account entries are dated before an entry recorded ahead of them)\n`);
     printResults(results);
+    printTreeFigures(tree);
   } finally {
     await api.stop();
     if (booleans['drop']) await onServer(`drop database if exists ${name} with (force)`);

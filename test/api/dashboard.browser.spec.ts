@@ -14,6 +14,8 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const CHROMIUM = '/usr/bin/chromium';
 const KEY = 'browser-regulator-key';
+const CHIPMAKER_KEY = 'browser-nvidia-key';
+const CLOUD_KEY = 'browser-aws-key';
 
 let f: ApiFixture;
 let context: BrowserContext;
@@ -30,6 +32,8 @@ before(async () => {
 
   f = await startApiFixture('api_browser', { alertPollIntervalMs: 200 });
   await f.addKey(KEY, 'regulator');
+  await f.addKey(CHIPMAKER_KEY, 'chipmaker', 'nvidia');
+  await f.addKey(CLOUD_KEY, 'cloud-provider', 'aws');
   const countries: Array<[string, number[]]> = [
     ['AE', [0.3, 0.25, 0.16]],
     ['SA', [0.5, 0.3, 0.13]],
@@ -50,6 +54,8 @@ before(async () => {
   );
   events.push(
     shipment({ country: 'CN', quantity: 40, at: '2026-02-03T00:00:00Z' }),
+    // A competitor's shipment takes BR over 50%: its alert is amd's business, not nvidia's.
+    shipment({ country: 'BR', quantity: unitsFor(0.2), at: '2026-02-04T00:00:00Z', publisher: 'amd', eventId: 'amd-br-1' }),
     shipment({ country: 'AE', quantity: 60_000, at: '2026-02-05T00:00:00Z', kind: 'NVEU', ref: 'g42' }),
     deployment({ veuId: 'aws', dc: 'iad-1', country: 'US', quantity: 40_000, at: '2026-01-20T00:00:00Z' }),
     deployment({ veuId: 'aws', dc: 'fra-1', country: 'DE', quantity: 8_000, at: '2026-01-21T00:00:00Z' }),
@@ -114,11 +120,8 @@ it("loads, shows countries' utilization, and streams a new alert into the feed w
   assert.match((await live.first().textContent()) ?? '', /Crossed 50%.*nvidia\/nv-mx-live/s);
   assert.equal(await page.getByTestId('alert-item').count(), before + 1);
   // The chart refreshed too: MX now at 58%.
-  await page.waitForFunction(
-    `document.querySelector('[data-testid="country-row-MX"] [data-testid="utilization"]')?.textContent === '58.0%'`,
-    undefined,
-    { timeout: 10_000 },
-  );
+  // (Located, not evaluated: the page's Content-Security-Policy refuses string evaluation, as it should.)
+  await page.locator('[data-testid="country-row-MX"] [data-testid="utilization"]', { hasText: /^58\.0%$/ }).waitFor({ timeout: 10_000 });
 
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
@@ -128,6 +131,80 @@ it("loads, shows countries' utilization, and streams a new alert into the feed w
   assert.match((await page.getByTestId('exhaustion').textContent()) ?? '', /\d{4}/);
   await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-account.png'), fullPage: true });
   assert.deepEqual(consoleErrors, []);
+});
+
+// Opens the dashboard in a fresh tab (its own session storage) with this key, failing on page errors and on any
+// API answer other than 2xx (the page must ask only for what the key may read).
+async function openAs(key: string): Promise<{ tab: Page; problems: string[] }> {
+  const tab = await context.newPage();
+  const problems: string[] = [];
+  tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  tab.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+  });
+  await tab.goto(`${f.baseUrl}/?key=${key}`);
+  return { tab, problems };
+}
+
+it("shows a chipmaker country totals and its own alerts only, without any competitor's business", async () => {
+  const { tab, problems } = await openAs(CHIPMAKER_KEY);
+  await tab.getByTestId('country-row-AE').waitFor({ timeout: 15_000 });
+  assert.equal(await tab.getByTestId('country-row-AE').getByTestId('utilization').textContent(), '71.0%');
+  await tab.locator('#live-status[data-state="on"]').waitFor({ timeout: 10_000 });
+  assert.equal(await tab.locator('#veu-gauges').isVisible(), false);
+  const feed = async () => (await tab.getByTestId('alert-feed').textContent()) ?? '';
+  assert.match(await feed(), /by nvidia\//);
+  assert.doesNotMatch(await feed(), /amd/);
+
+  // Live: the competitor's alert does not arrive, the chipmaker's own does.
+  await f.record([
+    shipment({ country: 'TH', quantity: unitsFor(0.5), at: '2026-03-02T00:00:00Z', publisher: 'amd', eventId: 'amd-th-live' }),
+    shipment({ country: 'MY', quantity: unitsFor(0.2), at: '2026-03-02T00:00:00Z', eventId: 'nv-my-live' }),
+  ]);
+  await tab.locator('[data-testid="alert-item"]', { hasText: 'nv-my-live' }).first().waitFor({ timeout: 10_000 });
+  assert.doesNotMatch(await feed(), /amd/);
+
+  // A country's page shows its current figures, and says its history is for regulators.
+  await tab.getByTestId('country-row-AE').click();
+  await tab.getByTestId('history-withheld').waitFor({ timeout: 10_000 });
+  assert.equal(await tab.getByTestId('exhaustion').textContent(), 'regulators only');
+  assert.equal(await tab.locator('#acct-util').textContent(), '71.0%');
+  await tab.screenshot({ path: path.join(ARTIFACTS, 'dashboard-chipmaker.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await tab.close();
+});
+
+it('shows a cloud provider its own VEU only', async () => {
+  const { tab, problems } = await openAs(CLOUD_KEY);
+  await tab.getByTestId('gauge-uveu:aws:outside-tier1').waitFor({ timeout: 15_000 });
+  assert.equal(await tab.locator('#country-card').isVisible(), false);
+  assert.equal(await tab.locator('[data-testid^="gauge-"]', { hasText: 'g42' }).count(), 0);
+  assert.equal(await tab.locator('[data-testid="gauge-nveu:g42"]').count(), 0);
+  await tab.locator('#live-status[data-state="on"]').waitFor({ timeout: 10_000 });
+  assert.doesNotMatch((await tab.getByTestId('alert-feed').textContent()) ?? '', /nvidia|amd|g42/);
+  await tab.getByTestId('gauge-uveu:aws:outside-tier1').click();
+  await tab.getByTestId('balance-chart').locator('svg').waitFor({ timeout: 10_000 });
+  await tab.screenshot({ path: path.join(ARTIFACTS, 'dashboard-cloud-provider.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await tab.close();
+});
+
+it('shows a regulator how late each publisher reports', async () => {
+  await page.goto(`${f.baseUrl}/?key=${KEY}`);
+  const row = page.getByTestId('delay-card').locator('tbody tr', { hasText: 'nvidia' });
+  await row.waitFor({ timeout: 15_000 });
+  // The events above are dated early in 2026 and recorded now: months late, every one over the 72 h threshold.
+  const cells = await row.locator('td').allTextContents();
+  const events = Number(cells[1]!.replace(/,/g, ''));
+  assert.ok(events >= 20, cells.join(' | '));
+  assert.equal(cells[5], cells[1]);
+  assert.match(cells[4]!, / d$/);
+});
+
+it('serves the interactive API docs from the same server', async () => {
+  await page.goto(`${f.baseUrl}/docs`);
+  await page.locator('.swagger-ui .opblock-tag', { hasText: 'pre-clearance' }).first().waitFor({ timeout: 15_000 });
+  assert.ok((await page.locator('.swagger-ui .opblock').count()) >= 12);
 });
 
 it("shows the licences, approved vs shipped vs cap per country, and a licence's page", async () => {
@@ -152,22 +229,4 @@ it("shows the licences, approved vs shipped vs cap per country, and a licence's 
   assert.equal(await page.getByTestId('licence-exhaustion').textContent(), '10 May 2026');
   await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-licence.png'), fullPage: true });
   assert.deepEqual(consoleErrors, []);
-});
-
-it('shows a regulator how late each publisher reports', async () => {
-  await page.goto(`${f.baseUrl}/?key=${KEY}`);
-  const row = page.getByTestId('delay-card').locator('tbody tr', { hasText: 'nvidia' });
-  await row.waitFor({ timeout: 15_000 });
-  // The events above are dated early in 2026 and recorded now: months late, every one over the 72 h threshold.
-  const cells = await row.locator('td').allTextContents();
-  const events = Number(cells[1]!.replace(/,/g, ''));
-  assert.ok(events >= 20, cells.join(' | '));
-  assert.equal(cells[5], cells[1]);
-  assert.match(cells[4]!, / d$/);
-});
-
-it('serves the interactive API docs from the same server', async () => {
-  await page.goto(`${f.baseUrl}/docs`);
-  await page.locator('.swagger-ui .opblock-tag', { hasText: 'pre-clearance' }).first().waitFor({ timeout: 15_000 });
-  assert.ok((await page.locator('.swagger-ui .opblock').count()) >= 12);
 });

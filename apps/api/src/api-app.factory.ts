@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LogLevel } from '@app/config';
-import { EVENT_BYTES_MAX } from '@app/contracts';
 import { JsonLogger } from '@app/observability';
 import type { NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -12,12 +11,21 @@ import { ApiMetrics } from './api.metrics';
 import { ApiModule } from './api.module';
 import type { ApiAppSettings } from './api-settings';
 import { API_KEY_HEADER } from './auth/api-key';
+import { ApiKeyStore } from './auth/api-key.store';
+import {
+  authenticatedJsonBody,
+  clientErrorAsJson,
+  noBodyOutside,
+  PRE_CLEARANCE_BODY_BYTES_MAX,
+  securityHeaders,
+  urlLengthGuard,
+} from './common/http-hardening';
 
 // The dashboard is plain HTML/CSS/JS, copied next to the compiled code by scripts/copy-assets.js.
 export const DASHBOARD_DIR = path.join(__dirname, '..', 'public');
 
-// Pre-clearance reads the body as sent (rawBody); the JSON parser is mounted by configureApiApp with its own limit.
-export const API_APP_OPTIONS: Omit<NestApplicationOptions, 'logger' | 'abortOnError'> = { rawBody: true, bodyParser: false };
+// No global body parser: pre-clearance's is mounted by configureApiApp behind the key check, with its own limit.
+export const API_APP_OPTIONS: Omit<NestApplicationOptions, 'logger' | 'abortOnError'> = { bodyParser: false };
 
 // Builds the API application without listening, for the tests and the benchmark; main.ts starts the same module
 // with the same options and configuration through startHttpService.
@@ -32,8 +40,12 @@ export async function createApiApp(settings: ApiAppSettings, logLevel: LogLevel 
 export function configureApiApp(app: NestExpressApplication): void {
   // First, so that every answer is counted, whoever gives it (the body parser's 400 and 413 included).
   app.use(app.get(ApiMetrics).middleware);
-  // Pre-clearance takes an event exactly as a producer would publish it, up to the size the ledger accepts.
-  app.useBodyParser('json', { limit: EVENT_BYTES_MAX + 1024 });
+  // Then the guards every request meets before any route (common/http-hardening.ts).
+  clientErrorAsJson(app.getHttpServer());
+  app.use(securityHeaders);
+  app.use(urlLengthGuard);
+  app.use(noBodyOutside(['/pre-clearance']));
+  app.use('/pre-clearance', ...authenticatedJsonBody(app.get(ApiKeyStore), PRE_CLEARANCE_BODY_BYTES_MAX));
   app.disable('x-powered-by');
   // Responses are small and mostly unique; hashing every body for an ETag costs more than it saves.
   app.set('etag', false);

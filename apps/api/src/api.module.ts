@@ -7,6 +7,7 @@ import { HistoryService } from './accounts/history.service';
 import { AlertFeedService } from './alerts/alert-feed.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsService } from './alerts/alerts.service';
+import { StreamAccess } from './alerts/stream-access';
 import { ApiMetrics } from './api.metrics';
 import { API_SETTINGS, type ApiAppSettings } from './api-settings';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -55,6 +56,7 @@ export class ApiModule {
         HistoryService,
         AlertsService,
         AlertFeedService,
+        StreamAccess,
         EventsService,
         ProofService,
         TransparencyService,

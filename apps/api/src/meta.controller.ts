@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { PolicyPack } from '@app/policy';
+import { Authorize } from './auth/authorize.decorator';
 import { CurrentPrincipal } from './auth/api-key.guard';
 import type { Principal } from './auth/principal';
 import { POLICY_PACK } from './policy-pack.provider';
@@ -12,6 +13,7 @@ export class MetaController {
   constructor(@Inject(POLICY_PACK) private readonly pack: PolicyPack) {}
 
   @Get()
+  @Authorize('me.read')
   @ApiOperation({ summary: "The caller's role and organisation, and the policy pack the ledger judges with" })
   me(@CurrentPrincipal() principal: Principal) {
     return {

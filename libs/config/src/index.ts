@@ -1,5 +1,6 @@
 export { ConfigError } from './config.error';
 export {
+  API_STREAM_DEFAULTS,
   LOG_LEVELS,
   SASL_MECHANISMS,
   loadApiSettings,

@@ -65,9 +65,15 @@ export interface ApiSettings extends CommonSettings {
   port: number;
   alertPollIntervalMs: number;
   statementTimeoutMs: number;
+  // Live alert streams: how often their keys are re-read (a revoked key's streams end within this), and how many
+  // one key may hold open on one instance.
+  streamKeyRecheckIntervalMs: number;
+  streamsPerKeyMax: number;
   // An event recorded more than this many hours after its occurredAt counts as reported late (GET /reporting-delays).
   reportingDelayThresholdHours: number;
 }
+
+export const API_STREAM_DEFAULTS = { streamKeyRecheckIntervalMs: 15_000, streamsPerKeyMax: 5 } as const;
 
 export type CliSettings = CommonSettings;
 
@@ -180,6 +186,14 @@ function appFields(app: AppName): Record<string, EnvField<unknown>> {
           'How often the live alert stream (SSE) reads the alerts table when no NOTIFY woke it.',
         ),
         statementTimeoutMs: described(integerField('API_STATEMENT_TIMEOUT_MS', 100, 600_000, 5_000), 'Longest one API query may run before Postgres cancels it.'),
+        streamKeyRecheckIntervalMs: described(
+          integerField('API_STREAM_KEY_RECHECK_INTERVAL_MS', 100, 30_000, API_STREAM_DEFAULTS.streamKeyRecheckIntervalMs),
+          "How often the keys of open alert streams are re-read from the table; a revoked key's streams end within this.",
+        ),
+        streamsPerKeyMax: described(
+          integerField('API_STREAMS_PER_KEY_MAX', 1, 1_000, API_STREAM_DEFAULTS.streamsPerKeyMax),
+          'Most alert streams one API key may hold open on one API instance; the next is refused with 429.',
+        ),
         reportingDelayThresholdHours: described(
           delayThresholdField(),
           'An event recorded more than this many hours after its occurredAt counts as reported late (GET /reporting-delays, ledger_reporting_delay_over_threshold_events).',

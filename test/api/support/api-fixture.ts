@@ -1,6 +1,7 @@
 // A real ledger for API tests: its own Postgres database with the real migrations, filled through the real
 // ledger path (LedgerWriter.processBatch: decode, judge, write in one transaction), and the API app listening on
 // an ephemeral port of 127.0.0.1.
+import { generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { stringifyJson } from '@app/contracts';
 import { createDataSource, LedgerWriter, type BatchResult } from '@app/persistence';
@@ -20,6 +21,7 @@ export interface ApiFixture {
   baseUrl: string;
   record(events: readonly object[]): Promise<BatchResult>;
   addKey(key: string, role: Role, org?: string | null): Promise<void>;
+  revokeKey(key: string): Promise<void>;
   get(path: string, key?: string | null): Promise<{ status: number; body: any; text: string }>;
   post(path: string, body: unknown, key?: string | null, contentType?: string): Promise<{ status: number; body: any; text: string }>;
   close(): Promise<void>;
@@ -46,22 +48,40 @@ async function request(
   return { status: res.status, body: parsed, text };
 }
 
-export async function startApiFixture(prefix: string, opts: { alertPollIntervalMs?: number; reportingDelayThresholdHours?: number } = {}): Promise<ApiFixture> {
+export interface ApiFixtureOptions {
+  alertPollIntervalMs?: number;
+  reportingDelayThresholdHours?: number;
+  streamKeyRecheckIntervalMs?: number;
+  streamsPerKeyMax?: number;
+  // The writer signs a checkpoint each time the tree passes a multiple of this many entries (with a fresh key).
+  checkpointsEveryEntries?: number;
+}
+
+export async function startApiFixture(prefix: string, opts: ApiFixtureOptions = {}): Promise<ApiFixture> {
   const db = await createTestDatabase(prefix);
-  const dataSource = createDataSource(db.url, { poolSizeMax: 4, applicationName: 'api-test-writer' });
+  // The roles as deployed: the owner runs the real migrations (`ledger migrate`) and keeps the API keys (as
+  // create-api-key does), the writer records, the API reads as ledger_reader.
+  const owner = createDataSource(db.urlAs('ledger_owner'), { poolSizeMax: 2, applicationName: 'api-test-owner' });
+  await owner.initialize();
+  await owner.runMigrations({ transaction: 'each' });
+  const dataSource = createDataSource(db.urlAs('ledger_writer'), { poolSizeMax: 4, applicationName: 'api-test-writer' });
   await dataSource.initialize();
-  // The real migrations (the ledger schema and api_keys), as `ledger migrate` applies them.
-  await dataSource.runMigrations({ transaction: 'each' });
   const pack = loadPolicyPack();
-  const writer = new LedgerWriter(dataSource, pack, { groupId: `api-test-${db.name}` });
+  const checkpoints =
+    opts.checkpointsEveryEntries === undefined
+      ? undefined
+      : { origin: 'api-test', keyId: 'ledger/api-test', privateKey: generateKeyPairSync('ed25519').privateKey, everyEntries: opts.checkpointsEveryEntries, everyMs: 3_600_000 };
+  const writer = new LedgerWriter(dataSource, pack, { groupId: `api-test-${db.name}`, ...(checkpoints ? { checkpoints } : {}) });
   const app = await createApiApp(
     {
       port: 0,
-      database: { url: db.url, ssl: false, poolSizeMax: 10 },
+      database: { url: db.urlAs('ledger_reader'), ssl: false, poolSizeMax: 10 },
       policyPack: pack.id,
       alertPollIntervalMs: opts.alertPollIntervalMs ?? 200,
       statementTimeoutMs: 10_000,
       reportingDelayThresholdHours: opts.reportingDelayThresholdHours ?? 72,
+      ...(opts.streamKeyRecheckIntervalMs !== undefined ? { streamKeyRecheckIntervalMs: opts.streamKeyRecheckIntervalMs } : {}),
+      ...(opts.streamsPerKeyMax !== undefined ? { streamsPerKeyMax: opts.streamsPerKeyMax } : {}),
     },
     'error',
   );
@@ -80,7 +100,7 @@ export async function startApiFixture(prefix: string, opts: { alertPollIntervalM
         events.map((e) => ({ topic: null, partition: null, offset: null, key: null, value: Buffer.from(stringifyJson(e)) })),
       ),
     addKey: async (key, role, org = null) => {
-      await dataSource.query('INSERT INTO api_keys (id, key_hash, role, org, label) VALUES ($1, $2, $3, $4, $5)', [
+      await owner.query('INSERT INTO api_keys (id, key_hash, role, org, label) VALUES ($1, $2, $3, $4, $5)', [
         `key_${hashApiKey(key).slice(0, 12)}`,
         hashApiKey(key),
         role,
@@ -88,12 +108,16 @@ export async function startApiFixture(prefix: string, opts: { alertPollIntervalM
         'test',
       ]);
     },
+    revokeKey: async (key) => {
+      await owner.query('UPDATE api_keys SET revoked_at = now() WHERE key_hash = $1', [hashApiKey(key)]);
+    },
     get: (path, key) => request('GET', `${baseUrl}${path}`, key),
     post: (path, body, key, contentType) =>
       request('POST', `${baseUrl}${path}`, key, typeof body === 'string' ? body : JSON.stringify(body), contentType),
     close: async () => {
       await app.close();
       await dataSource.destroy();
+      await owner.destroy();
       await db.drop();
     },
   };

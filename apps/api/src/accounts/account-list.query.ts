@@ -1,5 +1,6 @@
 import { ACCOUNT_KINDS, type AccountKind } from '../auth/principal';
 import { decodeCursor } from '../common/cursor';
+import { accountListCursor } from '../common/cursor-schemas';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, QueryReader } from '../common/query-reader';
 
 export const ACCOUNT_SORTS = ['id', 'utilization', 'usedTpp', 'capTpp', 'lastOccurredAt'] as const;
@@ -33,15 +34,7 @@ export class AccountListQuery {
     const limit = r.integer('limit', 1, LIST_LIMIT_MAX) ?? LIST_LIMIT_DEFAULT;
     const cursor = r.string('cursor', { lengthMax: 1000 });
     r.done();
-    let after: { sortKey: string; id: string } | null = null;
-    if (cursor !== undefined) {
-      const [sortName, sortKey, id] = decodeCursor(cursor, 3);
-      if (sortName !== sort || typeof sortKey !== 'string' || typeof id !== 'string') {
-        r.problem('cursor', 'belongs to a listing with another sort order');
-        r.done();
-      }
-      after = { sortKey: sortKey as string, id: id as string };
-    }
+    const after = cursor === undefined ? null : decodeCursor(cursor, accountListCursor(sort));
     return new AccountListQuery(
       kinds ?? null,
       country ?? null,

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Authorize } from '../auth/authorize.decorator';
 import { CurrentPrincipal } from '../auth/api-key.guard';
 import type { Principal } from '../auth/principal';
 import { ACCOUNT_KINDS } from '../auth/principal';
@@ -25,10 +26,12 @@ export class AccountsController {
   ) {}
 
   @Get()
+  @Authorize('account.list')
   @ApiOperation({
     summary: 'List accounts (caps) with filters, sorting and keyset pagination',
     description:
-      'Chipmaker keys see country accounts only; cloud-provider keys see their own VEU accounts only. ' +
+      'Chipmaker keys see country accounts only, in aggregate; cloud-provider keys see their own VEU accounts only ' +
+      '(docs/api.md, authorization model). ' +
       'Amounts (`usedTpp`, `capTpp`) are JSON integers written digit for digit. Listings are served from a cache ' +
       'that is dropped whenever the ledger head moves (checked at most every 250 ms).',
   })
@@ -47,11 +50,14 @@ export class AccountsController {
   }
 
   @Get(':accountId')
+  @Authorize('account.read')
   @ApiOperation({
     summary: 'One account: cap, utilization, thresholds crossed, projected exhaustion date',
     description:
       'The forecast extrapolates the net TPP added by entries whose occurredAt lies in the 30 days before the ' +
-      "account's latest entry; it is null when the account is uncapped, already exhausted or not increasing.",
+      "account's latest entry; it is null when the account is uncapped, already exhausted or not increasing. " +
+      'A caller who reads the account only in aggregate (`access: "aggregate"`) gets its current figures: the latest ' +
+      'entry, crossing times and the forecast are withheld.',
   })
   @ApiParam(ACCOUNT_ID_PARAM)
   detail(@CurrentPrincipal() principal: Principal, @Param('accountId') accountId: string) {
@@ -59,7 +65,8 @@ export class AccountsController {
   }
 
   @Get(':accountId/entries')
-  @ApiOperation({ summary: "An account's ledger entries, keyset-paginated by seq" })
+  @Authorize('account.history')
+  @ApiOperation({ summary: "An account's ledger entries, keyset-paginated by seq", description: 'Needs full access to the account.' })
   @ApiParam(ACCOUNT_ID_PARAM)
   @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'], description: 'default desc (newest first)' })
   @ApiQuery({ name: 'limit', required: false, description: `1..${LIST_LIMIT_MAX}, default 50` })
@@ -69,6 +76,7 @@ export class AccountsController {
   }
 
   @Get(':accountId/balance')
+  @Authorize('account.history')
   @ApiOperation({
     summary: 'Balance on either clock: as of an event time, as the ledger showed it at a moment, or both',
     description:
@@ -78,7 +86,8 @@ export class AccountsController {
       '100 H100 to MX dated 2026-03-01 recorded on 2026-03-02, then 10 H100 dated 2026-02-01 recorded on 2026-03-20: ' +
       '`at=2026-02-15` is 10 H100, `at=2026-03-15` is 110 H100, `at=2026-03-15&asRecordedAt=2026-03-10` is 100 H100 ' +
       '(the February shipment was not reported yet), `asRecordedAt=2026-03-10` is 100 H100. A bare date is read as ' +
-      '00:00:00Z of that day. See docs/history.md.',
+      '00:00:00Z of that day. See docs/history.md. Needs full access to the account: past balances date and size ' +
+      'the entries behind them.',
   })
   @ApiParam(ACCOUNT_ID_PARAM)
   @ApiQuery({ name: 'at', required: false, description: 'event time T', example: '2026-03-31T23:59:59Z' })
@@ -88,7 +97,11 @@ export class AccountsController {
   }
 
   @Get(':accountId/balance-series')
-  @ApiOperation({ summary: 'Event-time balance over time, sampled at evenly spaced instants (for charts); each point is what `balance?at=` answers' })
+  @Authorize('account.history')
+  @ApiOperation({
+    summary: 'Event-time balance over time, sampled at evenly spaced instants (for charts); each point is what `balance?at=` answers',
+    description: 'Needs full access to the account.',
+  })
   @ApiParam(ACCOUNT_ID_PARAM)
   @ApiQuery({ name: 'from', required: false, description: "default: the account's first event time" })
   @ApiQuery({ name: 'to', required: false, description: "default: the account's latest event time" })

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { tierOf, type PolicyPack } from '@app/policy';
-import { accountScope, canSeeAccount, type Principal } from '../auth/principal';
+import { accountScope, hasAccountAccess, requireAccountAccess } from '../auth/access-policy';
+import { accountSummaryFor } from '../auth/access-views';
+import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { JsonText } from '../common/bigint-json.interceptor';
 import { stringifyJson } from '@app/contracts';
@@ -11,7 +13,7 @@ import { POLICY_PACK } from '../policy-pack.provider';
 import { AccountListQuery, type AccountSort } from './account-list.query';
 import { ACCOUNT_COLUMNS, toAccountSummary, type AccountRow, type AccountSummary } from './account.view';
 import { accountRefOf } from './account-ref';
-import { forecastExhaustion, type ExhaustionForecast } from './exhaustion.forecast';
+import { forecastExhaustion, withheldForecast, type ExhaustionForecast } from './exhaustion.forecast';
 import { forecastWindow } from './exhaustion.window';
 
 // Sort keys never null, so that keyset pagination can compare rows with one row-value comparison; accounts
@@ -34,7 +36,7 @@ export interface ThresholdStatus {
   threshold: number;
   // true while the threshold is disarmed: it fired and utilization has not fallen back below it (minus hysteresis).
   crossed: boolean;
-  timesCrossed: number;
+  timesCrossed: number | null;
   lastCrossedAt: string | null;
   lastAlertId: string | null;
 }
@@ -42,7 +44,7 @@ export interface ThresholdStatus {
 export interface AccountDetail extends AccountSummary {
   thresholds: ThresholdStatus[];
   capExceeded: boolean;
-  capExceededAlerts: number;
+  capExceededAlerts: number | null;
   forecast: ExhaustionForecast;
   policy: { id: string; version: string };
 }
@@ -64,6 +66,10 @@ export class AccountsService {
   // tiers are dated data.
   list(principal: Principal, q: AccountListQuery): Promise<JsonText> {
     const scope = accountScope(principal);
+    // Ordering accounts by the time of their latest entry would date other companies' latest events.
+    if (!scope.all && q.sort === 'lastOccurredAt') {
+      throw ApiError.forbidden(`a ${principal.role} key may not sort by lastOccurredAt (it dates other companies' events)`);
+    }
     const key = JSON.stringify([scope, q, new Date().toISOString().slice(0, 10)]);
     return this.listCache.get(key, async () => new JsonText(stringifyJson(await this.listUncached(principal, q))));
   }
@@ -115,16 +121,20 @@ export class AccountsService {
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((row) => toAccountSummary(this.pack, row, nowMs)),
+      items: page.map((row) => accountSummaryFor(principal, toAccountSummary(this.pack, row, nowMs))),
       limit: q.limit,
       nextCursor: rows.length > q.limit && last ? encodeCursor([q.sort, last.sort_key, last.id]) : null,
     };
   }
 
-  async detail(principal: Principal, accountId: string): Promise<AccountDetail> {
-    const ref = accountRefOf(accountId);
-    if (!canSeeAccount(principal, ref)) throw ApiError.forbidden(`a ${principal.role} key may not read account ${accountId}`);
+  async detail(principal: Principal, accountId: string): Promise<AccountDetail & { access: 'full' | 'aggregate' }> {
+    accountRefOf(accountId);
+    requireAccountAccess(principal, accountId, 'aggregate');
+    const detail = await this.detailOf(accountId);
+    return hasAccountAccess(principal, accountId, 'full') ? { ...detail, access: 'full' } : aggregateDetail(detail);
+  }
 
+  private detailOf(accountId: string): Promise<AccountDetail> {
     return this.db.snapshot(async (db) => {
       const [row] = await db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = $1`, [accountId]);
       if (!row) throw ApiError.notFound(`account ${accountId}`);
@@ -169,4 +179,20 @@ export class AccountsService {
     // Every country whose tier is ever other than 2 has a timeline.
     return [...this.pack.tierTimelines.keys()].filter((cc) => tierOf(this.pack, cc, nowMs) === tier).sort();
   }
+}
+
+// An account read in aggregate (docs/api.md): the current total, cap, utilization and which thresholds are
+// crossed now. Withheld: the latest entry's seq and time, when and how often thresholds were crossed, the cap
+// exceedance count and the forecast (its window and rate date and size other companies' recent events).
+function aggregateDetail(d: AccountDetail): AccountDetail & { access: 'aggregate'; withheld: string[] } {
+  return {
+    ...d,
+    lastSeq: null,
+    lastOccurredAt: null,
+    thresholds: d.thresholds.map((t) => ({ ...t, timesCrossed: null, lastCrossedAt: null, lastAlertId: null })),
+    capExceededAlerts: null,
+    forecast: withheldForecast(),
+    access: 'aggregate',
+    withheld: ['lastSeq', 'lastOccurredAt', 'thresholds[].timesCrossed', 'thresholds[].lastCrossedAt', 'thresholds[].lastAlertId', 'capExceededAlerts', 'forecast'],
+  };
 }

@@ -5,7 +5,7 @@ const DAY_MS = 86_400_000;
 // The latest instant a JavaScript Date can hold (year 275760); a projection past it is "not in sight".
 const DATE_MS_MAX = 8.64e15;
 
-export type ForecastStatus = 'projected' | 'exhausted' | 'uncapped' | 'not-increasing' | 'no-entries' | 'beyond-horizon';
+export type ForecastStatus = 'projected' | 'exhausted' | 'uncapped' | 'not-increasing' | 'no-entries' | 'beyond-horizon' | 'withheld';
 
 export interface ExhaustionForecast {
   status: ForecastStatus;
@@ -47,4 +47,9 @@ export function forecastExhaustion(input: ForecastInput): ExhaustionForecast {
   const atMs = BigInt(input.latestOccurredAtMs) + afterMs;
   if (atMs > BigInt(DATE_MS_MAX)) return { ...base, status: 'beyond-horizon' };
   return { ...base, status: 'projected', projectedExhaustionAt: new Date(Number(atMs)).toISOString() };
+}
+
+// For a caller who reads the account only in aggregate: the window and rate would date and size others' events.
+export function withheldForecast(): ExhaustionForecast {
+  return { status: 'withheld', windowDays: FORECAST_WINDOW_DAYS, windowFrom: null, windowTo: null, windowDeltaTpp: null, ratePerDayTpp: null, projectedExhaustionAt: null };
 }

@@ -1,4 +1,5 @@
 import { decodeCursor } from '../common/cursor';
+import { entryPageCursor } from '../common/cursor-schemas';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, QueryReader } from '../common/query-reader';
 
 // An account's entries in ledger order, one keyset page at a time (never the whole history in one response).
@@ -15,15 +16,7 @@ export class EntryPageQuery {
     const limit = r.integer('limit', 1, LIST_LIMIT_MAX) ?? LIST_LIMIT_DEFAULT;
     const cursor = r.string('cursor', { lengthMax: 200 });
     r.done();
-    let afterSeq: bigint | null = null;
-    if (cursor !== undefined) {
-      const [o, seq] = decodeCursor(cursor, 2);
-      if (o !== order || typeof seq !== 'string' || !/^\d{1,19}$/.test(seq)) {
-        r.problem('cursor', 'belongs to a listing with another order');
-        r.done();
-      }
-      afterSeq = BigInt(seq as string);
-    }
+    const afterSeq = cursor === undefined ? null : decodeCursor(cursor, entryPageCursor(order));
     return new EntryPageQuery(order, limit, afterSeq);
   }
 }

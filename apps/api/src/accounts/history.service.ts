@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PolicyPack } from '@app/policy';
-import { canSeeAccount, canSeeAccountEntries, type Principal } from '../auth/principal';
+import { requireAccountAccess } from '../auth/access-policy';
+import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { encodeCursor } from '../common/cursor';
 import { ReadDatabase, type Queryable } from '../database/read-database';
@@ -64,10 +65,7 @@ export class HistoryService {
   ) {}
 
   async entries(principal: Principal, accountId: string, q: EntryPageQuery): Promise<EntryPage> {
-    const ref = accountRefOf(accountId);
-    if (!canSeeAccountEntries(principal, ref)) {
-      throw ApiError.forbidden(`a ${principal.role} key may not read the entries of ${accountId}`);
-    }
+    this.requireVisible(principal, accountId);
     return this.db.snapshot(async (db) => {
       await this.requireAccount(db, accountId);
       const params: unknown[] = [accountId];
@@ -169,10 +167,11 @@ export class HistoryService {
     });
   }
 
+  // Entries, as-of balances and series date and size every entry behind them: they need full access
+  // (auth/access-policy.ts), decided from the id alone, before any lookup.
   private requireVisible(principal: Principal, accountId: string): void {
-    if (!canSeeAccount(principal, accountRefOf(accountId))) {
-      throw ApiError.forbidden(`a ${principal.role} key may not read account ${accountId}`);
-    }
+    accountRefOf(accountId);
+    requireAccountAccess(principal, accountId, 'full');
   }
 
   private async requireAccount(db: Queryable, accountId: string): Promise<void> {

@@ -6,12 +6,13 @@ import type { Client } from 'pg';
 import { ALERTS_CHANNEL } from '@app/persistence';
 import { ApiMetrics } from '../api.metrics';
 import { API_SETTINGS, type ApiAppSettings } from '../api-settings';
+import { alertFor } from '../auth/access-views';
 import type { Principal } from '../auth/principal';
 import { ReadDatabase } from '../database/read-database';
 import type { AlertFilter, AlertStreamQuery } from './alert-list.query';
 import { alertMatches } from './alert-scope';
 import { ALERT_COLUMNS, toAlertView, type AlertRow, type AlertView } from './alert.view';
-
+import { StreamAccess } from './stream-access';
 
 interface Subscriber {
   principal: Principal;
@@ -41,12 +42,21 @@ export class AlertFeedService implements BeforeApplicationShutdown, OnApplicatio
     private readonly db: ReadDatabase,
     @Inject(API_SETTINGS) private readonly settings: ApiAppSettings,
     private readonly logger: JsonLogger,
+    private readonly access: StreamAccess,
     metrics: ApiMetrics,
   ) {
     metrics.countStreamSubscribers(() => this.subscribers.size);
   }
 
+  // Counted against the key's stream limit before anything is written (a refusal is a JSON 429), and ended by
+  // StreamAccess when the key is revoked. Each alert is sent as the caller may see it (auth/access-views.ts).
   async attach(principal: Principal, query: AlertStreamQuery, request: Request, response: Response): Promise<void> {
+    let closed = false;
+    const end = (reason: string): void => {
+      if (!closed) response.write(`event: end\ndata: ${stringifyJson({ reason })}\n\n`);
+      response.end();
+    };
+    const release = this.access.open(principal, end);
     response.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -55,16 +65,16 @@ export class AlertFeedService implements BeforeApplicationShutdown, OnApplicatio
     });
     response.write('retry: 2000\n\n');
     this.openResponses.add(response);
-    let closed = false;
     const send = (alert: AlertView): void => {
-      if (!closed) response.write(`id: ${alert.seq}\nevent: alert\ndata: ${stringifyJson(alert)}\n\n`);
+      if (!closed) response.write(`id: ${alert.seq}\nevent: alert\ndata: ${stringifyJson(alertFor(principal, alert))}\n\n`);
     };
     const heartbeat = setInterval(() => {
       if (!closed) response.write(': keep-alive\n\n');
     }, this.heartbeatIntervalMs);
     let unsubscribe: () => void = () => undefined;
-    request.on('close', () => {
+    response.on('close', () => {
       closed = true;
+      release();
       this.openResponses.delete(response);
       clearInterval(heartbeat);
       unsubscribe();

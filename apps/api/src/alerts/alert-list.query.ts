@@ -1,5 +1,7 @@
 import type { AlertKind, AlertSeverity } from '@app/contracts';
 import { decodeCursor } from '../common/cursor';
+import { alertPageCursor } from '../common/cursor-schemas';
+import { parseSeq } from '../common/sequence';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, QueryReader } from '../common/query-reader';
 
 export const ALERT_KINDS: readonly AlertKind[] = ['THRESHOLD_CROSSED', 'CAP_EXCEEDED', 'PROHIBITED_DESTINATION', 'UNAUTHORIZED'];
@@ -27,15 +29,7 @@ export class AlertListQuery {
     const limit = r.integer('limit', 1, LIST_LIMIT_MAX) ?? LIST_LIMIT_DEFAULT;
     const cursor = r.string('cursor', { lengthMax: 200 });
     r.done();
-    let beforeSeq: bigint | null = null;
-    if (cursor !== undefined) {
-      const [seq] = decodeCursor(cursor, 1);
-      if (typeof seq !== 'string' || !/^\d{1,19}$/.test(seq)) {
-        r.problem('cursor', 'is not a cursor returned by this endpoint');
-        r.done();
-      }
-      beforeSeq = BigInt(seq as string);
-    }
+    const beforeSeq = cursor === undefined ? null : decodeCursor(cursor, alertPageCursor);
     return new AlertListQuery(filter, limit, beforeSeq);
   }
 }
@@ -62,7 +56,8 @@ export class AlertStreamQuery {
     const filter = readAlertFilter(r);
     let since = r.seq('since');
     if (lastEventId !== undefined) {
-      if (/^\d{1,19}$/.test(lastEventId)) since = BigInt(lastEventId);
+      const seq = parseSeq(lastEventId);
+      if (seq !== null) since = seq;
       else r.problem('Last-Event-ID', 'must be an alert seq sent by this stream');
     }
     r.done(['key']);

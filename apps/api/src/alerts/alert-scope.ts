@@ -1,9 +1,12 @@
-import { canSeeAlert, type Principal } from '../auth/principal';
+import { canReadAlert } from '../auth/access-policy';
+import type { Principal } from '../auth/principal';
 import type { AlertFilter } from './alert-list.query';
 import type { AlertView } from './alert.view';
 
-// The same visibility rule as canSeeAlert (auth/principal.ts), written as SQL for listings. Parameters are
-// appended to `params`; the returned text is a boolean expression over the alerts table.
+// The same visibility rule as canReadAlert (auth/access-policy.ts), written as SQL for listings: alerts the
+// caller's own events caused, and alerts on the accounts it reads in full. Parameters are appended to `params`;
+// the returned text is a boolean expression over the alerts table. test/api/authorization.spec.ts checks that
+// it selects exactly what canReadAlert admits.
 export function alertScopeSql(p: Principal, params: unknown[]): string | null {
   const param = (value: unknown): string => {
     params.push(value);
@@ -13,12 +16,13 @@ export function alertScopeSql(p: Principal, params: unknown[]): string | null {
     case 'regulator':
       return null;
     case 'chipmaker':
-      return `(payload->'causedBy'->>'publisher' = ${param(p.org)} OR starts_with(account_id, 'country:'))`;
+      return `payload->'causedBy'->>'publisher' = ${param(p.org)}`;
     case 'cloud-provider': {
       const org = param(p.org);
       return (
-        `(account_id = 'nveu:' || ${org} OR starts_with(account_id, 'uveu:' || ${org} || ':')` +
-        ` OR starts_with(account_id, 'installed:' || ${org} || ':'))`
+        `(payload->'causedBy'->>'publisher' = ${org} OR starts_with(account_id, 'installed:' || ${org} || ':')` +
+        ` OR account_id = 'uveu:' || ${org} || ':outside-tier1' OR account_id = 'uveu:' || ${org} || ':outside-us'` +
+        ` OR starts_with(account_id, 'uveu:' || ${org} || ':country:'))`
       );
     }
   }
@@ -39,7 +43,7 @@ export function alertFilterSql(f: AlertFilter, params: unknown[]): string[] {
 }
 
 export function alertMatches(p: Principal, f: AlertFilter, a: AlertView): boolean {
-  if (!canSeeAlert(p, { account: a.account, causedByPublisher: a.causedBy.publisher })) return false;
+  if (!canReadAlert(p, { account: a.account, causedByPublisher: a.causedBy.publisher })) return false;
   if (f.kinds && !f.kinds.includes(a.kind)) return false;
   if (f.severities && !f.severities.includes(a.severity)) return false;
   if (f.account && f.account !== a.account) return false;

@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Authorize } from '../auth/authorize.decorator';
 import { CurrentPrincipal, QueryKeyAllowed } from '../auth/api-key.guard';
 import type { Principal } from '../auth/principal';
 import { LIST_LIMIT_MAX } from '../common/query-reader';
@@ -26,9 +27,12 @@ export class AlertsController {
   ) {}
 
   @Get()
+  @Authorize('alert.list')
   @ApiOperation({
     summary: 'Compliance alerts, newest first, keyset-paginated',
-    description: 'Chipmakers see alerts caused by their own events and alerts on country accounts; cloud providers those on their VEU accounts.',
+    description:
+      'Chipmakers see the alerts their own events caused; cloud providers those and the alerts on the VEU accounts ' +
+      'they read in full. Amounts of accounts the caller may not read are null and named in `withheld`.',
   })
   @ApiQuery(FILTER_QUERIES[0]!)
   @ApiQuery(FILTER_QUERIES[1]!)
@@ -42,13 +46,16 @@ export class AlertsController {
   }
 
   @Get('stream')
+  @Authorize('alert.stream')
   @QueryKeyAllowed()
   @ApiOperation({
     summary: 'Live stream of new alerts (Server-Sent Events)',
     description:
       'Events: `ready` once subscribed, then `alert` (id = alert seq; data = the alert). Reconnects resume after ' +
       'Last-Event-ID (or ?since=seq), replaying at most 500 missed alerts. EventSource cannot set headers, so ' +
-      'this route also accepts the key as ?key=.',
+      'this route also accepts the key as ?key=. Alerts are shown as GET /alerts shows them to the caller. The key is ' +
+      're-checked while the stream is open: a revoked key gets `end` and the stream closes. A key holds at most ' +
+      'API_STREAMS_PER_KEY_MAX streams (429 TOO_MANY_STREAMS).',
   })
   @ApiProduces('text/event-stream')
   @ApiQuery(FILTER_QUERIES[0]!)

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { alertFor, type AlertShown } from '../auth/access-views';
 import type { Principal } from '../auth/principal';
 import { encodeCursor } from '../common/cursor';
 import { ReadDatabase } from '../database/read-database';
 import type { AlertListQuery } from './alert-list.query';
 import { alertFilterSql, alertScopeSql } from './alert-scope';
-import { ALERT_COLUMNS, toAlertView, type AlertRow, type AlertView } from './alert.view';
+import { ALERT_COLUMNS, toAlertView, type AlertRow } from './alert.view';
 
 export interface AlertPage {
-  items: AlertView[];
+  items: AlertShown[];
   limit: number;
   nextCursor: string | null;
 }
@@ -36,7 +37,7 @@ export class AlertsService {
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map(toAlertView),
+      items: page.map((row) => alertFor(principal, toAlertView(row))),
       limit: q.limit,
       nextCursor: rows.length > q.limit && last ? encodeCursor([last.seq]) : null,
     };

@@ -5,6 +5,8 @@ import type { Request } from 'express';
 import { ApiError } from '../common/api-error';
 import { API_KEY_HEADER, API_KEY_QUERY } from './api-key';
 import { ApiKeyStore } from './api-key.store';
+import type { Permission } from './access-policy';
+import { PERMISSION_KEY } from './authorize.decorator';
 import type { Principal } from './principal';
 
 const PUBLIC = 'api:public';
@@ -18,7 +20,7 @@ const PUBLIC_CONTROLLERS: ReadonlySet<Function> = new Set([MetricsController]);
 // Routes that also accept the key as ?key=, for EventSource, which cannot set headers.
 export const QueryKeyAllowed = () => SetMetadata(QUERY_KEY_ALLOWED, true);
 
-type AuthedRequest = Request & { principal?: Principal };
+export type AuthedRequest = Request & { principal?: Principal };
 
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
   const principal = ctx.switchToHttp().getRequest<AuthedRequest>().principal;
@@ -37,25 +39,36 @@ export class ApiKeyGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (PUBLIC_CONTROLLERS.has(context.getClass()) || this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
 
-    const request = context.switchToHttp().getRequest<AuthedRequest>();
-    const header = request.headers[API_KEY_HEADER];
-    let key = typeof header === 'string' && header.length > 0 ? header : undefined;
-    const fromQuery = request.query[API_KEY_QUERY];
-    if (key === undefined && typeof fromQuery === 'string' && fromQuery.length > 0) {
-      if (!this.reflector.getAllAndOverride<boolean>(QUERY_KEY_ALLOWED, targets)) {
-        throw new ApiError(
-          'UNAUTHENTICATED',
-          `send the API key in the ${API_KEY_HEADER} header (?${API_KEY_QUERY}= is accepted only by /alerts/stream)`,
-        );
-      }
-      key = fromQuery;
+    if (!this.reflector.getAllAndOverride<Permission>(PERMISSION_KEY, targets)) {
+      throw ApiError.forbidden('this route has no authorization decision');
     }
-    if (key === undefined) throw new ApiError('UNAUTHENTICATED', `an API key is required in the ${API_KEY_HEADER} header`);
-    if (key.length > 200) throw new ApiError('UNAUTHENTICATED', 'the API key is not valid');
-
-    const principal = await this.keys.find(key);
-    if (!principal) throw new ApiError('UNAUTHENTICATED', 'the API key is not valid or has been revoked');
-    request.principal = principal;
+    const request = context.switchToHttp().getRequest<AuthedRequest>();
+    // Authenticated already by the middleware that guards body parsing (authenticate-first.middleware.ts).
+    if (request.principal) return true;
+    const queryKeyAllowed = this.reflector.getAllAndOverride<boolean>(QUERY_KEY_ALLOWED, targets) ?? false;
+    request.principal = await authenticateRequest(this.keys, request, queryKeyAllowed);
     return true;
   }
+}
+
+// The key from the header (or ?key= where the route allows it), looked up in the store; 401 otherwise.
+export async function authenticateRequest(keys: ApiKeyStore, request: Request, queryKeyAllowed: boolean): Promise<Principal> {
+  const header = request.headers[API_KEY_HEADER];
+  let key = typeof header === 'string' && header.length > 0 ? header : undefined;
+  const fromQuery = request.query[API_KEY_QUERY];
+  if (key === undefined && typeof fromQuery === 'string' && fromQuery.length > 0) {
+    if (!queryKeyAllowed) {
+      throw new ApiError(
+        'UNAUTHENTICATED',
+        `send the API key in the ${API_KEY_HEADER} header (?${API_KEY_QUERY}= is accepted only by /alerts/stream)`,
+      );
+    }
+    key = fromQuery;
+  }
+  if (key === undefined) throw new ApiError('UNAUTHENTICATED', `an API key is required in the ${API_KEY_HEADER} header`);
+  if (key.length > 200) throw new ApiError('UNAUTHENTICATED', 'the API key is not valid');
+
+  const principal = await keys.find(key);
+  if (!principal) throw new ApiError('UNAUTHENTICATED', 'the API key is not valid or has been revoked');
+  return principal;
 }

@@ -35,4 +35,16 @@ export class ApiKeyStore {
     this.cache.set(hash, { principal, expiresAtMs: nowMs + this.cacheTtlMs });
     return principal;
   }
+
+  // Of these key ids, the ones still valid (present and not revoked), read from the table, not the cache; the
+  // cached principals of the others are dropped so that their next request is refused too.
+  async stillValid(keyIds: readonly string[]): Promise<Set<string>> {
+    if (keyIds.length === 0) return new Set();
+    const rows = await this.db.query<{ id: string }>('SELECT id FROM api_keys WHERE id = ANY($1) AND revoked_at IS NULL', [keyIds]);
+    const valid = new Set(rows.map((r) => r.id));
+    for (const [hash, cached] of this.cache) {
+      if (cached.principal && keyIds.includes(cached.principal.keyId) && !valid.has(cached.principal.keyId)) this.cache.delete(hash);
+    }
+    return valid;
+  }
 }

@@ -1,4 +1,6 @@
 import { ApiError, FieldProblem } from './api-error';
+import { parseInstant } from './instant';
+import { parseSeq, PG_BIGINT_MAX } from './sequence';
 
 // Reads untrusted query-string (or body) fields into typed values, collecting every problem so that one 400
 // names all bad fields at once. Unknown fields are rejected too: a misspelt filter silently ignored would
@@ -76,11 +78,12 @@ export class QueryReader {
   seq(field: string): bigint | undefined {
     const value = this.take(field);
     if (value === undefined) return undefined;
-    if (!/^\d{1,19}$/.test(value)) {
-      this.problem(field, 'must be a non-negative integer (a ledger sequence number)');
+    const seq = parseSeq(value);
+    if (seq === null) {
+      this.problem(field, `must be an integer from 0 to ${PG_BIGINT_MAX} (a ledger sequence number)`);
       return undefined;
     }
-    return BigInt(value);
+    return seq;
   }
 
   number(field: string, min: number, max: number): number | undefined {
@@ -98,11 +101,10 @@ export class QueryReader {
     const value = this.take(field);
     if (value === undefined) return undefined;
     // RFC 3339 with an explicit zone, like occurredAt on the wire: a zoneless time would be read in the server's
-    // zone and silently shift every as-of answer.
-    const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
-    const ms = Date.parse(value);
-    if (!rfc3339.test(value) || Number.isNaN(ms)) {
-      this.problem(field, 'must be an RFC 3339 timestamp with a zone, e.g. 2026-03-14T09:30:00Z');
+    // zone and silently shift every as-of answer; an impossible date must not roll over (common/instant.ts).
+    const ms = parseInstant(value);
+    if (ms === null) {
+      this.problem(field, 'must be an RFC 3339 timestamp with a zone and a real date and time, e.g. 2026-03-14T09:30:00Z');
       return undefined;
     }
     return new Date(ms);

@@ -1,5 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Authorize } from '../auth/authorize.decorator';
 import { CurrentPrincipal } from '../auth/api-key.guard';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
@@ -15,6 +16,7 @@ export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   @Get(':publisher/:eventId')
+  @Authorize('event.read')
   @ApiOperation({
     summary: 'What did one event do? The recorded event, its ledger entries and the alerts it raised',
     description: 'Chipmaker and cloud-provider keys may read only events their organisation published.',

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { inboxDigest } from '@app/persistence';
-import { canSeeEvent, type Principal } from '../auth/principal';
+import { requireEventAccess } from '../auth/access-policy';
+import { alertFor, entryFor, type AlertShown, type EntryShown } from '../auth/access-views';
+import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { ReadDatabase } from '../database/read-database';
-import { ENTRY_COLUMNS, toEntryView, type EntryRow, type EntryView } from '../accounts/entry.view';
-import { ALERT_COLUMNS, toAlertView, type AlertRow, type AlertView } from '../alerts/alert.view';
+import { ENTRY_COLUMNS, toEntryView, type EntryRow } from '../accounts/entry.view';
+import { ALERT_COLUMNS, toAlertView, type AlertRow } from '../alerts/alert.view';
 
 export interface EventRecord {
   publisher: string;
@@ -16,8 +18,9 @@ export interface EventRecord {
   recordedSeq: bigint;
   source: { topic: string; partition: number | null; offset: bigint | null } | null;
   event: unknown;
-  entries: EntryView[];
-  alerts: AlertView[];
+  // The event's entries and alerts as the caller may see them: amounts on accounts it may not read are withheld.
+  entries: EntryShown[];
+  alerts: AlertShown[];
 }
 
 // One event touches a handful of accounts; these bounds only guard against a pathological pack.
@@ -30,9 +33,8 @@ export class EventsService {
 
   // What did event (publisher, eventId) do: the event as recorded, its ledger entries and the alerts it raised.
   async find(principal: Principal, publisher: string, eventId: string): Promise<EventRecord> {
-    if (!canSeeEvent(principal, publisher)) {
-      throw ApiError.forbidden(`a ${principal.role} key may read only the events its organisation published`);
-    }
+    // Decided from the publisher alone, before any lookup: a 403 never says whether another's event exists.
+    requireEventAccess(principal, publisher);
     return this.db.snapshot(async (db) => {
       const [inbox] = await db.query<{
         event_type: string;
@@ -91,8 +93,8 @@ export class EventsService {
                 offset: inbox.source_offset === null ? null : BigInt(inbox.source_offset),
               },
         event: inbox.payload,
-        entries: entries.map(toEntryView),
-        alerts: alerts.map(toAlertView),
+        entries: entries.map((row) => entryFor(principal, toEntryView(row))),
+        alerts: alerts.map((row) => alertFor(principal, toAlertView(row))),
       };
     });
   }

@@ -4,7 +4,7 @@
 import type { InputEventV1 } from '@app/contracts';
 import { accountIds, licenceClaim, licenceRemaining, licenceShipped, type LicenceCheck, type LedgerReadState, type PolicyPack, type RecordedOutcome } from '@app/policy';
 import type { Principal } from '../auth/principal';
-import { canSeeLicence } from './licence-access';
+import { canReadLicence } from '../auth/access-policy';
 
 export type LicenceClearance =
   // The ref names no issued licence: judged as before (verify-if-known) or UNAUTHORIZED (registered-only).
@@ -37,7 +37,7 @@ export function licenceClearance(principal: Principal, pack: PolicyPack, state: 
   if (licence === undefined) return { id: ref, issued: false, holds: false, check: 'unknown', setting: pack.licences };
   const claim = licenceClaim(pack, state, event, outcome.occurredAtMs);
   const check = claim.kind === 'unauthorized' ? claim.check : null;
-  if (!canSeeLicence(principal, licence.exporter)) return { id: licence.id, issued: true, holds: false, check: check ?? 'other-exporter' };
+  if (!canReadLicence(principal, licence.exporter)) return { id: licence.id, issued: true, holds: false, check: check ?? 'other-exporter' };
   const drawn = outcome.movements.find((m) => m.account === accountIds.licence(licence.id))?.deltaTpp ?? 0n;
   const shippedBefore = licenceShipped(state, licence);
   const shippedAfter = shippedBefore + drawn;

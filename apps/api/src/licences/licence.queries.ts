@@ -2,6 +2,14 @@
 import { decodeCursor } from '../common/cursor';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, QueryReader } from '../common/query-reader';
 
+// [licence id] of the last licence of the page (ids are entity ids: 1..128 characters).
+const licenceListCursor = (parts: readonly unknown[]): string | null =>
+  parts.length === 1 && typeof parts[0] === 'string' && parts[0].length >= 1 && parts[0].length <= 128 ? parts[0] : null;
+
+// [seq] of the last entry of the page, a positive bigint as digits.
+const shipmentPageCursor = (parts: readonly unknown[]): bigint | null =>
+  parts.length === 1 && typeof parts[0] === 'string' && /^[1-9][0-9]{0,18}$/.test(parts[0]) && BigInt(parts[0]) <= 9_223_372_036_854_775_807n ? BigInt(parts[0]) : null;
+
 export class LicenceListQuery {
   private constructor(
     readonly country: string | null,
@@ -17,15 +25,7 @@ export class LicenceListQuery {
     const limit = r.integer('limit', 1, LIST_LIMIT_MAX) ?? LIST_LIMIT_DEFAULT;
     const cursor = r.string('cursor', { lengthMax: 400 });
     r.done();
-    let afterId: string | null = null;
-    if (cursor !== undefined) {
-      const [id] = decodeCursor(cursor, 1);
-      if (typeof id !== 'string') {
-        r.problem('cursor', 'is not a cursor returned by this endpoint');
-        r.done();
-      }
-      afterId = id as string;
-    }
+    const afterId = cursor === undefined ? null : decodeCursor(cursor, licenceListCursor);
     return new LicenceListQuery(country, exporter, limit, afterId);
   }
 }
@@ -42,15 +42,7 @@ export class LicenceShipmentsQuery {
     const limit = r.integer('limit', 1, LIST_LIMIT_MAX) ?? LIST_LIMIT_DEFAULT;
     const cursor = r.string('cursor', { lengthMax: 200 });
     r.done();
-    let beforeSeq: bigint | null = null;
-    if (cursor !== undefined) {
-      const [seq] = decodeCursor(cursor, 1);
-      if (typeof seq !== 'string' || !/^\d{1,19}$/.test(seq)) {
-        r.problem('cursor', 'is not a cursor returned by this endpoint');
-        r.done();
-      }
-      beforeSeq = BigInt(seq as string);
-    }
+    const beforeSeq = cursor === undefined ? null : decodeCursor(cursor, shipmentPageCursor);
     return new LicenceShipmentsQuery(limit, beforeSeq);
   }
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/api-key.guard';
+import { Authorize } from '../auth/authorize.decorator';
 import type { Principal } from '../auth/principal';
 import { LIST_LIMIT_MAX } from '../common/query-reader';
 import { LicenceListQuery, LicenceShipmentsQuery } from './licence.queries';
@@ -15,6 +16,7 @@ export class LicencesController {
   constructor(private readonly licences: LicencesService) {}
 
   @Get()
+  @Authorize('licence.list')
   @ApiOperation({
     summary: 'Licences: approved, shipped, remaining, validity',
     description: 'Regulator keys see every licence; chipmaker keys only those issued to them; cloud-provider keys none.',
@@ -28,6 +30,7 @@ export class LicencesController {
   }
 
   @Get('countries')
+  @Authorize('licence.list')
   @ApiOperation({
     summary: 'Per country: approved by licences vs shipped vs cap',
     description:
@@ -39,6 +42,7 @@ export class LicencesController {
   }
 
   @Get(':licenceId')
+  @Authorize('licence.read')
   @ApiOperation({ summary: "One licence: approved, shipped, remaining, validity, the shipments drawn, projected exhaustion date" })
   @ApiParam(LICENCE_ID_PARAM)
   detail(@CurrentPrincipal() principal: Principal, @Param('licenceId') licenceId: string) {
@@ -46,6 +50,7 @@ export class LicencesController {
   }
 
   @Get(':licenceId/shipments')
+  @Authorize('licence.read')
   @ApiOperation({ summary: 'The shipments drawn against a licence, newest first, keyset-paginated' })
   @ApiParam(LICENCE_ID_PARAM)
   @ApiQuery({ name: 'limit', required: false, description: `1..${LIST_LIMIT_MAX}, default 50` })

@@ -7,7 +7,7 @@ import { encodeCursor } from '../common/cursor';
 import type { Queryable } from '../database/read-database';
 import { ReadDatabase } from '../database/read-database';
 import { POLICY_PACK } from '../policy-pack.provider';
-import { canSeeLicence, licenceScope } from './licence-access';
+import { canReadLicence, requireLicenceScope } from '../auth/access-policy';
 import { LicenceListQuery, LicenceShipmentsQuery } from './licence.queries';
 import { statusOf, type CountryLicensing, type LicenceDetail, type LicenceShipment, type LicenceSummary } from './licence.views';
 
@@ -66,8 +66,7 @@ export class LicencesService {
   ) {}
 
   async list(principal: Principal, q: LicenceListQuery): Promise<{ items: LicenceSummary[]; limit: number; nextCursor: string | null }> {
-    const scope = licenceScope(principal);
-    if (scope === null) throw ApiError.forbidden(`a ${principal.role} key may not read licences`);
+    const scope = requireLicenceScope(principal);
     if (scope.exporter !== null && q.exporter !== null && q.exporter !== scope.exporter) {
       throw ApiError.forbidden(`a ${principal.role} key may list only the licences issued to ${scope.exporter}`);
     }
@@ -132,8 +131,7 @@ export class LicencesService {
   // (country:CC) and the cap. A chipmaker gets the same figures over its own licences only (the country's shipments
   // and cap it may read anyway).
   async countries(principal: Principal): Promise<{ items: CountryLicensing[] }> {
-    const scope = licenceScope(principal);
-    if (scope === null) throw ApiError.forbidden(`a ${principal.role} key may not read licences`);
+    const scope = requireLicenceScope(principal);
     const nowMs = Date.now();
     const rows = await this.db.query<{ country: string; n: string; in_force: string; approved: string; shipped: string; country_used: string | null; licensed_used: string | null }>(
       `SELECT l.consignee_country AS country, count(*)::text AS n,
@@ -171,10 +169,10 @@ export class LicencesService {
   }
 
   private async visibleLicence(db: Queryable, principal: Principal, id: string): Promise<LicenceRow> {
-    if (licenceScope(principal) === null) throw ApiError.forbidden(`a ${principal.role} key may not read licences`);
+    requireLicenceScope(principal);
     const [row] = await db.query<LicenceRow>(`${LICENCE_SELECT} WHERE l.id = $1`, [id]);
     // Another chipmaker's licence is not found, as one never issued is.
-    if (!row || !canSeeLicence(principal, row.exporter)) throw ApiError.notFound(`licence ${id}`);
+    if (!row || !canReadLicence(principal, row.exporter)) throw ApiError.notFound(`licence ${id}`);
     return row;
   }
 

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { RawBodyRequest } from '@nestjs/common';
 import type { Request } from 'express';
+import { Authorize } from '../auth/authorize.decorator';
 import { CurrentPrincipal } from '../auth/api-key.guard';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
@@ -14,13 +14,16 @@ export class PreClearanceController {
   constructor(private readonly preClearance: PreClearanceService) {}
 
   @Post()
+  @Authorize('pre-clearance.evaluate')
   @HttpCode(200)
   @ApiOperation({
     summary: 'What would this event do? Judged now by the ledger policy, recording nothing',
     description:
       'POST a prospective chip.shipment (or dc.deployment / policy event) exactly as it would be published. The answer ' +
       'lists the accounts it would move with utilization before and after, the alerts it would raise, or the rejection ' +
-      'code the ledger would give it. A rejection is a 200 with outcome "rejected": it is the answer, not an error.',
+      'code the ledger would give it. A rejection is a 200 with outcome "rejected": it is the answer, not an error. ' +
+      'A key may pre-clear only events it could publish itself (403 otherwise); amounts of accounts it may not read ' +
+      'are null and named in `withheld`. The body (JSON, at most 64 KiB) is read only after the key is checked.',
   })
   @ApiBody({
     schema: {
@@ -37,7 +40,7 @@ export class PreClearanceController {
       },
     },
   })
-  evaluate(@CurrentPrincipal() principal: Principal, @Req() request: RawBodyRequest<Request>) {
+  evaluate(@CurrentPrincipal() principal: Principal, @Req() request: Request & { rawBody?: Buffer }) {
     if (!request.is('application/json') || !request.rawBody) {
       throw ApiError.invalid([{ field: 'body', message: 'must be the event as JSON (Content-Type: application/json)' }]);
     }

@@ -1,8 +1,10 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Authorize } from '../auth/authorize.decorator';
 import { CurrentPrincipal } from '../auth/api-key.guard';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
+import { parseSeq } from '../common/sequence';
 import { ProofService } from './proof.service';
 
 @ApiTags('proof')
@@ -12,12 +14,14 @@ export class ProofController {
   constructor(private readonly proof: ProofService) {}
 
   @Get('head')
+  @Authorize('proof.head')
   @ApiOperation({ summary: 'The head of the hash chain: the latest entry seq and its hash' })
   head() {
     return this.proof.head();
   }
 
   @Get('entries/:seq')
+  @Authorize('entry.proof')
   @ApiOperation({
     summary: 'Check that one ledger entry is in the chain',
     description:
@@ -26,7 +30,10 @@ export class ProofController {
   })
   @ApiParam({ name: 'seq', example: '1' })
   entry(@CurrentPrincipal() principal: Principal, @Param('seq') seq: string) {
-    if (!/^[1-9]\d{0,18}$/.test(seq)) throw ApiError.invalid([{ field: 'seq', message: 'must be a positive integer (an entry seq)' }]);
-    return this.proof.proveEntry(principal, BigInt(seq));
+    if (!/^[1-9]\d*$/.test(seq)) throw ApiError.invalid([{ field: 'seq', message: 'must be a positive integer (an entry seq)' }]);
+    const value = parseSeq(seq, { min: 1n });
+    // A positive integer beyond the bigint range names no entry, as one beyond the head does.
+    if (value === null) throw ApiError.notFound(`ledger entry ${seq.length > 40 ? `${seq.slice(0, 40)}...` : seq}`);
+    return this.proof.proveEntry(principal, value);
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { GENESIS_HASH, recomputeEntryHash } from '@app/persistence';
-import { canSeeAccountEntries, canSeeEvent, type Principal } from '../auth/principal';
-import { accountRefOf } from '../accounts/account-ref';
+import { requireEntryAccess } from '../auth/access-policy';
+import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
+import { PG_BIGINT_MAX } from '../common/sequence';
 import { ReadDatabase, type Queryable } from '../database/read-database';
 import { ENTRY_COLUMNS, toEntryView, type EntryRow, type EntryView } from '../accounts/entry.view';
 
@@ -50,13 +51,11 @@ export class ProofService {
     return this.db.snapshot(async (db) => {
       const rows = await db.query<EntryRow>(
         `SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE seq BETWEEN $1 AND $2 ORDER BY seq`,
-        [(seq - 1n).toString(), (seq + 1n).toString()],
+        [(seq - 1n).toString(), (seq < PG_BIGINT_MAX ? seq + 1n : seq).toString()],
       );
       const entry = rows.find((r) => BigInt(r.seq) === seq);
       if (!entry) throw ApiError.notFound(`ledger entry ${seq}`);
-      if (!canSeeEvent(principal, entry.event_publisher) && !canSeeAccountEntries(principal, accountRefOf(entry.account_id))) {
-        throw ApiError.forbidden(`a ${principal.role} key may not read ledger entry ${seq}`);
-      }
+      requireEntryAccess(principal, seq, { accountId: entry.account_id, publisher: entry.event_publisher });
       const previous = rows.find((r) => BigInt(r.seq) === seq - 1n);
       const next = rows.find((r) => BigInt(r.seq) === seq + 1n);
       const head = await readHead(db);

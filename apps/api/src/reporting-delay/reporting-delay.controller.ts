@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/api-key.guard';
+import { Authorize } from '../auth/authorize.decorator';
 import type { Principal } from '../auth/principal';
 import { QueryReader } from '../common/query-reader';
 import { ReportingDelayService } from './reporting-delay.service';
@@ -14,6 +15,7 @@ export class ReportingDelayController {
   constructor(private readonly delays: ReportingDelayService) {}
 
   @Get()
+  @Authorize('reporting-delay.read')
   @ApiOperation({
     summary: 'How late each publisher reports: delay from occurredAt to recording (p50, p99, max, count over the threshold)',
     description:

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { API_SETTINGS, type ApiAppSettings } from '../api-settings';
-import { canSeeEvent, type Principal } from '../auth/principal';
+import { ownsEvent } from '../auth/access-policy';
+import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { ReadDatabase, type Queryable } from '../database/read-database';
 import { HOUR_MS, publisherDelay, type DelayBucket, type PublisherDelay } from './reporting-delay.stats';
@@ -25,7 +26,7 @@ export class ReportingDelayService {
 
   // A regulator sees every publisher (or the one asked for); a company only itself, the same rule as for events.
   async forPrincipal(principal: Principal, publisher: string | null): Promise<ReportingDelays> {
-    if (publisher !== null && !canSeeEvent(principal, publisher)) {
+    if (publisher !== null && !ownsEvent(principal, publisher)) {
       throw ApiError.forbidden(`a ${principal.role} key may read only the reporting delay of its own organisation`);
     }
     const only = publisher ?? (principal.role === 'regulator' ? null : principal.org);

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/api-key.guard';
+import { Authorize } from '../auth/authorize.decorator';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { TransparencyService } from './transparency.service';
@@ -32,6 +33,7 @@ export class TransparencyController {
   constructor(private readonly transparency: TransparencyService) {}
 
   @Get('checkpoints')
+  @Authorize('checkpoint.read')
   @ApiOperation({ summary: "The ledger's signed checkpoints, newest first (RFC 9162 signed tree heads)" })
   @ApiQuery({ name: 'before', required: false, description: 'only checkpoints of smaller tree sizes (paging)' })
   @ApiQuery({ name: 'limit', required: false, description: '1..100, default 20' })
@@ -42,12 +44,14 @@ export class TransparencyController {
   }
 
   @Get('checkpoints/latest')
+  @Authorize('checkpoint.read')
   @ApiOperation({ summary: 'The newest signed checkpoint' })
   latest() {
     return this.transparency.latest();
   }
 
   @Get('checkpoints/:treeSize')
+  @Authorize('checkpoint.read')
   @ApiOperation({ summary: 'The signed checkpoint of one tree size' })
   @ApiParam({ name: 'treeSize', example: '10000' })
   one(@Param('treeSize') treeSize: string) {
@@ -55,6 +59,7 @@ export class TransparencyController {
   }
 
   @Get('proof/entries/:seq/inclusion')
+  @Authorize('entry.proof')
   @ApiOperation({
     summary: 'RFC 9162 inclusion proof of one entry against a signed checkpoint',
     description: 'A document `ledger verify-proof` checks offline with the ledger public key. Default checkpoint: the first covering the entry.',
@@ -66,6 +71,7 @@ export class TransparencyController {
   }
 
   @Get('proof/events/:publisher/:eventId/inclusion')
+  @Authorize('event.proof')
   @ApiOperation({ summary: 'Inclusion proofs of every entry of one event, against one signed checkpoint' })
   @ApiQuery({ name: 'treeSize', required: false })
   eventInclusion(
@@ -80,6 +86,7 @@ export class TransparencyController {
   }
 
   @Get('proof/consistency')
+  @Authorize('checkpoint.read')
   @ApiOperation({ summary: 'RFC 9162 consistency proof between two signed checkpoints: the newer extends the older' })
   @ApiQuery({ name: 'from', required: true })
   @ApiQuery({ name: 'to', required: true })

@@ -11,8 +11,8 @@ import {
   type LedgerEntryRow,
 } from '@app/persistence';
 import type { SignedCheckpoint } from '@app/transparency';
-import { accountRefOf } from '../accounts/account-ref';
-import { canSeeAccountEntries, canSeeEvent, type Principal } from '../auth/principal';
+import { canReadEntry, ownsEvent, requireEntryAccess } from '../auth/access-policy';
+import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { ReadDatabase, type Queryable } from '../database/read-database';
 
@@ -54,7 +54,8 @@ export class TransparencyService {
     return this.db.snapshot(async (db) => {
       const [row] = await entryRowsOf(db, [seq]);
       if (row === undefined) throw ApiError.notFound(`ledger entry ${seq}`);
-      assertMaySee(principal, row);
+      // The proof carries the entry (its balance, and a hash that commits to it): the entry's visibility applies.
+      requireEntryAccess(principal, seq, { accountId: row.account_id, publisher: row.event_publisher });
       return inclusionDocument(db, row, await this.covering(db, seq, treeSize));
     });
   }
@@ -69,10 +70,14 @@ export class TransparencyService {
         [publisher, eventId],
       );
       // An event the caller may not see answers as one that does not exist, so ids cannot be probed.
-      if (rows.length === 0 || !canSeeEvent(principal, publisher)) throw ApiError.notFound(`entries of event ${publisher}/${eventId}`);
+      if (rows.length === 0 || !ownsEvent(principal, publisher)) throw ApiError.notFound(`entries of event ${publisher}/${eventId}`);
       const checkpoint = await this.covering(db, BigInt(rows[rows.length - 1]!.seq), treeSize);
       const proofs: InclusionProofDocument[] = [];
-      for (const row of rows) proofs.push(await inclusionDocument(db, row, checkpoint));
+      // Only the entries the caller may read (auth/access-policy.ts): an own shipment's entry on an NVEU or LPP
+      // account carries that account's balance.
+      for (const row of rows) {
+        if (canReadEntry(principal, { accountId: row.account_id, publisher: row.event_publisher })) proofs.push(await inclusionDocument(db, row, checkpoint));
+      }
       return { checkpoint, proofs };
     });
   }
@@ -98,9 +103,4 @@ export class TransparencyService {
     if (cp === null) throw ApiError.notFound(`checkpoint covering entry ${seq} (the next one is signed within the checkpoint interval)`);
     return cp;
   }
-}
-
-function assertMaySee(principal: Principal, row: LedgerEntryRow): void {
-  if (canSeeEvent(principal, row.event_publisher) || canSeeAccountEntries(principal, accountRefOf(row.account_id))) return;
-  throw ApiError.forbidden(`a ${principal.role} key may not read ledger entry ${row.seq}`);
 }

@@ -1,0 +1,118 @@
+// One account: its figures and thresholds for every caller who may read it; its balance chart and entries only
+// for a caller who reads it in full (a chipmaker reads a country only as its current total: its history would
+// date and size other companies' shipments).
+import { $, api, bandOf, countryName, esc, fmtDate, fmtDateTime, fmtInt, fmtPct, fmtThreshold, fmtTpp } from './dashboard-core.js';
+import { drawBalanceChart } from './dashboard-chart.js';
+
+const KIND_LABELS = {
+  country: 'Country allocation',
+  lpp: 'LPP exception (per consignee and year)',
+  nveu: 'National VEU installed base',
+  'uveu-shipped': 'Universal VEU shipments',
+  installed: 'VEU installed base in one country',
+  'uveu-outside-tier1': 'Universal VEU: outside Tier 1',
+  'uveu-country': 'Universal VEU: one non-Tier-1 country',
+  'uveu-outside-us': 'Universal VEU: outside the US',
+};
+
+export async function loadAccount(id, quiet) {
+  if (!quiet) {
+    $('acct-title').textContent = id;
+    $('acct-chart').innerHTML = '<p class="empty">Loading…</p>';
+    $('acct-entries').innerHTML = '';
+  }
+  let a;
+  try {
+    a = await api('accounts/' + encodeURIComponent(id));
+  } catch (e) {
+    $('acct-kind').textContent = '';
+    $('acct-sub').textContent = e.status === 403 ? 'Your key may not read this account.' : e.status === 404 ? 'No such account.' : e.message;
+    $('acct-chart').innerHTML = '';
+    return;
+  }
+  renderFigures(a);
+  renderThresholds(a);
+  if (a.access === 'full') await loadHistory(id, a);
+  else showHistoryWithheld();
+}
+
+function renderFigures(a) {
+  $('acct-kind').textContent = KIND_LABELS[a.kind] || a.kind;
+  $('acct-title').textContent = a.account;
+  const parts = [];
+  if (a.country) parts.push(countryName(a.country) + (a.tier ? ' · Tier ' + a.tier : ''));
+  if (a.veuId) parts.push('VEU ' + a.veuId);
+  if (a.lastOccurredAt) parts.push('latest event ' + fmtDate(a.lastOccurredAt));
+  if (a.access === 'aggregate') parts.push('current total only');
+  $('acct-sub').textContent = parts.join(' · ');
+  const u = a.utilization;
+  $('acct-util').textContent = fmtPct(u);
+  $('acct-util').style.color = u === null ? '#94a3b8' : bandOf(u).color;
+  $('acct-used').textContent = fmtInt(a.usedTpp);
+  $('acct-used').title = fmtTpp(a.usedTpp) + ' TPP';
+  $('acct-cap').textContent = a.capTpp === null ? 'uncapped' : fmtInt(a.capTpp);
+  $('acct-rate').textContent = a.forecast.ratePerDayTpp === null ? '—' : fmtTpp(Math.round(a.forecast.ratePerDayTpp)) + ' / day';
+  $('acct-exhaust').textContent = forecastText(a.forecast);
+  $('acct-exhaust').style.color = a.forecast.status === 'projected' || a.forecast.status === 'exhausted' ? '#dc2626' : '';
+}
+
+function renderThresholds(a) {
+  const list = $('acct-thresholds');
+  list.innerHTML = '';
+  for (const t of a.thresholds) {
+    const li = document.createElement('li');
+    const chip = t.crossed ? '<span class="chip crossed">crossed</span>' : t.timesCrossed > 0 ? '<span class="chip rearmed">re-armed</span>' : '<span class="chip">armed</span>';
+    const when = t.lastCrossedAt ? 'last crossed ' + esc(fmtDate(t.lastCrossedAt)) : t.crossed ? 'reached' : 'not reached';
+    li.innerHTML = `<span><strong>${esc(fmtThreshold(t.threshold))}</strong> <span class="sub">${when}</span></span>${chip}`;
+    list.appendChild(li);
+  }
+  if (a.capExceeded) {
+    const li = document.createElement('li');
+    li.innerHTML = '<span><strong>Cap</strong> <span class="sub">usage is above the cap in force</span></span><span class="chip crossed">exceeded</span>';
+    list.appendChild(li);
+  }
+}
+
+async function loadHistory(id, a) {
+  const series = await api('accounts/' + encodeURIComponent(id) + '/balance-series?points=240');
+  drawBalanceChart($('acct-chart'), a, series);
+  const entries = await api('accounts/' + encodeURIComponent(id) + '/entries?limit=25');
+  document.querySelector('table.entries').hidden = false;
+  $('entries-sub').textContent = 'Newest first; each entry is hash-chained to the one before it.';
+  $('acct-entries').innerHTML = entries.items
+    .map(
+      (e) =>
+        `<tr><td class="mono">${esc(e.seq)}</td><td>${esc(fmtDateTime(e.occurredAt))}</td>` +
+        `<td class="mono">${esc(e.event.publisher)}/${esc(e.event.eventId)}</td>` +
+        `<td class="num ${e.deltaTpp >= 0 ? 'pos' : 'neg'}">${e.deltaTpp >= 0 ? '+' : ''}${esc(fmtInt(e.deltaTpp))}</td>` +
+        `<td class="num">${esc(fmtInt(e.balanceTpp))}</td><td class="num">${esc(e.capTpp === null ? '—' : fmtInt(e.capTpp))}</td></tr>`,
+    )
+    .join('');
+}
+
+function showHistoryWithheld() {
+  const why = 'Shown to regulators only: past balances and entries would date and size other companies’ events.';
+  $('acct-chart').innerHTML = `<p class="empty" data-testid="history-withheld">${esc(why)}</p>`;
+  $('entries-sub').textContent = why;
+  $('acct-entries').innerHTML = '';
+  document.querySelector('table.entries').hidden = true;
+}
+
+function forecastText(f) {
+  switch (f.status) {
+    case 'projected':
+      return fmtDate(f.projectedExhaustionAt);
+    case 'exhausted':
+      return 'cap reached';
+    case 'uncapped':
+      return 'no cap';
+    case 'not-increasing':
+      return 'not increasing';
+    case 'beyond-horizon':
+      return 'not in sight';
+    case 'withheld':
+      return 'regulators only';
+    default:
+      return '—';
+  }
+}
