@@ -5,11 +5,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Client } from 'pg';
 import type { CheckpointSigning } from '@app/persistence';
 
-export const CHECKPOINT_EVERY_ENTRIES = 100_000;
+// About ten checkpoints over the fill, at most one per 100,000 entries.
+export function checkpointEveryEntries(entriesWanted: number): number {
+  return Math.min(100_000, Math.max(1_000, Math.floor(entriesWanted / 10)));
+}
 
-export function benchCheckpointSigning(): CheckpointSigning {
+export function benchCheckpointSigning(entriesWanted: number): CheckpointSigning {
   const { privateKey } = generateKeyPairSync('ed25519');
-  return { origin: 'bench', keyId: 'ledger/bench', privateKey, everyEntries: CHECKPOINT_EVERY_ENTRIES, everyMs: 3_600_000 };
+  return { origin: 'bench', keyId: 'ledger/bench', privateKey, everyEntries: checkpointEveryEntries(entriesWanted), everyMs: 3_600_000 };
 }
 
 export interface TreeFigures {
@@ -53,7 +56,7 @@ export function inclusionProofPath(covered: number, random: () => number): () =>
 
 export function printTreeFigures(t: TreeFigures): void {
   process.stdout.write(
-    `Merkle tree: ${t.checkpoints} signed checkpoints (every ${CHECKPOINT_EVERY_ENTRIES.toLocaleString('en-US')} entries), ` +
+    `Merkle tree: ${t.checkpoints} signed checkpoints (the newest covers ${t.covered.toLocaleString('en-US')} entries), ` +
       `${t.treeBytesPerEntry.toFixed(1)} bytes per entry for the tree and checkpoints with their indexes ` +
       `(the entries themselves: ${t.entryBytesPerEntry.toFixed(1)} bytes per entry)\n`,
   );

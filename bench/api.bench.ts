@@ -137,7 +137,7 @@ async function fill(name: string, entriesWanted: number, latePercent: number): P
       process.stdout.write(`reusing database ${name}: ${entries.toLocaleString('en-US')} entries\n`);
       return tier2;
     }
-    const writer = new LedgerWriter(ds, pack, { groupId: 'bench', checkpoints: benchCheckpointSigning() });
+    const writer = new LedgerWriter(ds, pack, { groupId: 'bench', checkpoints: benchCheckpointSigning(entriesWanted) });
     const random = prng(42);
     const startedMs = Date.now();
     let eventNo = entries;

@@ -265,11 +265,12 @@ async function main(): Promise<void> {
     const env = { DATABASE_URL: db.urlAs('ledger_writer'), LEDGER_GROUP_ID: groupId, LOG_LEVEL: 'error', LEDGER_BATCH_SIZE_MAX: String(BATCH_SIZE_MAX) };
     const ledgerPort = randomPort();
     for (let k = 0; k < LEDGERS; k++) ledgers.push(startService('ledger', { ...env, LEDGER_HTTP_PORT: String(k === 0 ? ledgerPort : randomPort()) }));
-    relay = startService('relay', { ...env, RELAY_HTTP_PORT: String(randomPort()) });
+    // Each service as its own role, as in production: the relay may only mark alerts published.
+    relay = startService('relay', { ...env, DATABASE_URL: db.urlAs('ledger_relay'), RELAY_HTTP_PORT: String(randomPort()) });
     await waitFor(() => fetch(`http://127.0.0.1:${ledgerPort}/health/ready`).then((r) => r.ok), { timeoutMs: 60_000, intervalMs: 200, what: 'the ledger to start' });
 
     // Earlier runs leave dirty pages and WAL behind; a checkpoint now keeps their flushing out of this measurement.
-    await db.ds.query('CHECKPOINT').catch((err: Error) => log(`CHECKPOINT not allowed (${err.message}); measuring anyway`));
+    await db.admin.query('CHECKPOINT').catch((err: Error) => log(`CHECKPOINT not allowed (${err.message}); measuring anyway`));
     log('1/4 end-to-end throughput');
     const e2e = await throughput(db, admin, groupId, file);
     const batches = await batchFigures(ledgerPort);
@@ -283,7 +284,7 @@ async function main(): Promise<void> {
     // The throughput run leaves hundreds of MB of dirty pages (Postgres's tables and WAL, Kafka's logs) that the
     // kernel writes back over the next half minute; while it does, a COMMIT's WAL flush can wait 200-300 ms behind
     // it (measured on this machine). A steady 1,000 events/s has no such backlog, so it is flushed first.
-    await db.ds.query('CHECKPOINT').catch((err: Error) => log(`CHECKPOINT not allowed (${err.message}); measuring anyway`));
+    await db.admin.query('CHECKPOINT').catch((err: Error) => log(`CHECKPOINT not allowed (${err.message}); measuring anyway`));
     if (process.env['BENCH_NO_SYNC'] === undefined) await execFileAsync('sync', []).catch((err: Error) => log(`sync failed (${err.message}); measuring anyway`));
     log(`2/4 event-to-alert latency at ${LATENCY_RATE_PER_S} events/s for ${LATENCY_SECONDS} s`);
     const latencyCpu = ProcessCpu.start();

@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
-# The benchmark commands (`npm run bench`, `npm run bench:api`, `bench:writer`, `bench:replay`). Like the test
-# command: builds, starts what the benchmark needs (PostgreSQL; Kafka with the contract topics for the end-to-end
-# one), runs it with the remaining arguments, and stops Kafka at the end only if this script started it. When a
-# service cannot be started, it stops at once with one line saying what to start.
+# The benchmark commands (`npm run bench`, `bench:api`, `bench:writer`, `bench:replay`, `bench:transport`). Like
+# the test command: builds, starts what the benchmark needs (PostgreSQL; Kafka with the contract topics for the
+# end-to-end one), runs it with the remaining arguments, and stops Kafka at the end only if this script started it.
+# When a service cannot be started, it stops at once with one line saying what to start.
 #
 #   scripts/bench.sh ledger [args]   end to end on real Kafka and Postgres (bench/ledger.bench.ts)
 #   scripts/bench.sh api [args]      the read API (Postgres)
 #   scripts/bench.sh writer [args]   the ledger writer alone (Postgres)
 #   scripts/bench.sh replay [args]   the offline replay (neither)
+#   scripts/bench.sh transport [args] the Nest dispatch of a batch through the ledger's transport (neither)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-usage="usage: scripts/bench.sh ledger|api|writer|replay [args]"
+usage="usage: scripts/bench.sh ledger|api|writer|replay|transport [args]"
 name=${1:-}
 case "$name" in
   ledger) program=dist/bench/ledger.bench.js needs="postgres kafka" ;;
   api) program=dist/bench/api.bench.js needs="postgres" ;;
   writer) program=dist/bench/ledger-writer.bench.js needs="postgres" ;;
   replay) program=dist/bench/replay.bench.js needs="" ;;
+  transport) program=dist/bench/transport-dispatch.bench.js needs="" ;;
   *) echo "bench: unknown benchmark \"$name\"" >&2; echo "$usage" >&2; exit 2 ;;
 esac
 shift

@@ -35,7 +35,7 @@ ready_timeout_s=60
 
 apps=(ledger relay api)
 declare -A port_of=([ledger]=$ledger_port [relay]=$relay_port [api]=$api_port)
-# Node.js flags per app; the ledger's are LEDGER_NODE_FLAGS in apps/ledger/src/node-flags.ts (a spec checks).
+# Node.js flags per app; the ledger's are LEDGER_NODE_FLAGS in libs/config/src/node-flags.ts (a spec checks).
 declare -A node_flags=([ledger]="--max-semi-space-size=32 --single-threaded-gc" [relay]="" [api]="")
 started=()
 kafka_started=false

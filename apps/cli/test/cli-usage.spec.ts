@@ -43,7 +43,10 @@ test('a word where a number is due exits 2 naming the flag and the word', () => 
 });
 
 test('every command refuses an unknown flag the same way, before touching Kafka or Postgres', () => {
-  for (const command of ['generate', 'migrate', 'migrate:revert', 'publish', 'rejudge', 'replay', 'schemas', 'tail-alerts', 'verify']) {
+  // The commands as `ledger --help` lists them, so that a new command is held to this too.
+  const listed = /^commands: (.+)$/m.exec(ledger('--help').stdout)?.[1]?.split(', ') ?? [];
+  assert.ok(listed.length >= 9 && listed.includes('generate') && listed.includes('migrate:revert'), listed.join(', '));
+  for (const command of listed) {
     const r = ledger(command, '--no-such-flag');
     assert.equal(r.status, 2, command);
     assert.match(r.stderr, new RegExp(`^ledger ${command}: unknown flag --no-such-flag\\nusage: ledger ${command}\\b[^\\n]*\\n$`), command);
