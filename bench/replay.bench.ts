@@ -10,21 +10,24 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CLI_NODE_FLAGS } from '@app/config';
 import { expectedLines, forEachLine, readLineAt } from '@app/contracts';
-import { loadPolicyPack, Replayer } from '@app/policy';
+import { loadPolicyPack, loadPolicyTimeline, Replayer } from '@app/policy';
 import { generateFeed } from '@app/testing/feed-generator';
 import { benchArgs } from './bench-args';
 
 async function main(): Promise<void> {
   // The child is given the feed's path, by the parent below.
   if (process.env['REPLAY_BENCH_CHILD'] === '1') return child(process.argv[2]!);
-  const { integers } = benchArgs({
-    usage: 'usage: npm run -s bench:replay -- [--events N] [--seed S] [--runs R]',
+  const { integers, strings } = benchArgs({
+    usage: 'usage: npm run -s bench:replay -- [--events N] [--seed S] [--runs R] [--timeline ID]',
     integers: {
       events: { default: 1_000_000, min: 1, max: 100_000_000 },
       seed: { default: 7, min: 0, max: Number.MAX_SAFE_INTEGER },
       runs: { default: 3, min: 1, max: 100 },
     },
+    // A timeline (e.g. us-actual) judges instead of the default pack; the feed spans 2025-02-01 + 880 days.
+    strings: { timeline: '' },
   });
+  const timeline = strings['timeline']!;
   const { events, seed, runs } = integers as { events: number; seed: number; runs: number };
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-bench-'));
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
   let code = 0;
   for (let run = 1; run <= runs && code === 0; run++) {
     console.log(`run ${run} of ${runs}`);
-    const proc = spawn(cmd, cmdArgs, { env: { ...process.env, REPLAY_BENCH_CHILD: '1', REPLAY_BENCH_EVENTS: String(events) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(cmd, cmdArgs, { env: { ...process.env, REPLAY_BENCH_CHILD: '1', REPLAY_BENCH_EVENTS: String(events), REPLAY_BENCH_TIMELINE: timeline }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
@@ -72,7 +75,9 @@ async function main(): Promise<void> {
 }
 
 async function child(file: string): Promise<void> {
-  const pack = loadPolicyPack();
+  const timeline = process.env['REPLAY_BENCH_TIMELINE'] ?? '';
+  const pack = timeline === '' ? loadPolicyPack() : loadPolicyTimeline(timeline);
+  console.log(`judged by ${timeline === '' ? `pack ${pack.id}` : `timeline ${timeline}`}`);
   // The same reading and the same Replayer options as `ledger replay`.
   const fd = fs.openSync(file, 'r');
   const replayer = new Replayer(pack, { lineAt: (offset) => readLineAt(fd, offset), expectedEvents: expectedLines(fs.statSync(file).size) });

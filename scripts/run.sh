@@ -110,6 +110,8 @@ DATABASE_URL=$owner_url node dist/apps/api/src/create-api-key.js --role regulato
 mkdir -p .run/keys
 cli checkpoint-key --out .run/keys/ledger-checkpoint.pem >/dev/null
 export LEDGER_CHECKPOINT_KEY_FILE=$root/.run/keys/ledger-checkpoint.pem
+# The API serves the public half to the dashboard, which checks entries' proofs in the browser with it.
+export API_LEDGER_PUBLIC_KEY_FILE=$root/.run/keys/ledger-checkpoint.pub
 
 for name in "${apps[@]}"; do
   entry="dist/apps/$name/src/main.js"

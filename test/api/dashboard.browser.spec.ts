@@ -30,7 +30,7 @@ before(async () => {
   execFileSync('bash', [path.join(ROOT, 'scripts', 'install-chromium.sh')], { stdio: 'inherit' });
   assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing after scripts/install-chromium.sh`);
 
-  f = await startApiFixture('api_browser', { alertPollIntervalMs: 200 });
+  f = await startApiFixture('api_browser', { alertPollIntervalMs: 200, checkpointsEveryEntries: 5 });
   await f.addKey(KEY, 'regulator');
   await f.addKey(CHIPMAKER_KEY, 'chipmaker', 'nvidia');
   await f.addKey(CLOUD_KEY, 'cloud-provider', 'aws');
@@ -199,6 +199,39 @@ it('shows a regulator how late each publisher reports', async () => {
   assert.ok(events >= 20, cells.join(' | '));
   assert.equal(cells[5], cells[1]);
   assert.match(cells[4]!, / d$/);
+});
+
+it("lets a regulator verify an entry's signed inclusion proof in the browser, and says exactly why a tampered one fails", async () => {
+  const { tab, problems } = await openAs(KEY);
+  await tab.getByTestId('country-row-AE').click();
+  const buttons = tab.getByTestId('verify-entry');
+  await buttons.first().waitFor({ timeout: 15_000 });
+  const seq = (await buttons.first().getAttribute('data-seq'))!;
+  await buttons.first().click();
+  const result = tab.locator(`[data-testid="proof-result"][data-seq="${seq}"]`);
+  await result.getByTestId('proof-verdict').waitFor({ timeout: 10_000 });
+  assert.equal(await result.getByTestId('proof-verdict').textContent(), 'verified in your browser');
+  // The checkpoint named is the one the API's document is against; the key shown is the one that signs.
+  const doc = (await f.get(`/proof/entries/${seq}/inclusion`, KEY)).body;
+  assert.match((await result.textContent()) ?? '', new RegExp(`entry ${seq} is in the ledger of signed checkpoint ${doc.checkpoint.treeSize.toLocaleString('en-US')} `));
+  assert.equal(await result.getByTestId('ledger-key').textContent(), f.ledgerPublicKey);
+  await tab.screenshot({ path: path.join(ARTIFACTS, 'dashboard-verified.png'), fullPage: true });
+
+  // A proof whose entry was changed on its way (one more TPP) is refused in the browser, with the reason.
+  await tab.route('**/proof/entries/*/inclusion', async (route) => {
+    const response = await route.fetch();
+    const tampered = await response.json();
+    tampered.entry.deltaTpp = (BigInt(tampered.entry.deltaTpp) + 1n).toString();
+    await route.fulfill({ response, json: tampered });
+  });
+  const second = (await buttons.nth(1).getAttribute('data-seq'))!;
+  await buttons.nth(1).click();
+  const refused = tab.locator(`[data-testid="proof-result"][data-seq="${second}"]`);
+  await refused.getByTestId('proof-verdict').waitFor({ timeout: 10_000 });
+  assert.equal(await refused.getByTestId('proof-verdict').textContent(), 'not verified');
+  assert.match((await refused.textContent()) ?? '', new RegExp(`entry ${second}'s content does not hash to its hash: it was changed`));
+  assert.deepEqual(problems, []);
+  await tab.close();
 });
 
 it('serves the interactive API docs from the same server', async () => {

@@ -17,7 +17,7 @@ describe('API health probes', () => {
     const url = new URL(loadDatabaseSettings().url);
     url.pathname = `/${uniqueName('no_such_db')}`;
     app = await createApiApp(
-      { port: 0, database: { url: url.toString(), ssl: false, poolSizeMax: 2 }, policyPack: 'ai-diffusion-2025', alertPollIntervalMs: 60_000, statementTimeoutMs: 2_000, reportingDelayThresholdHours: 72 },
+      { port: 0, database: { url: url.toString(), ssl: false, poolSizeMax: 2 }, policyPack: 'ai-diffusion-2025', policyTimeline: null, alertPollIntervalMs: 60_000, statementTimeoutMs: 2_000, reportingDelayThresholdHours: 72 },
       'fatal',
     );
     await app.listen(0, '127.0.0.1');

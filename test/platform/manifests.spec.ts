@@ -62,7 +62,7 @@ function appOf(command: unknown): AppName {
 }
 
 // The keys whose value is where things run, not a tunable: they differ from the local default by design.
-const PLACE_KEYS = new Set(['KAFKA_BROKERS', 'DATABASE_URL', 'LEDGER_CHECKPOINT_KEY_FILE']);
+const PLACE_KEYS = new Set(['KAFKA_BROKERS', 'DATABASE_URL', 'LEDGER_CHECKPOINT_KEY_FILE', 'API_LEDGER_PUBLIC_KEY_FILE']);
 
 function checkEnv(where: string, app: AppName, env: Record<string, string>): void {
   const reference = new Map(settingsReference(app).map((s) => [s.key, s]));

@@ -3,6 +3,7 @@
 // date and size other companies' shipments).
 import { $, api, bandOf, countryName, esc, fmtDate, fmtDateTime, fmtInt, fmtPct, fmtThreshold, fmtTpp } from './dashboard-core.js';
 import { drawBalanceChart } from './dashboard-chart.js';
+import { attachVerify, verifyButton } from './dashboard-verify.js';
 
 const KIND_LABELS = {
   country: 'Country allocation',
@@ -78,16 +79,18 @@ async function loadHistory(id, a) {
   drawBalanceChart($('acct-chart'), a, series);
   const entries = await api('accounts/' + encodeURIComponent(id) + '/entries?limit=25');
   document.querySelector('table.entries').hidden = false;
-  $('entries-sub').textContent = 'Newest first; each entry is hash-chained to the one before it.';
+  $('entries-sub').textContent = 'Newest first; each entry is hash-chained to the one before it. Verify checks an entry\'s signed proof in your browser.';
   $('acct-entries').innerHTML = entries.items
     .map(
       (e) =>
         `<tr><td class="mono">${esc(e.seq)}</td><td>${esc(fmtDateTime(e.occurredAt))}</td>` +
         `<td class="mono">${esc(e.event.publisher)}/${esc(e.event.eventId)}</td>` +
         `<td class="num ${e.deltaTpp >= 0 ? 'pos' : 'neg'}">${e.deltaTpp >= 0 ? '+' : ''}${esc(fmtInt(e.deltaTpp))}</td>` +
-        `<td class="num">${esc(fmtInt(e.balanceTpp))}</td><td class="num">${esc(e.capTpp === null ? '—' : fmtInt(e.capTpp))}</td></tr>`,
+        `<td class="num">${esc(fmtInt(e.balanceTpp))}</td><td class="num">${esc(e.capTpp === null ? '—' : fmtInt(e.capTpp))}</td>` +
+        `<td class="mono">${esc(e.policy ? e.policy.id + ' ' + e.policy.version : '')}</td><td>${verifyButton(e.seq)}</td></tr>`,
     )
     .join('');
+  attachVerify($('acct-entries'));
 }
 
 function showHistoryWithheld() {

@@ -41,7 +41,8 @@ function addAlert(a, fresh) {
   li.innerHTML =
     `<div class="feed-top"><span class="kind">${esc(alertTitle(a))}</span><span class="sev">${esc(a.severity)}</span></div>` +
     `<a class="acct" href="${esc(accountHref(a.account))}">${esc(a.account)}</a>` +
-    `<div class="meta">${esc(fmtDateTime(a.at))}${esc(util)} · by ${esc(a.causedBy.publisher)}/${esc(a.causedBy.eventId)}</div>`;
+    `<div class="meta">${esc(fmtDateTime(a.at))}${esc(util)} · by ${esc(a.causedBy.publisher)}/${esc(a.causedBy.eventId)}` +
+    `${a.policy ? ' · judged under ' + esc(a.policy.id + ' ' + a.policy.version) : ''}</div>`;
   feed.insertBefore(li, feed.firstChild);
   while (feed.children.length > FEED_ITEMS_MAX) feed.removeChild(feed.lastChild);
   state.alertCount = feed.children.length;

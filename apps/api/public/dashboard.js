@@ -42,7 +42,8 @@ async function signIn(key) {
   $('signin').hidden = true;
   $('app').hidden = false;
   $('sign-out').hidden = false;
-  $('policy-pill').textContent = 'policy ' + state.me.policy.id + ' v' + state.me.policy.version;
+  // Under a timeline the pill names it; each entry and alert names the pack that judged it.
+  $('policy-pill').textContent = (state.me.policy.timeline ? 'timeline ' : 'policy ') + state.me.policy.id + ' v' + state.me.policy.version;
   $('policy-pill').title = state.me.policy.title + ' — signed in as ' + state.me.role + (state.me.org ? ' (' + state.me.org + ')' : '');
   document.body.dataset.role = state.me.role;
   // The feed starts with the latest alerts, and the stream resumes right after the newest of them, so nothing

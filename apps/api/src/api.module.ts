@@ -27,6 +27,7 @@ import { PreClearanceController } from './pre-clearance/pre-clearance.controller
 import { PreClearanceService } from './pre-clearance/pre-clearance.service';
 import { ProofController } from './proof/proof.controller';
 import { TransparencyController } from './transparency/transparency.controller';
+import { ledgerPublicKeyProvider } from './transparency/ledger-key.provider';
 import { TransparencyService } from './transparency/transparency.service';
 import { ProofService } from './proof/proof.service';
 import { ReportingDelayController } from './reporting-delay/reporting-delay.controller';
@@ -60,6 +61,7 @@ export class ApiModule {
         EventsService,
         ProofService,
         TransparencyService,
+        ledgerPublicKeyProvider,
         PreClearanceService,
         ReportingDelayService,
         ReportingDelayMetrics,

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { PolicyPack } from '@app/policy';
+import { policyLabel, type PolicyPack } from '@app/policy';
 import { Authorize } from './auth/authorize.decorator';
 import { CurrentPrincipal } from './auth/api-key.guard';
 import type { Principal } from './auth/principal';
@@ -19,7 +19,7 @@ export class MetaController {
     return {
       role: principal.role,
       org: principal.org,
-      policy: { id: this.pack.id, version: this.pack.version, title: this.pack.title },
+      policy: { ...policyLabel(this.pack), title: this.pack.timeline?.title ?? this.pack.title },
       thresholds: this.pack.thresholds.map((t) => t.label),
     };
   }

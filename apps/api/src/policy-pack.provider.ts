@@ -1,4 +1,4 @@
-import { loadPolicyPack, withLicenceSetting, type PolicyPack } from '@app/policy';
+import { loadJudgingPolicy, withLicenceSetting, type PolicyPack } from '@app/policy';
 import type { Provider } from '@nestjs/common';
 import { API_SETTINGS, type ApiAppSettings } from './api-settings';
 
@@ -8,5 +8,9 @@ export const POLICY_PACK = Symbol('POLICY_PACK');
 export const policyPackProvider: Provider = {
   provide: POLICY_PACK,
   inject: [API_SETTINGS],
-  useFactory: (settings: ApiAppSettings): PolicyPack => withLicenceSetting(loadPolicyPack(settings.policyPack), settings.licences ?? 'verify-if-known'),
+  // A timeline when POLICY_TIMELINE is set: pre-clearance and account caps then use the pack in force at each instant.
+  useFactory: (settings: ApiAppSettings): PolicyPack => withLicenceSetting(
+    loadJudgingPolicy({ pack: settings.policyPack, timeline: settings.policyTimeline ?? null }),
+    settings.licences ?? 'verify-if-known',
+  ),
 };

@@ -5,7 +5,7 @@ import { kafkaClientConfig } from '@app/config';
 import { BatchConsumerServer } from '@app/messaging';
 import { JsonLogger, KafkaHealthCheck } from '@app/observability';
 import { LedgerWriter, openDataSource } from '@app/persistence';
-import { loadPolicyPack, withLicenceSetting, type PolicyPack } from '@app/policy';
+import { loadJudgingPolicy, policyLabel, withLicenceSetting, type PolicyPack } from '@app/policy';
 import { checkpointSigning } from './checkpoint-signing';
 import { LedgerMetrics } from './ledger.metrics';
 import { LEDGER_SETTINGS, POLICY_PACK, type LedgerSettingsValue } from './ledger-settings.provider';
@@ -26,8 +26,9 @@ export class LedgerCoreModule {
         {
           provide: POLICY_PACK,
           useFactory: () => {
-            const pack = withLicenceSetting(loadPolicyPack(settings.policyPack), settings.licences);
-            logger.log({ msg: 'policy pack loaded', policy: { id: pack.id, version: pack.version } });
+            // A timeline when POLICY_TIMELINE is set: each event is then judged by the pack in force at its occurredAt.
+            const pack = withLicenceSetting(loadJudgingPolicy({ pack: settings.policyPack, timeline: settings.policyTimeline }), settings.licences);
+            logger.log({ msg: 'policy pack loaded', policy: policyLabel(pack) });
             return pack;
           },
         },

@@ -40,6 +40,8 @@ export interface CommonSettings {
   kafka: KafkaSettings;
   database: DatabaseSettings;
   policyPack: string;
+  // A policy timeline (each event judged by the pack in force at its occurredAt); null = POLICY_PACK judges every event.
+  policyTimeline: string | null;
   licences: LicenceSettingValue;
   logLevel: LogLevel;
 }
@@ -71,6 +73,9 @@ export interface ApiSettings extends CommonSettings {
   streamsPerKeyMax: number;
   // An event recorded more than this many hours after its occurredAt counts as reported late (GET /reporting-delays).
   reportingDelayThresholdHours: number;
+  // The ledger's Ed25519 public key (PEM or base64url of the raw 32 bytes), served at GET /checkpoints/key for the
+  // dashboard's in-browser proof check; null: not served.
+  ledgerPublicKeyFile: string | null;
 }
 
 export const API_STREAM_DEFAULTS = { streamKeyRecheckIntervalMs: 15_000, streamsPerKeyMax: 5 } as const;
@@ -121,6 +126,10 @@ function commonFields() {
     policyPack: described(
       textField('POLICY_PACK', 'ai-diffusion-2025', /^[a-z0-9][a-z0-9._-]{0,99}$/, 'a policy pack id (lower-case letters, digits, dot, dash)'),
       'Policy pack every event is judged under: the id of a pack in libs/policy/src/packs/.',
+    ),
+    policyTimeline: described(
+      optionalField(textField('POLICY_TIMELINE', undefined, /^[a-z0-9][a-z0-9-]{0,63}$/, 'a policy timeline id (lower-case letters, digits, dash), e.g. us-actual')),
+      'Policy timeline: when set, each event is judged by the pack in force at its occurredAt (libs/policy/src/timelines/; docs/timelines.md) instead of POLICY_PACK.',
     ),
     licences: described(
       choiceField('POLICY_LICENCES', LICENCE_SETTINGS, 'verify-if-known'),
@@ -197,6 +206,10 @@ function appFields(app: AppName): Record<string, EnvField<unknown>> {
         reportingDelayThresholdHours: described(
           delayThresholdField(),
           'An event recorded more than this many hours after its occurredAt counts as reported late (GET /reporting-delays, ledger_reporting_delay_over_threshold_events).',
+        ),
+        ledgerPublicKeyFile: described(
+          optionalField(textField('API_LEDGER_PUBLIC_KEY_FILE', undefined)),
+          "Path of the ledger's Ed25519 public key (SPKI PEM, or the base64url of its 32 raw bytes), served at GET /checkpoints/key so the dashboard can check proofs in the browser. Unset: the route answers 404 and the dashboard checks everything but the signature.",
         ),
       };
     case 'cli':

@@ -34,10 +34,17 @@ describe('settings', () => {
     assert.equal(ledger.batchSizeMax, 10000);
     assert.equal(ledger.httpPort, 3001);
     assert.equal(ledger.policyPack, 'ai-diffusion-2025');
+    assert.equal(ledger.policyTimeline, null, 'no timeline unless one is set: the pack judges every event');
     assert.equal(ledger.logLevel, 'info');
     assert.equal(loadRelaySettings({}).httpPort, 3002);
     assert.equal(loadApiSettings({}).port, 3000);
     assert.equal(loadCliSettings({}).kafka.clientId, 'cli');
+  });
+
+  it('POLICY_TIMELINE names the timeline the services judge with; a malformed id is refused naming the key', () => {
+    assert.equal(loadLedgerSettings({ POLICY_TIMELINE: 'us-actual' }).policyTimeline, 'us-actual');
+    assert.equal(loadApiSettings({ POLICY_TIMELINE: 'us-actual' }).policyTimeline, 'us-actual');
+    assert.match(configError(() => loadLedgerSettings({ POLICY_TIMELINE: 'US Actual' })).message, /POLICY_TIMELINE/);
   });
 
   it('reads the values that are set and treats empty ones as unset', () => {

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { stringifyJson } from '@app/contracts';
-import { accountView, Replayer, type PolicyPack } from '@app/policy';
+import { accountView, policyLabel, Replayer, type PolicyPack } from '@app/policy';
 import { licenceDifferences } from './licence-store';
 
 // What `ledger rejudge` found: the events the ledger recorded, judged again in the order it recorded them with the
@@ -9,7 +9,8 @@ import { licenceDifferences } from './licence-store';
 // ledger stored.
 export interface RejudgeReport {
   ok: boolean;
-  policy: { id: string; version: string };
+  // The pack, or the timeline (with its packs) the events were judged again under.
+  policy: ReturnType<typeof policyLabel>;
   // Recorded events judged again, their entries, accounts and alerts compared.
   events: number;
   entries: number;
@@ -71,7 +72,7 @@ export async function rejudgeLedger(dataSource: DataSource, pack: PolicyPack, op
     await qr.commitTransaction();
     return {
       ok: diff.total === 0,
-      policy: { id: pack.id, version: pack.version },
+      policy: policyLabel(pack),
       events,
       entries,
       accounts,
@@ -113,7 +114,7 @@ async function rejudgeEvents(
         continue;
       }
       entries += row.n;
-      compareEntries(pack, key, row, outcome.movements, entryRows, diff);
+      compareEntries(outcome.policy, key, row, outcome.movements, entryRows, diff);
     }
     if (rows.length < pageSizeRows) break;
     after = rows[rows.length - 1]!.seq;
@@ -146,8 +147,9 @@ async function pageEntries(qr: QueryRunner, rows: readonly InboxPageRow[]): Prom
 }
 
 // An event's entries: one per movement that changed a balance, in the order of the movements.
+// `judgedBy`: the pack that judged the event again (under a timeline, the one in force at it).
 function compareEntries(
-  pack: PolicyPack,
+  judgedBy: { id: string; version: string },
   key: string,
   row: InboxPageRow,
   movements: ReadonlyArray<{ account: string; deltaTpp: bigint; usedAfterTpp: bigint; capTpp: bigint | null }>,
@@ -163,7 +165,7 @@ function compareEntries(
     const seq = (BigInt(row.first!) + BigInt(k)).toString();
     const e = entryRows.get(seq);
     const m = expected[k]!;
-    const judged = `${m.account} ${m.deltaTpp} -> ${m.usedAfterTpp} (cap ${m.capTpp ?? 'none'}, policy ${pack.id} ${pack.version})`;
+    const judged = `${m.account} ${m.deltaTpp} -> ${m.usedAfterTpp} (cap ${m.capTpp ?? 'none'}, policy ${judgedBy.id} ${judgedBy.version})`;
     const ledger = e === undefined ? 'no entry' : `${e.account} ${e.delta} -> ${e.balance} (cap ${e.cap ?? 'none'}, policy ${e.policy})`;
     if (ledger !== judged) diff.add(`${key}: entry ${seq} is ${ledger} in the ledger, ${judged} judged again`);
   }

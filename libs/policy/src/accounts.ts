@@ -13,7 +13,9 @@ export type AccountKind =
   | 'uveu-country'
   | 'uveu-outside-us'
   | 'country-licensed'
-  | 'license';
+  | 'license'
+  // product:CHIP:KEY, a pack's product-cap account (timeline/product-cap.ts)
+  | 'product';
 
 export interface ParsedAccount {
   kind: AccountKind;
@@ -22,6 +24,8 @@ export interface ParsedAccount {
   consignee: string | null;
   year: number | null;
   licenceId: string | null;
+  product?: string;
+  market?: string;
 }
 
 // Ids are memoized: the judge builds the same few hundred ids millions of times, and a string that already exists
@@ -102,6 +106,8 @@ export function parseAccountId(id: string): ParsedAccount | null {
       if (p.length === 3 && p[2] === 'outside-us') return { ...base, kind: 'uveu-outside-us', veuId: p[1]! };
       if (p.length === 4 && p[2] === 'country') return { ...base, kind: 'uveu-country', veuId: p[1]!, country: p[3]! };
       return null;
+    case 'product':
+      return p.length === 3 && p[1] !== '' && p[2] !== '' ? { ...base, kind: 'product', product: p[1]!, market: p[2]! } : null;
     default:
       return null;
   }
@@ -110,7 +116,7 @@ export function parseAccountId(id: string): ParsedAccount | null {
 export function countryCap(pack: PolicyPack, cc: string, atMs: number, hasG2g: boolean): bigint | null {
   const tier = tierOf(pack, cc, atMs);
   if (tier === 1) return null;
-  if (tier === 3) return 0n;
+  if (tier === 3) return pack.tier3CapTpp;
   if ((hasG2g || pack.g2gCountries.has(cc)) && pack.g2gCapTpp !== null) return pack.g2gCapTpp;
   return pack.tier2CapTpp;
 }
@@ -132,7 +138,7 @@ export function plainCap(pack: PolicyPack, parsed: ParsedAccount, atMs: number, 
     case 'country-licensed':
       return countryCap(pack, parsed.country!, atMs, hasG2g(parsed.country!));
     case 'lpp':
-      return pack.lppCapTpp;
+      return pack.schemes.lpp ? pack.lppCapTpp : null;
     case 'nveu':
       return nveuCapAt(pack, atMs);
     default:

@@ -12,7 +12,7 @@ import type { InputEventV1, Item, RejectionCode } from '@app/contracts/events';
 import { INPUT_SCHEMAS } from '@app/contracts/schemas';
 import { EVENT_BYTES_MAX } from '@app/contracts/topics';
 import { formatViolations, validateAgainstSchema } from '@app/contracts/validate';
-import { tierOf, type PolicyPack } from './policy-pack';
+import { packAt, tierOf, type PolicyPack } from './policy-pack';
 
 export interface DecodedEvent {
   ok: true;
@@ -128,12 +128,17 @@ export function decodeEvent(pack: PolicyPack, raw: Buffer | string | null): Deco
   }
   if (event.type === 'policy.veu-granted') {
     // Eligibility of a grant is a property of its values, so it is reported as a shape violation.
+    // Under a timeline, the pack in force at the grant says which tier each country is in.
     const v = event.veu;
-    if (v.kind === 'UVEU' && tierOf(pack, v.headquarters, occurredAtMs) !== 1) {
+    const inForce = packAt(pack, occurredAtMs);
+    if (v.kind === 'UVEU' && tierOf(inForce, v.headquarters, occurredAtMs) !== 1) {
       return reject('MALFORMED', `/veu/headquarters: a UVEU must be headquartered in a Tier 1 country ("${v.headquarters}" is not)`, record);
     }
-    if (v.kind === 'NVEU' && tierOf(pack, v.country, occurredAtMs) === 3) {
+    if (v.kind === 'NVEU' && tierOf(inForce, v.country, occurredAtMs) === 3) {
       return reject('MALFORMED', `/veu/country: an NVEU cannot be granted in a Tier 3 country ("${v.country}")`, record);
+    }
+    if (v.kind === 'NVEU' && v.headquarters !== undefined && tierOf(inForce, v.headquarters, occurredAtMs) === 3) {
+      return reject('MALFORMED', `/veu/headquarters: an NVEU cannot be headquartered in a Tier 3 country ("${v.headquarters}")`, record);
     }
   }
 

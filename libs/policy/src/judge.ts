@@ -3,7 +3,7 @@
 // The services, the offline replay and the pre-clearance API all call these functions.
 import type { DecodeResult } from './decode-event';
 import type { LedgerReadState } from './ledger-state';
-import type { PolicyPack } from './policy-pack';
+import { packAt, type PolicyPack } from './policy-pack';
 import { judgeDeployment } from './judging/deployment';
 import { Recorded, type Draft, type Outcome } from './judging/outcome';
 import { judgeShipment } from './judging/shipment';
@@ -15,11 +15,13 @@ import { judgeLicenceIssued, judgeLicenceRevoked } from './licences/licence-judg
 // requirements (what to load before judging), cap-subjects (whose caps an effect moves).
 export type { Outcome, RecordedOutcome } from './judging/outcome';
 
-export function judge(pack: PolicyPack, state: LedgerReadState, decoded: DecodeResult): Outcome {
+export function judge(policy: PolicyPack, state: LedgerReadState, decoded: DecodeResult): Outcome {
   if (!decoded.ok) {
     return { status: 'rejected', code: decoded.code, message: decoded.message, publisher: decoded.publisher, eventId: decoded.eventId };
   }
   const { event, occurredAtMs } = decoded;
+  // Under a timeline, the pack in force at the event judges it (and is the one its outcome names).
+  const pack = packAt(policy, occurredAtMs);
   const seen = state.seen(event.publisher, event.eventId);
   if (seen !== undefined) {
     if (seen === decoded.digest()) return { status: 'duplicate', publisher: event.publisher, eventId: event.eventId };

@@ -7,6 +7,7 @@ import { accountView, type AccountView } from './judging/account-view';
 import { applyOutcome } from './judging/apply-outcome';
 import { MemoryLedgerState } from './memory-ledger-state';
 import type { PolicyPack } from './policy-pack';
+import { policyLabel } from './timeline/policy-timeline';
 
 export interface ReplayRejection {
   line: number;
@@ -17,7 +18,8 @@ export interface ReplayRejection {
 }
 
 export interface ReplayResult {
-  policy: { id: string; version: string };
+  // The pack, or under a timeline the timeline (with its packs); each alert names the pack that judged it.
+  policy: ReturnType<typeof policyLabel>;
   accounts: AccountView[];
   alerts: ComplianceAlertV1[];
   rejected: ReplayRejection[];
@@ -90,7 +92,7 @@ export class Replayer {
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
       .map((id) => accountView(this.pack, this.state, id, at));
     return {
-      policy: { id: this.pack.id, version: this.pack.version },
+      policy: policyLabel(this.pack),
       accounts,
       alerts: this.alerts,
       rejected: this.rejected,

@@ -60,7 +60,7 @@ describe('LPP per consignee per year', () => {
     assert.equal(accountOf(run.result, 'lpp:acme-ai:2026')!.usedTpp, 13_418_380n);
     assert.deepEqual(run.result.alerts, []);
     const third = pushLine(run, shipment({ publisher: 'intel', auth: LPP, items: [{ chip: 'GAUDI3', quantity: 3 }] }));
-    // + 44,040 = 13,462,420 >= 13,450,000
+    // + 3 x 29,360 = 88,080: 13,506,460 >= 13,450,000
     assert.deepEqual(alertKeys(alertsOf(third)), ['THRESHOLD_CROSSED lpp:acme-ai:2026 0.5']);
   });
 

@@ -178,9 +178,53 @@ describe('replay document (compiled CLI)', () => {
     for (const args of [['--pack', 'china-case-by-case-2026'], ['--pack=china-case-by-case-2026']]) {
       const { doc } = replayFile(content, args);
       assert.equal(doc.policy.id, 'china-case-by-case-2026');
-      assert.deepEqual(doc.alerts, [], 'H100 (15,832 < 21,000) may go to CN under this pack');
+      // H100 (15,832 < 21,000 TPP; 3,350 < 6,500 GB/s) is not denied under this pack; with no H100 shipped to the US
+      // yet, the product cap (50% of US shipments) is 0 and this first shipment exceeds it.
+      assert.deepEqual(doc.alerts.map((a: any) => `${a.kind} ${a.account}`), ['CAP_EXCEEDED product:H100-SXM:cn-mo']);
     }
     assert.deepEqual(replayFile(content).doc.alerts.map((a: any) => a.kind), ['PROHIBITED_DESTINATION']);
+  });
+
+  test('--timeline judges each event by the pack in force at its occurredAt, and the document names the timeline', () => {
+    const before = shipment({ eventId: 'before', at: '2026-01-14T23:59:59Z', country: 'CN', items: [{ chip: 'H100-SXM', quantity: 10 }] });
+    const after = shipment({ eventId: 'after', at: '2026-01-15T00:00:00Z', country: 'CN', items: [{ chip: 'H100-SXM', quantity: 10 }] });
+    for (const args of [['--timeline', 'us-actual'], ['--timeline=us-actual']]) {
+      const { doc } = replayFile(`${line(before)}\n${line(after)}\n`, args);
+      assert.equal(doc.policy.id, 'us-actual');
+      assert.equal(doc.policy.timeline.id, 'us-actual');
+      assert.deepEqual(doc.policy.timeline.packs.map((p: any) => [p.from, p.id]), [
+        ['2023-11-17T00:00:00Z', 'us-oct-2023'],
+        ['2026-01-15T00:00:00Z', 'china-case-by-case-2026'],
+      ]);
+      assert.deepEqual(doc.alerts.map((a: any) => `${a.kind} ${a.causedBy.eventId} ${a.policy.id}`), [
+        'PROHIBITED_DESTINATION before us-oct-2023',
+        'CAP_EXCEEDED after china-case-by-case-2026',
+      ]);
+    }
+  });
+
+  test('diff: the feed under the framework and under us-actual, as JSON and as a table; a usage error exits 2', () => {
+    const file = writeFile(feedText);
+    const json = cli(['diff', file, '--pack', 'ai-diffusion-2025', '--timeline', 'us-actual']);
+    assert.equal(json.status, 0, json.stderr);
+    const d = JSON.parse(json.stdout);
+    assert.deepEqual([d.a.id, d.b.id, d.b.timeline.id], ['ai-diffusion-2025', 'us-actual', 'us-actual']);
+    // nv-1: AE is capped at 790M under the framework (0.5 crossed), uncapped under the 2023 rule; nv-2: the NVEU
+    // claim holds under the framework and authorizes nothing in 2025 (AE needs a licence); nv-3 (CN) is denied under
+    // both, against cap 0 or none; nv-5 (DE) is judged alike.
+    assert.deepEqual(d.events.map((e: any) => e.eventId), ['nv-1', 'nv-2', 'nv-3']);
+    assert.deepEqual(d.events[0].alertsOnlyA, ['THRESHOLD_CROSSED country:AE 0.5']);
+    assert.deepEqual(d.events[1].alertsOnlyB, ['UNAUTHORIZED country:AE']);
+    const table = cli(['diff', file, '--timeline', 'us-actual', '--pack=ai-diffusion-2025', '--table']);
+    assert.equal(table.status, 0, table.stderr);
+    assert.match(table.stdout, /^A = timeline us-actual /);
+    assert.match(table.stdout, /events judged differently: 3 of 9/);
+    assert.match(table.stdout, /nvidia\/nv-2 +UNAUTHORIZED country:AE +- +us-oct-2023 \/ ai-diffusion-2025/);
+    for (const args of [['diff', file, '--pack', 'ai-diffusion-2025'], ['diff', '--pack', 'ai-diffusion-2025', '--timeline', 'us-actual'], ['diff', file, '--timeline', 'nope', '--pack', 'ai-diffusion-2025']]) {
+      const r = cli(args);
+      assert.equal(r.status, 2, args.join(' '));
+      assert.equal(r.stdout, '');
+    }
   });
 
   test('exit 2 for usage errors and unreadable files, with a message on stderr and nothing on stdout', () => {
@@ -193,6 +237,8 @@ describe('replay document (compiled CLI)', () => {
       ['replay', ok, 'second-file.ndjson'],
       ['replay', ok, '--pack', 'no-such-pack'],
       ['replay', ok, '--pack'],
+      ['replay', ok, '--timeline', 'no-such-timeline'],
+      ['replay', ok, '--pack', 'ai-diffusion-2025', '--timeline', 'us-actual'],
     ];
     for (const args of cases) {
       const r = cli(args);

@@ -2,10 +2,14 @@
 // ledger path (LedgerWriter.processBatch: decode, judge, write in one transaction), and the API app listening on
 // an ephemeral port of 127.0.0.1.
 import { generateKeyPairSync } from 'node:crypto';
+import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { stringifyJson } from '@app/contracts';
 import { createDataSource, LedgerWriter, type BatchResult } from '@app/persistence';
 import { loadPolicyPack } from '@app/policy';
+import { rawPublicKey } from '@app/transparency';
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
@@ -19,6 +23,8 @@ export interface ApiFixture {
   writer: LedgerWriter;
   app: INestApplication;
   baseUrl: string;
+  // With checkpoints: the signing key's public half (base64url raw), which the API serves at GET /checkpoints/key.
+  ledgerPublicKey: string | null;
   record(events: readonly object[]): Promise<BatchResult>;
   addKey(key: string, role: Role, org?: string | null): Promise<void>;
   revokeKey(key: string): Promise<void>;
@@ -53,7 +59,8 @@ export interface ApiFixtureOptions {
   reportingDelayThresholdHours?: number;
   streamKeyRecheckIntervalMs?: number;
   streamsPerKeyMax?: number;
-  // The writer signs a checkpoint each time the tree passes a multiple of this many entries (with a fresh key).
+  // The writer signs a checkpoint each time the tree passes a multiple of this many entries (with a fresh key, whose
+  // public half the API is configured with, as API_LEDGER_PUBLIC_KEY_FILE would).
   checkpointsEveryEntries?: number;
 }
 
@@ -67,21 +74,25 @@ export async function startApiFixture(prefix: string, opts: ApiFixtureOptions = 
   const dataSource = createDataSource(db.urlAs('ledger_writer'), { poolSizeMax: 4, applicationName: 'api-test-writer' });
   await dataSource.initialize();
   const pack = loadPolicyPack();
+  const keyPair = opts.checkpointsEveryEntries === undefined ? null : generateKeyPairSync('ed25519');
   const checkpoints =
-    opts.checkpointsEveryEntries === undefined
+    keyPair === null
       ? undefined
-      : { origin: 'api-test', keyId: 'ledger/api-test', privateKey: generateKeyPairSync('ed25519').privateKey, everyEntries: opts.checkpointsEveryEntries, everyMs: 3_600_000 };
+      : { origin: 'api-test', keyId: 'ledger/api-test', privateKey: keyPair.privateKey, everyEntries: opts.checkpointsEveryEntries!, everyMs: 3_600_000 };
+  const keyFile = keyPair === null ? null : writePublicKeyFile(db.name, keyPair.publicKey.export({ format: 'pem', type: 'spki' }).toString());
   const writer = new LedgerWriter(dataSource, pack, { groupId: `api-test-${db.name}`, ...(checkpoints ? { checkpoints } : {}) });
   const app = await createApiApp(
     {
       port: 0,
       database: { url: db.urlAs('ledger_reader'), ssl: false, poolSizeMax: 10 },
       policyPack: pack.id,
+      policyTimeline: null,
       alertPollIntervalMs: opts.alertPollIntervalMs ?? 200,
       statementTimeoutMs: 10_000,
       reportingDelayThresholdHours: opts.reportingDelayThresholdHours ?? 72,
       ...(opts.streamKeyRecheckIntervalMs !== undefined ? { streamKeyRecheckIntervalMs: opts.streamKeyRecheckIntervalMs } : {}),
       ...(opts.streamsPerKeyMax !== undefined ? { streamsPerKeyMax: opts.streamsPerKeyMax } : {}),
+      ledgerPublicKeyFile: keyFile,
     },
     'error',
   );
@@ -95,6 +106,7 @@ export async function startApiFixture(prefix: string, opts: ApiFixtureOptions = 
     writer,
     app,
     baseUrl,
+    ledgerPublicKey: keyPair === null ? null : rawPublicKey(keyPair.publicKey),
     record: (events) =>
       writer.processBatch(
         events.map((e) => ({ topic: null, partition: null, offset: null, key: null, value: Buffer.from(stringifyJson(e)) })),
@@ -119,8 +131,15 @@ export async function startApiFixture(prefix: string, opts: ApiFixtureOptions = 
       await dataSource.destroy();
       await owner.destroy();
       await db.drop();
+      if (keyFile !== null) fs.rmSync(path.dirname(keyFile), { recursive: true, force: true });
     },
   };
+}
+
+function writePublicKeyFile(dbName: string, pem: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), `${dbName}-key-`)), 'ledger-checkpoint.pub');
+  fs.writeFileSync(file, pem);
+  return file;
 }
 
 // Event builders with the contract's shapes; each call gets a distinct eventId unless one is given.

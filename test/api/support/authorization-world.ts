@@ -173,6 +173,8 @@ export const MATRIX: Record<string, RouteSpec> = {
   // Signed checkpoints are an aggregate of the whole ledger (a size and a root): every key reads them.
   'GET /checkpoints': { expect: ALL_OK, path: () => '/checkpoints' },
   'GET /checkpoints/latest': { expect: ALL_OK, path: () => '/checkpoints/latest' },
+  // The ledger's public key, for the dashboard's in-browser proof check: public by nature.
+  'GET /checkpoints/key': { expect: ALL_OK, path: () => '/checkpoints/key' },
   'GET /checkpoints/{treeSize}': { expect: ALL_OK, path: (_o, _s, _r, ctx) => `/checkpoints/${ctx.checkpointSizes[0]}` },
   'GET /proof/consistency': {
     expect: ALL_OK,

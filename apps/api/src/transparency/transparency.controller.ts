@@ -1,9 +1,10 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/api-key.guard';
 import { Authorize } from '../auth/authorize.decorator';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
+import { LEDGER_PUBLIC_KEY } from './ledger-key.provider';
 import { TransparencyService } from './transparency.service';
 
 const SIZE = /^(0|[1-9]\d{0,15})$/;
@@ -30,7 +31,10 @@ function seqOf(value: string): bigint {
 @ApiSecurity('api-key')
 @Controller()
 export class TransparencyController {
-  constructor(private readonly transparency: TransparencyService) {}
+  constructor(
+    private readonly transparency: TransparencyService,
+    @Inject(LEDGER_PUBLIC_KEY) private readonly ledgerKey: string | null,
+  ) {}
 
   @Get('checkpoints')
   @Authorize('checkpoint.read')
@@ -48,6 +52,19 @@ export class TransparencyController {
   @ApiOperation({ summary: 'The newest signed checkpoint' })
   latest() {
     return this.transparency.latest();
+  }
+
+  // Declared before checkpoints/:treeSize, which would take "key" for a tree size.
+  @Get('checkpoints/key')
+  @Authorize('checkpoint.read')
+  @ApiOperation({
+    summary: "The ledger's Ed25519 public key, as the API is configured with it (base64url of the raw 32 bytes)",
+    description:
+      'For the dashboard\'s in-browser proof check: a convenience. A regulator compares it with the key the ledger published to them out of band, and verifies with that one.',
+  })
+  key() {
+    if (this.ledgerKey === null) throw new ApiError('NOT_FOUND', 'this API serves no ledger public key (API_LEDGER_PUBLIC_KEY_FILE is not set)');
+    return { publicKey: this.ledgerKey };
   }
 
   @Get('checkpoints/:treeSize')

@@ -1,4 +1,4 @@
-// `ledger replay FILE.ndjson [--pack ID] [--licences SETTING]`: judges the file's events in order with the services' code and prints
+// `ledger replay FILE.ndjson [--pack ID | --timeline ID]`: judges the file's events in order with the services' code and prints
 // one JSON document (CONTRACTS.md, "Offline replay"). Exit 0 when the file was read, 2 on a usage error. FILE may be a
 // pipe: `generate ... | ledger replay /dev/stdin`.
 import * as fs from 'node:fs';
@@ -6,12 +6,12 @@ import * as fs from 'node:fs';
 import { DEFAULT_PACK_ID, Replayer } from '@app/policy';
 import { expectedLines, forEachLine, readLineAt, stringifyJson } from '@app/contracts';
 import { parseCommandArgs } from '../support/command-args';
-import { LICENCES_FLAG, loadPackOrUsageError, PACK_FLAG } from '../support/judging-args';
+import { LICENCES_FLAG, loadPolicyOrUsageError, PACK_FLAG, TIMELINE_FLAG, withLicences } from '../support/judging-args';
 
 const SPEC = {
   name: 'replay',
-  usage: 'usage: ledger replay FILE.ndjson [--pack PACK_ID] [--licences verify-if-known|registered-only]',
-  flags: { pack: { ...PACK_FLAG, default: DEFAULT_PACK_ID }, licences: { ...LICENCES_FLAG, default: 'verify-if-known' } },
+  usage: 'usage: ledger replay FILE.ndjson [--pack PACK_ID | --timeline TIMELINE_ID] [--licences verify-if-known|registered-only]',
+  flags: { pack: PACK_FLAG, timeline: TIMELINE_FLAG, licences: { ...LICENCES_FLAG, default: 'verify-if-known' } },
   positionals: ['FILE'],
   positionalsMin: 1,
 } as const;
@@ -23,7 +23,8 @@ export async function run(argv: string[], io: { stdout: NodeJS.WritableStream; s
   stderr: process.stderr,
 }): Promise<number> {
   const { flags, positionals } = parseCommandArgs(SPEC, argv);
-  const pack = loadPackOrUsageError(SPEC, flags.pack, flags.licences);
+  const policy = loadPolicyOrUsageError(SPEC, { pack: flags.pack, timeline: flags.timeline, defaults: { pack: DEFAULT_PACK_ID, timeline: null } });
+  const pack = withLicences(policy, flags.licences);
   const file = positionals[0]!;
   // `/dev/stdin` is read from the descriptor this process was given: when it is a socket (as Node's child processes
   // get), the path cannot be opened again.

@@ -113,8 +113,9 @@ function flagValue(option: string, flag: FlagSpec, raw: string | boolean | undef
   return value;
 }
 
-// parseArgs's own messages are several lines long and speak of "options"; ours name the flag in one line.
-function parseProblem(e: NodeJS.ErrnoException, known: readonly string[]): string {
+// parseArgs's own messages are several lines long and speak of "options"; ours name the flag in one line. Exported
+// for a command that calls parseArgs itself (diff, whose --pack and --timeline repeat in order).
+export function parseProblem(e: NodeJS.ErrnoException, known: readonly string[]): string {
   const option = /'(-{1,2}[^' ]+)/.exec(e.message)?.[1] ?? '';
   switch (e.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {

@@ -1,18 +1,35 @@
-// What the judging commands (replay, rejudge) share: the `--pack PACK_ID` flag and loading the pack it names, where an
-// unknown pack is a usage error like any other bad flag; the `--licences verify-if-known|registered-only` flag
-// (docs/licences.md).
-import { loadPolicyPack, withLicenceSetting, type LicenceSetting, type PolicyPack } from '@app/policy';
+// What the judging commands (replay, rejudge) share: the `--pack PACK_ID` and `--timeline TIMELINE_ID` flags (one or
+// the other) and loading what they name, where an unknown pack or timeline is a usage error like any other bad flag;
+// the `--licences verify-if-known|registered-only` flag (docs/licences.md).
+import { loadJudgingPolicy, loadPolicyPack, withLicenceSetting, type LicenceSetting, type PolicyPack } from '@app/policy';
 import { UsageError, type CommandSpec, type FlagSpec } from './command-args';
 
 export const PACK_FLAG = { type: 'string', pattern: /^[a-z0-9][a-z0-9._-]{0,99}$/, expected: 'a policy pack id (lower-case letters, digits, dot, dash)' } as const;
 
+export function loadPackOrUsageError(spec: CommandSpec<Record<string, FlagSpec>>, packId: string): PolicyPack {
+  try {
+    return loadPolicyPack(packId);
+  } catch (e) {
+    throw new UsageError(spec.name, (e as Error).message, spec.usage);
+  }
+}
+
 export const LICENCES_FLAG = { type: 'string', pattern: /^(verify-if-known|registered-only)$/, expected: 'verify-if-known or registered-only' } as const;
 
-// The pack, with the licence setting when one is given (the flag's pattern admits only the two settings).
-export function loadPackOrUsageError(spec: CommandSpec<Record<string, FlagSpec>>, packId: string, licences?: string): PolicyPack {
+// The pack or timeline with the licence setting (the flag's pattern admits only the two settings).
+export function withLicences(pack: PolicyPack, licences: string): PolicyPack {
+  return withLicenceSetting(pack, licences as LicenceSetting);
+}
+
+export const TIMELINE_FLAG = { type: 'string', pattern: /^[a-z0-9][a-z0-9-]{0,63}$/, expected: 'a policy timeline id (lower-case letters, digits, dash)' } as const;
+
+// The pack, or with a timeline id the timeline (each event judged by the pack in force at its occurredAt); both at
+// once is a usage error.
+export function loadPolicyOrUsageError(spec: CommandSpec<Record<string, FlagSpec>>, o: { pack: string | undefined; timeline: string | undefined; defaults: { pack: string; timeline: string | null } }): PolicyPack {
+  if (o.pack !== undefined && o.timeline !== undefined) throw new UsageError(spec.name, 'give --pack or --timeline, not both', spec.usage);
+  const timeline = o.pack !== undefined ? null : (o.timeline ?? o.defaults.timeline);
   try {
-    const pack = loadPolicyPack(packId);
-    return licences === undefined ? pack : withLicenceSetting(pack, licences as LicenceSetting);
+    return loadJudgingPolicy({ pack: o.pack ?? o.defaults.pack, timeline });
   } catch (e) {
     throw new UsageError(spec.name, (e as Error).message, spec.usage);
   }

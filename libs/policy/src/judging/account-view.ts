@@ -1,6 +1,7 @@
 import { isRatioKind, parseAccountId, plainCap, ratioCap, type AccountKind } from '../accounts';
 import type { LedgerReadState } from '../ledger-state';
-import type { PolicyPack } from '../policy-pack';
+import { packAt, type PolicyPack } from '../policy-pack';
+import { productCapOf } from '../timeline/product-cap';
 import { floorOf, utilizationOf, type Rational } from '../rational';
 import { asCap } from './movements';
 
@@ -14,12 +15,16 @@ export interface AccountView {
 // An account's balance with the cap in force at `atMs` (for ratio accounts: from the current worldwide total).
 // A ratio cap is in force only while its VEU is granted as a UVEU (and the outside-US share only for a
 // US-headquartered one): after a revocation the ratio accounts keep the balance they had, and show no cap.
-export function accountView(pack: PolicyPack, state: LedgerReadState, accountId: string, atMs: number): AccountView {
+// Under a timeline, the caps are those of the pack in force at `atMs`.
+export function accountView(policy: PolicyPack, state: LedgerReadState, accountId: string, atMs: number): AccountView {
+  const pack = packAt(policy, atMs);
   const usedTpp = state.account(accountId)?.usedTpp ?? 0n;
   const parsed = parseAccountId(accountId);
   let cap: Rational | null = null;
-  if (parsed !== null && isRatioKind(parsed.kind)) {
-    if (ratioCapInForce(state, parsed.kind, parsed.veuId!)) {
+  if (parsed !== null && parsed.kind === 'product') {
+    cap = productCapOf(pack, state, parsed.product!, parsed.market!);
+  } else if (parsed !== null && isRatioKind(parsed.kind)) {
+    if (pack.schemes.uveu && ratioCapInForce(state, parsed.kind, parsed.veuId!)) {
       let worldwide = 0n;
       for (const tpp of state.installedByCountry(parsed.veuId!).values()) worldwide += tpp;
       cap = ratioCap(pack, parsed.kind, worldwide);

@@ -20,7 +20,7 @@ export function judgeDeployment(
 ): Outcome | null {
   const veuId = event.veu.id;
   const dc = event.dataCenter;
-  const { tpp, maxPerUnit } = controlledTpp(pack, event.items);
+  const { tpp } = controlledTpp(pack, event.items);
   const installedBefore = state.installed(veuId, dc.id, dc.country);
   const delta = event.action === 'INSTALL' ? tpp : -tpp;
   if (installedBefore + delta < 0n) {
@@ -38,9 +38,10 @@ export function judgeDeployment(
   const grant = state.veu(veuId);
   // Alerts concern chips going in; a REMOVE only ever reduces what is there.
   if (event.action === 'INSTALL' && tpp > 0n) {
-    if (prohibited(pack, dc.country, atMs, maxPerUnit)) {
+    if (prohibited(pack, dc.country, atMs, event.items, 'deployment')) {
       raise(ctx, 'PROHIBITED_DESTINATION', account, usedAfter, null, null, `${veuId} installed controlled chips in prohibited destination ${dc.country}`);
-    } else {
+    } else if (pack.schemes.nveu || pack.schemes.uveu) {
+      // Without a VEU scheme in the pack, a deployment is judged for its destination only.
       let unauthorized: string | null = null;
       if (grant === undefined || !grant.active) unauthorized = `${event.veu.kind} "${veuId}" is not granted`;
       else if (grant.kind !== event.veu.kind) unauthorized = `"${veuId}" is a ${grant.kind}, not a ${event.veu.kind}`;
@@ -53,7 +54,7 @@ export function judgeDeployment(
   move(ctx, state, draft, account, delta, null);
   draft.effects.push({ kind: 'installed-set', veuId, dataCenterId: dc.id, country: dc.country, installedTpp: installedBefore + delta });
 
-  if (grant !== undefined && grant.active && grant.kind === 'UVEU') {
+  if (grant !== undefined && grant.active && grant.kind === 'UVEU' && pack.schemes.uveu) {
     evaluateUveuRatios(pack, state, ctx, draft, grant.id, grant.headquarters, dc.country, delta, atMs);
   }
   return null;

@@ -1,5 +1,7 @@
 import type { LedgerReadState } from '../ledger-state';
-import { tierOf, type PolicyPack } from '../policy-pack';
+import type { Item } from '@app/contracts';
+import type { PolicyPack } from '../policy-pack';
+import { deniedAt } from '../timeline/destinations';
 import type { Rational } from '../rational';
 import type { Draft } from './outcome';
 import { evaluateThresholds, type AlertContext } from './thresholds';
@@ -19,10 +21,8 @@ export function move(ctx: AlertContext, state: LedgerReadState, draft: Draft, ac
   draft.movements.push({ account, deltaTpp: delta, usedBeforeTpp: usedBefore, usedAfterTpp: usedAfter, capTpp: cap, disarmedMaskAfter });
 }
 
-// A destination is prohibited for this shipment when it is Tier 3, or when the pack restricts the country to chips
-// below a per-unit TPP and a controlled item is above it.
-export function prohibited(pack: PolicyPack, country: string, atMs: number, maxPerUnit: bigint): boolean {
-  if (tierOf(pack, country, atMs) === 3) return true;
-  const limit = pack.restrictedPerUnitTppMax.get(country);
-  return limit !== undefined && maxPerUnit > limit;
+// A destination is prohibited for this event when it is Tier 3 (presumption of denial) at the event and no
+// case-by-case rule of the pack lets the shipment's chips through (timeline/destinations.ts).
+export function prohibited(pack: PolicyPack, country: string, atMs: number, items: readonly Item[], kind: 'shipment' | 'deployment'): boolean {
+  return deniedAt(pack, country, atMs, items, kind);
 }

@@ -1,7 +1,8 @@
 import type { InputEventV1 } from '@app/contracts';
 import { accountIds } from '../accounts';
+import { packAt, type PolicyPack } from '../policy-pack';
+import { hasProductCaps, productAccountsOf } from '../timeline/product-cap';
 import { withLicenceRequirements } from '../licences/licence-requirements';
-import type { PolicyPack } from '../policy-pack';
 
 // What a batch must load from the database before judging `event` (see LedgerReadState).
 export interface Requirements {
@@ -14,16 +15,18 @@ export interface Requirements {
 }
 
 // atMs: the event's instant as decodeEvent read it (the judge dates the LPP year by the same value).
-export function requirementsOf(pack: PolicyPack, event: InputEventV1, atMs: number = Date.parse(event.occurredAt)): Requirements {
-  return withLicenceRequirements(event, requirementsWithoutLicences(event, atMs));
+export function requirementsOf(policy: PolicyPack, event: InputEventV1, atMs: number = Date.parse(event.occurredAt)): Requirements {
+  return withLicenceRequirements(event, requirementsWithoutLicences(policy, event, atMs));
 }
 
-function requirementsWithoutLicences(event: InputEventV1, atMs: number): Requirements {
+function requirementsWithoutLicences(policy: PolicyPack, event: InputEventV1, atMs: number): Requirements {
+  const pack = packAt(policy, atMs);
   switch (event.type) {
     case 'chip.shipment': {
       const cc = event.consignee.country;
       const year = new Date(atMs).getUTCFullYear();
       const accounts = [accountIds.country(cc), accountIds.lpp(event.consignee.id, year)];
+      if (hasProductCaps(pack)) accounts.push(...productAccountsOf(pack, event));
       const ref = event.authorization.ref;
       const veuIds: string[] = [];
       if (event.authorization.kind === 'NVEU' && ref !== undefined) {

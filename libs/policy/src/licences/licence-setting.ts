@@ -14,6 +14,10 @@ export function licenceSettingOf(doc: unknown, problems: string[]): LicenceSetti
 
 // The same pack with another licence setting. The pack's id and version stay: the setting says how strictly licence
 // numbers are checked, not which rules apply.
+// A timeline takes the setting in every pack it holds: the judge reads it from the pack in force at each event.
 export function withLicenceSetting(pack: PolicyPack, setting: LicenceSetting): PolicyPack {
-  return pack.licences === setting ? pack : { ...pack, licences: setting };
+  const timeline = pack.timeline;
+  if (timeline === null) return pack.licences === setting ? pack : { ...pack, licences: setting };
+  const entries = timeline.entries.map((e) => ({ ...e, pack: withLicenceSetting(e.pack, setting) }));
+  return { ...pack, licences: setting, timeline: { ...timeline, entries } };
 }
