@@ -5,7 +5,8 @@
 //      on compliance.alerts.v1 (ledger + relay);
 //   3. the raw kafkajs consume rate of the same input records with no work;
 //   4. the Postgres COPY ingest rate of the same number of rows;
-// and the ratios between them. Sizes can be lowered for a quick look: BENCH_EVENTS, BENCH_LATENCY_SECONDS; the
+// and the ratios between them; then 5. the end-to-end run again with every event signed and signatures required
+// (bench/signed-throughput.ts), against run 1 (signatures optional, unsigned events), and the CPU of one verification. Sizes can be lowered for a quick look: BENCH_EVENTS, BENCH_LATENCY_SECONDS; the
 // ledger's transaction size set with BENCH_BATCH_SIZE_MAX, its instances with BENCH_LEDGERS; BENCH_LATENCY_CSV=FILE writes every latency sample;
 // BENCH_NO_SYNC=1 leaves the throughput run's dirty pages to the kernel during the latency run (see below).
 import * as fs from 'node:fs';
@@ -38,6 +39,7 @@ import {
 import { envInteger } from './bench-args';
 import { benchPrerequisites } from './prerequisites';
 import { ProcessCpu, type CpuUse } from './process-cpu';
+import { signaturesReport, signedThroughput } from './signed-throughput';
 
 const EVENTS = envInteger('BENCH_EVENTS', { default: 200_000, min: 1, max: 10_000_000 });
 const LATENCY_SECONDS = envInteger('BENCH_LATENCY_SECONDS', { default: 20, min: 1, max: 3_600 });
@@ -271,8 +273,10 @@ async function main(): Promise<void> {
 
     // Earlier runs leave dirty pages and WAL behind; a checkpoint now keeps their flushing out of this measurement.
     await db.admin.query('CHECKPOINT').catch((err: Error) => log(`CHECKPOINT not allowed (${err.message}); measuring anyway`));
-    log('1/4 end-to-end throughput');
+    log('1/5 end-to-end throughput');
     const e2e = await throughput(db, admin, groupId, file);
+    // The feed's events the run recorded, to compare with the signed run's (before the latency run adds its own).
+    const [{ recordedUnsigned }] = (await db.ds.query(`SELECT count(*)::int AS "recordedUnsigned" FROM inbox`)) as Array<{ recordedUnsigned: number }>;
     const batches = await batchFigures(ledgerPort);
     const after = await endOffsets(admin);
     await waitFor(async () => (await db.ds.query(`SELECT count(*)::int AS n FROM alerts WHERE published_at IS NULL`))[0].n === 0, {
@@ -286,19 +290,28 @@ async function main(): Promise<void> {
     // it (measured on this machine). A steady 1,000 events/s has no such backlog, so it is flushed first.
     await db.admin.query('CHECKPOINT').catch((err: Error) => log(`CHECKPOINT not allowed (${err.message}); measuring anyway`));
     if (process.env['BENCH_NO_SYNC'] === undefined) await execFileAsync('sync', []).catch((err: Error) => log(`sync failed (${err.message}); measuring anyway`));
-    log(`2/4 event-to-alert latency at ${LATENCY_RATE_PER_S} events/s for ${LATENCY_SECONDS} s`);
+    log(`2/5 event-to-alert latency at ${LATENCY_RATE_PER_S} events/s for ${LATENCY_SECONDS} s`);
     const latencyCpu = ProcessCpu.start();
     const lat = await latency(kafka, admin, db, latencyLines);
     const latencyCpuUse = latencyCpu?.stop() ?? null;
 
-    log('3/4 raw kafkajs consume rate');
+    log('3/5 raw kafkajs consume rate');
     const raw = await rawConsume(kafka, admin, before, after);
 
-    log('4/4 Postgres COPY ingest rate');
+    log('4/5 Postgres COPY ingest rate');
     const copy = await copyIngest(db.url, EVENTS);
+    for (const ledger of ledgers.splice(0)) await ledger.stop();
+    await relay?.stop();
+    relay = null;
+
+    log('5/5 end-to-end throughput with every event signed and signatures required');
+    const signed = await signedThroughput(admin, throughputLines, tmp, BATCH_SIZE_MAX, throughput);
 
     const [{ entries }] = (await db.ds.query(`SELECT count(*)::int AS entries FROM ledger_entries`)) as Array<{ entries: number }>;
-    const report = benchReport({ entries, e2e, batches, lat, latencyCpuUse, raw, copy });
+    const report = {
+      ...benchReport({ entries, e2e, batches, lat, latencyCpuUse, raw, copy }),
+      signatures: signaturesReport(e2e, signed, recordedUnsigned, (cpu) => cpuPerEvent(cpu, EVENTS, os.cpus().length, 20_000)),
+    };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
     for (const ledger of ledgers) await ledger.stop();

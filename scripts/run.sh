@@ -93,6 +93,20 @@ if [[ $fresh == true ]]; then
 fi
 bash scripts/kafka.sh status >/dev/null || kafka_started=true
 bash scripts/kafka.sh start
+
+# A Kafka principal's credentials as KEY=VALUE words for env(1) when the broker authenticates, as scripts/kafka.sh
+# starts it by default; nothing otherwise. The API uses no Kafka. (The generated passwords have no spaces.)
+principal_env() {
+  local creds=""
+  [[ $1 == api ]] || creds=$(bash scripts/kafka.sh credentials "$1")
+  [[ -z $creds ]] || grep -E '^KAFKA_[A-Z_]+=' "$creds"
+}
+as_principal() {
+  local name=$1
+  shift
+  # shellcheck disable=SC2046 # one word per KEY=VALUE line
+  env $(principal_env "$name") "$@"
+}
 bash scripts/pg.sh create ledger
 say "migrating database ledger"
 # Each app connects as its own least-privilege role (scripts/pg.sh made them): the migrations and the API-key
@@ -113,6 +127,13 @@ export LEDGER_CHECKPOINT_KEY_FILE=$root/.run/keys/ledger-checkpoint.pem
 # The API serves the public half to the dashboard, which checks entries' proofs in the browser with it.
 export API_LEDGER_PUBLIC_KEY_FILE=$root/.run/keys/ledger-checkpoint.pub
 
+# Signed events (docs/signatures.md): the sample feed, and a signing key for each of its publishers, registered by
+# the regulator, whose key the ledger and the API trust. Signatures are required.
+say "generating a sample feed (20000 events, seed 1) and its publishers' signing keys (.run/keys/)"
+cli generate --events 20000 --seed 1 >.run/sample.ndjson
+bash scripts/demo-keys.sh .run/sample.ndjson
+export SIGNATURES=required TRUSTED_KEYS_FILE=$root/.run/keys/trusted-keys.json
+
 for name in "${apps[@]}"; do
   entry="dist/apps/$name/src/main.js"
   if [[ ! -f $entry ]]; then
@@ -126,7 +147,8 @@ for name in "${apps[@]}"; do
   [[ -f $logs/$name.log ]] && mv -f "$logs/$name.log" "$logs/$name.log.1"
   # setsid: Ctrl-C reaches this script only, which then stops each app with SIGTERM, in order.
   # shellcheck disable=SC2086 # the flags are words
-  DATABASE_URL=${database_url_of[$name]} setsid node ${node_flags[$name]} "$entry" </dev/null >"$logs/$name.log" 2>&1 &
+  # shellcheck disable=SC2046 # one word per KEY=VALUE line
+  DATABASE_URL=${database_url_of[$name]} setsid env $(principal_env "$name") node ${node_flags[$name]} "$entry" </dev/null >"$logs/$name.log" 2>&1 &
   echo $! >"$pids_dir/$name.pid"
   started+=("$name")
   say "started $name (pid $!, log $logs/$name.log)"
@@ -150,9 +172,34 @@ for name in "${started[@]}"; do
   done
 done
 
-say "generating and publishing a sample feed (20000 events, seed 1)"
-cli generate --events 20000 --seed 1 >.run/sample.ndjson
-cli publish .run/sample.ndjson
+# The keys first, and recorded before anything they sign is sent: the ledger reads its topics side by side.
+say "publishing the regulator's signed key registrations, then the sample feed, signed"
+as_principal regulator node dist/apps/cli/src/main.js publish .run/keys/registrations.ndjson >/dev/null
+keys_expected=$(grep -c . .run/keys/registrations.ndjson || true)
+deadline=$((SECONDS + ready_timeout_s))
+until (($(psql "$(bash scripts/pg.sh url ledger)" -XtAc "SELECT count(*) FROM publisher_keys") >= keys_expected)); do
+  if ((SECONDS >= deadline)); then
+    say "the ledger did not record the key registrations within ${ready_timeout_s}s (see $logs/ledger.log)"
+    exit 1
+  fi
+  sleep 0.5
+done
+# Each topic's part as a principal allowed to write it (the broker's ACLs): policy as the regulator, shipments as a
+# chipmaker, deployments as a cloud provider. The ledger checks each event's signature, whoever sent it.
+node -e '
+  const fs = require("fs");
+  const { topicOfType } = require("./dist/libs/contracts/src/routing.js");
+  const parts = { policy: [], shipments: [], deployments: [] };
+  for (const line of fs.readFileSync(".run/sample.ndjson", "utf8").split("\n")) {
+    if (line.trim() === "") continue;
+    let topic = null;
+    try { topic = topicOfType(JSON.parse(line).type); } catch {}
+    parts[topic === "policy.changes.v1" ? "policy" : topic === "dc.deployments.v1" ? "deployments" : "shipments"].push(line);
+  }
+  for (const [name, lines] of Object.entries(parts)) fs.writeFileSync(`.run/sample-${name}.ndjson`, lines.join("\n") + "\n");'
+for part in regulator:policy nvidia:shipments aws:deployments; do
+  as_principal "${part%%:*}" node dist/apps/cli/src/main.js publish ".run/sample-${part#*:}.ndjson" --keys .run/keys/signers >/dev/null
+done
 
 cat <<EOF
 
@@ -164,7 +211,10 @@ cat <<EOF
     metrics         http://127.0.0.1:$api_port/metrics (api)   http://127.0.0.1:$ledger_port/metrics (ledger)   http://127.0.0.1:$relay_port/metrics (relay)
     alerts          npm run -s ledger -- tail-alerts      (follows compliance.alerts.v1)
     logs            $logs/{ledger,relay,api}.log   Kafka: .run/kafka/server.log
-    sample feed     .run/sample.ndjson (publish more: npm run -s ledger -- publish FILE)
+    sample feed     .run/sample.ndjson (publish more: npm run -s ledger -- publish FILE --keys .run/keys/signers)
+    Kafka logins    .run/kafka/credentials/NAME.env, one per principal (SASL SCRAM-SHA-512; each may write only its
+                    topics): set -a; . .run/kafka/credentials/nvidia.env; set +a; npm run -s ledger -- publish ...
+    signing keys    .run/keys/ (signers/*.key.json; the regulator's trust anchor: trusted-keys.json; docs/signatures.md)
     audit           npm run -s ledger -- verify --ledger-key .run/keys/ledger-checkpoint.pub
                                                    (hash chain, balances, Merkle tree, signed checkpoints)
     proofs          http://127.0.0.1:$api_port/checkpoints/latest, /proof/entries/1/inclusion; check one offline with

@@ -41,6 +41,10 @@ if [[ $mode == all ]]; then
     trap 'bash scripts/kafka.sh stop || true' EXIT
   fi
   bash scripts/kafka.sh start
+  # An authenticating broker (the default): the tests connect as its super user (they publish to every topic, read
+  # the DLQs and create groups); test/platform/kafka-auth.spec.ts checks the principals' own rights.
+  creds=$(bash scripts/kafka.sh credentials admin)
+  if [[ -n $creds ]]; then set -a; . "$creds"; set +a; fi
 fi
 
 # Compiled specs whose source still exists: dist/ is never cleaned, so a renamed spec would otherwise run twice.

@@ -116,11 +116,18 @@ describe('ledger service end to end', () => {
         consignee: { id: 'acme-ai', country: 'AE' }, authorization: { kind: 'LICENSE', ref: 'D123456' },
         items: [{ chip: 'H100-SXM', quantity: 10 }], ...extra,
       });
-    const bad: Array<{ topic: string; value: string; code: string }> = [
+    const bad: Array<{ topic: string; value: string; code: string; key?: string }> = [
       { topic: TOPICS.shipments, value: '{"type":"chip.shipment", not json', code: 'MALFORMED' },
       { topic: TOPICS.shipments, value: ship('schema', { items: [{ chip: 'H100-SXM', quantity: -1 }] }), code: 'MALFORMED' },
       { topic: TOPICS.shipments, value: ship('chip', { items: [{ chip: 'H999', quantity: 1 }] }), code: 'UNKNOWN_CHIP' },
-      { topic: TOPICS.shipments, value: ship('country', { consignee: { id: 'acme-ai', country: 'ZZ' } }), code: 'INVALID_COUNTRY' },
+      { topic: TOPICS.shipments, value: ship('country', { consignee: { id: 'acme-ai', country: 'ZZ' } }), code: 'INVALID_COUNTRY', key: 'ZZ' },
+      // Keyed AE but shipped to CN: on another partition than CN's other shipments.
+      { topic: TOPICS.shipments, value: ship('key', { consignee: { id: 'acme-ai', country: 'CN' } }), code: 'WRONG_KEY' },
+      {
+        topic: TOPICS.shipments,
+        value: JSON.stringify({ type: 'policy.veu-revoked', version: 1, eventId: `misrouted-${run}`, publisher: 'regulator', occurredAt: '2026-01-01T00:00:00Z', veu: { id: 'aws' } }),
+        code: 'WRONG_TOPIC',
+      },
       // Over EVENT_BYTES_MAX: the input topic and its DLQ accept it (scripts/kafka.sh gives them max.message.bytes 3 MiB;
       // kafkajs producers have no size limit of their own), so the ledger sees it and rejects it.
       { topic: TOPICS.shipments, value: ship('big', { items: [{ tppPerUnit: 5000, quantity: 1, label: 'x'.repeat(1024 * 1024 + 10) }] }), code: 'MALFORMED' },
@@ -140,8 +147,8 @@ describe('ledger service end to end', () => {
     // Good, bad, good, bad, ...: each bad event sits between recorded ones on the same partition (key AE).
     for (let i = 0; i < bad.length; i++) {
       const good = ship(`good-${i}`);
-      for (const m of [{ topic: TOPICS.shipments, value: good, code: null as string | null }, bad[i]!]) {
-        const [meta] = await producer.send({ topic: m.topic, acks: -1, messages: [{ key: 'AE', value: m.value }] });
+      for (const m of [{ topic: TOPICS.shipments, value: good, code: null as string | null, key: 'AE' }, bad[i]!]) {
+        const [meta] = await producer.send({ topic: m.topic, acks: -1, messages: [{ key: m.key ?? 'AE', value: m.value }] });
         sent.push({ topic: m.topic, partition: meta!.partition, offset: meta!.baseOffset!, code: m.code, eventId: m.code === null ? `good-${i}-${run}` : null });
       }
     }

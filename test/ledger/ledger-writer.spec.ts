@@ -84,7 +84,7 @@ describe('ledger writer (Postgres)', () => {
         type: 'dc.deployment',
         version: 1,
         eventId,
-        publisher: 'rvk-cloud',
+        publisher: 'rvk',
         occurredAt: at(day),
         veu: { kind: 'UVEU', id: 'rvk' },
         dataCenter: { id: `rvk-${country.toLowerCase()}`, country },

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
-import { Namespace, ConfigMap, Service } from 'kubernetes-models/v1';
+import { Namespace, ConfigMap, Secret, Service } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { CronJob, Job } from 'kubernetes-models/batch/v1';
-import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
-import { dlqTopic, EVENT_BYTES_MAX, INPUT_TOPICS, TOPIC_PARTITIONS } from '@app/contracts';
+import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import { aclsOf, dlqTopic, EVENT_BYTES_MAX, INPUT_TOPICS, TOPIC_PARTITIONS, type BrokerRole } from '@app/contracts';
 import { AppName, CLI_NODE_FLAGS, LEDGER_NODE_FLAGS, loadApiSettings, loadCliSettings, loadLedgerSettings, loadRelaySettings, settingsReference } from '@app/config';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -61,8 +61,17 @@ function appOf(command: unknown): AppName {
   return match[1] as AppName;
 }
 
-// The keys whose value is where things run, not a tunable: they differ from the local default by design.
-const PLACE_KEYS = new Set(['KAFKA_BROKERS', 'DATABASE_URL', 'LEDGER_CHECKPOINT_KEY_FILE', 'API_LEDGER_PUBLIC_KEY_FILE']);
+// The keys whose value is where things run or who the app is, not a tunable: they differ from the local default by design.
+const PLACE_KEYS = new Set([
+  'KAFKA_BROKERS',
+  'DATABASE_URL',
+  'LEDGER_CHECKPOINT_KEY_FILE',
+  'API_LEDGER_PUBLIC_KEY_FILE',
+  'TRUSTED_KEYS_FILE',
+  'KAFKA_SASL_MECHANISM',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_SASL_PASSWORD',
+]);
 
 function checkEnv(where: string, app: AppName, env: Record<string, string>): void {
   const reference = new Map(settingsReference(app).map((s) => [s.key, s]));
@@ -97,14 +106,22 @@ describe('manifests', () => {
     const models: Record<string, new (data: any) => { validate(): void }> = {
       'v1/Namespace': Namespace,
       'v1/ConfigMap': ConfigMap,
+      'v1/Secret': Secret,
       'v1/Service': Service,
       'apps/v1/Deployment': Deployment,
       'batch/v1/Job': Job,
       'batch/v1/CronJob': CronJob,
       'keda.sh/v1alpha1/ScaledObject': ScaledObject,
+      'keda.sh/v1alpha1/TriggerAuthentication': TriggerAuthentication,
     };
     // Operators' resources without a bundled schema: checked for their identity here and their content below.
-    const operatorKinds = new Set(['kafka.strimzi.io/v1beta2/Kafka', 'kafka.strimzi.io/v1beta2/KafkaNodePool', 'kafka.strimzi.io/v1beta2/KafkaTopic', 'postgresql.cnpg.io/v1/Cluster']);
+    const operatorKinds = new Set([
+      'kafka.strimzi.io/v1beta2/Kafka',
+      'kafka.strimzi.io/v1beta2/KafkaNodePool',
+      'kafka.strimzi.io/v1beta2/KafkaTopic',
+      'kafka.strimzi.io/v1beta2/KafkaUser',
+      'postgresql.cnpg.io/v1/Cluster',
+    ]);
     const seen = new Set<string>();
     for (const { file, obj } of objects) {
       const type = `${obj.apiVersion}/${obj.kind}`;
@@ -185,7 +202,8 @@ describe('manifests', () => {
     assert.equal(audits.length, 1);
     const auditPod = audits[0]!.obj.spec.jobTemplate.spec.template.spec;
     const auditContainers = [...auditPod.initContainers, ...auditPod.containers] as Array<{ name: string; command: string[] }>;
-    assert.deepEqual(auditContainers.map((c) => c.command.slice(2)), [['verify'], ['rejudge']]);
+    // rejudge with the trust anchors the ledger has (the regulator's signed events verify as when they were recorded).
+    assert.deepEqual(auditContainers.map((c) => c.command.slice(2)), [['verify'], ['rejudge', '--trusted-keys', '/etc/ledger/trust-anchors/trusted-keys.json']]);
     for (const c of auditContainers) assert.equal(checkContainer(`audit-cronjob.yaml ${c.name}`, c).app, 'cli');
 
     const workloads = objects.filter(({ obj }) => obj.kind === 'Deployment' || obj.kind === 'Job');
@@ -233,8 +251,27 @@ describe('manifests', () => {
     const [trigger] = scaled.spec.triggers;
     assert.equal(scaled.spec.scaleTargetRef.name, 'ledger');
     assert.equal(trigger.type, 'kafka');
-    assert.equal(trigger.metadata.consumerGroup, loadLedgerSettings(ledgerConfig.data).groupId);
+    // The password comes from the KafkaUser's Secret (ledger.yaml).
+    assert.equal(trigger.metadata.consumerGroup, loadLedgerSettings({ ...ledgerConfig.data, KAFKA_SASL_PASSWORD: 'from-the-secret' }).groupId);
+    assert.equal(trigger.authenticationRef?.name, 'ledger-kafka', 'KEDA reads the lag as an authenticated principal');
     assert.equal(trigger.metadata.bootstrapServers, platformConfig.data.KAFKA_BROKERS);
     assert.equal(scaled.spec.maxReplicaCount, Math.max(...INPUT_TOPICS.map((t) => TOPIC_PARTITIONS[t])));
+  });
+
+  it('the broker authenticates and authorizes: SCRAM on every Kubernetes listener, and each KafkaUser has its role\'s ACLs', () => {
+    const kafka = objects.find(({ obj }) => obj.kind === 'Kafka')!.obj;
+    for (const listener of kafka.spec.kafka.listeners) assert.equal(listener.authentication?.type, 'scram-sha-512', `listener ${listener.name}`);
+    assert.equal(kafka.spec.kafka.authorization?.type, 'simple');
+    const users = objects.filter(({ obj }) => obj.kind === 'KafkaUser').map(({ obj }) => obj);
+    assert.deepEqual(users.map((u) => u.metadata.name).sort(), ['aws', 'ledger', 'nvidia', 'regulator', 'relay', 'subscriber']);
+    for (const user of users) {
+      const role = (user.metadata as unknown as { annotations: Record<string, string> }).annotations['compute-ledger.example/broker-role'] as BrokerRole;
+      const expected = aclsOf(role, user.metadata.name).map((a) => ({
+        resource: { type: a.resource, name: a.name, patternType: a.pattern.toLowerCase() },
+        operations: [...a.operations],
+      }));
+      assert.equal(user.spec.authentication.type, 'scram-sha-512', user.metadata.name);
+      assert.deepEqual(user.spec.authorization.acls, expected, `KafkaUser ${user.metadata.name} (${role})`);
+    }
   });
 });

@@ -22,7 +22,7 @@ import { HealthController } from './health.controller';
 import { LicencesController } from './licences/licences.controller';
 import { LicencesService } from './licences/licences.service';
 import { MetaController } from './meta.controller';
-import { policyPackProvider } from './policy-pack.provider';
+import { authenticityProvider, policyPackProvider } from './policy-pack.provider';
 import { PreClearanceController } from './pre-clearance/pre-clearance.controller';
 import { PreClearanceService } from './pre-clearance/pre-clearance.service';
 import { ProofController } from './proof/proof.controller';
@@ -50,6 +50,7 @@ export class ApiModule {
           useFactory: () => new ReadDatabase({ database: settings.database, statementTimeoutMs: settings.statementTimeoutMs }),
         },
         policyPackProvider,
+        authenticityProvider,
         ApiMetrics,
         LedgerVersion,
         ApiKeyStore,

@@ -1,4 +1,4 @@
-import { loadJudgingPolicy, withLicenceSetting, type PolicyPack } from '@app/policy';
+import { loadAuthenticity, loadJudgingPolicy, SIGNATURES_OPTIONAL, type Authenticity, type PolicyPack, withLicenceSetting } from '@app/policy';
 import type { Provider } from '@nestjs/common';
 import { API_SETTINGS, type ApiAppSettings } from './api-settings';
 
@@ -13,4 +13,14 @@ export const policyPackProvider: Provider = {
     loadJudgingPolicy({ pack: settings.policyPack, timeline: settings.policyTimeline ?? null }),
     settings.licences ?? 'verify-if-known',
   ),
+};
+
+// The signature rules the ledger judges with (SIGNATURES, TRUSTED_KEYS_FILE): pre-clearance predicts what it would do.
+export const AUTHENTICITY = Symbol('AUTHENTICITY');
+
+export const authenticityProvider: Provider = {
+  provide: AUTHENTICITY,
+  inject: [API_SETTINGS],
+  useFactory: (settings: ApiAppSettings): Authenticity =>
+    settings.signatures === undefined ? SIGNATURES_OPTIONAL : loadAuthenticity(settings.signatures.enforcement, settings.signatures.trustedKeysFile),
 };

@@ -9,6 +9,7 @@ import { loadJudgingPolicy, policyLabel, withLicenceSetting, type PolicyPack } f
 import { checkpointSigning } from './checkpoint-signing';
 import { LedgerMetrics } from './ledger.metrics';
 import { LEDGER_SETTINGS, POLICY_PACK, type LedgerSettingsValue } from './ledger-settings.provider';
+import { LedgerSignatures } from './ledger-signatures';
 import { ledgerTransportProvider } from './ledger-transport.provider';
 
 // The transport, the writer and the clients they depend on, in a module of their own so that the health module can
@@ -33,15 +34,20 @@ export class LedgerCoreModule {
           },
         },
         {
-          provide: LedgerWriter,
+          provide: LedgerSignatures,
           inject: [DataSource, POLICY_PACK],
-          useFactory: (dataSource: DataSource, pack: PolicyPack) =>
-            new LedgerWriter(dataSource, pack, { groupId: settings.groupId, checkpoints: checkpointSigning(settings) }),
+          useFactory: (dataSource: DataSource, pack: PolicyPack) => new LedgerSignatures(settings, pack, dataSource, logger),
+        },
+        {
+          provide: LedgerWriter,
+          inject: [DataSource, POLICY_PACK, LedgerSignatures],
+          useFactory: (dataSource: DataSource, pack: PolicyPack, signatures: LedgerSignatures) =>
+            new LedgerWriter(dataSource, pack, { groupId: settings.groupId, checkpoints: checkpointSigning(settings), authenticity: signatures.authenticity }),
         },
         LedgerMetrics,
         ledgerTransportProvider,
       ],
-      exports: [DataSource, KafkaHealthCheck, LedgerMetrics, LedgerWriter, BatchConsumerServer],
+      exports: [DataSource, KafkaHealthCheck, LedgerMetrics, LedgerWriter, LedgerSignatures, BatchConsumerServer],
     };
   }
 }

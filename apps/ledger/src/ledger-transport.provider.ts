@@ -6,10 +6,10 @@ import { INPUT_TOPICS } from '@app/contracts';
 import { BatchConsumerServer, errorText } from '@app/messaging';
 import { JsonLogger } from '@app/observability';
 import { loadConsumerOffsets } from '@app/persistence';
-import { decodeEvent, type PolicyPack } from '@app/policy';
 import { LEDGER_INPUT_BATCH } from './ledger-batch.controller';
+import { LedgerSignatures } from './ledger-signatures';
 import { LedgerMetrics } from './ledger.metrics';
-import { LEDGER_SETTINGS, POLICY_PACK, type LedgerSettingsValue } from './ledger-settings.provider';
+import { LEDGER_SETTINGS, type LedgerSettingsValue } from './ledger-settings.provider';
 
 // How often consumer lag is measured for /metrics.
 const LAG_REFRESH_INTERVAL_MS = 5_000;
@@ -19,17 +19,16 @@ const LAG_REFRESH_INTERVAL_MS = 5_000;
 // slice to LedgerBatchController.
 export const ledgerTransportProvider: FactoryProvider<BatchConsumerServer> = {
   provide: BatchConsumerServer,
-  inject: [LEDGER_SETTINGS, POLICY_PACK, DataSource, JsonLogger, LedgerMetrics],
-  useFactory: (settings: LedgerSettingsValue, pack: PolicyPack, dataSource: DataSource, logger: JsonLogger, metrics: LedgerMetrics) =>
+  inject: [LEDGER_SETTINGS, LedgerSignatures, DataSource, JsonLogger, LedgerMetrics],
+  useFactory: (settings: LedgerSettingsValue, signatures: LedgerSignatures, dataSource: DataSource, logger: JsonLogger, metrics: LedgerMetrics) =>
     new BatchConsumerServer({
       pattern: LEDGER_INPUT_BATCH,
       kafka: new Kafka(kafkaClientConfig(settings)),
       groupId: settings.groupId,
       topics: INPUT_TOPICS,
       batchSizeMax: settings.batchSizeMax,
-      prepare: (records) => {
-        for (const r of records) r.prepared = decodeEvent(pack, r.value);
-      },
+      // Decoded (with each record's topic and key) and sent to the verifier threads while a transaction waits.
+      prepare: (records) => signatures.prepare(records),
       storedOffset: async (topic, partition) => {
         const rows = await loadConsumerOffsets(dataSource, settings.groupId, [topic]);
         return rows.find((r) => r.partition === partition)?.nextOffset ?? null;

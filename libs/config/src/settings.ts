@@ -18,6 +18,15 @@ import { ConfigError } from './config.error';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export const SIGNATURE_ENFORCEMENTS = ['required', 'optional'] as const;
+export type SignatureEnforcementSetting = (typeof SIGNATURE_ENFORCEMENTS)[number];
+
+// Signed events (docs/signatures.md): whether every event must be signed, and the file of the regulator's trust
+// anchors ([{"keyId":"regulator/...","publicKey":"..."}]). The app reads and checks the file at start.
+export interface SignatureSettings {
+  enforcement: SignatureEnforcementSetting;
+  trustedKeysFile: string | null;
+}
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 // How a LICENSE shipment whose ref names no issued licence is judged (docs/licences.md).
 export const LICENCE_SETTINGS = ['verify-if-known', 'registered-only'] as const;
@@ -47,6 +56,7 @@ export interface CommonSettings {
 }
 
 export interface LedgerSettings extends CommonSettings {
+  signatures: SignatureSettings;
   groupId: string;
   batchSizeMax: number;
   httpPort: number;
@@ -64,6 +74,7 @@ export interface RelaySettings extends CommonSettings {
 }
 
 export interface ApiSettings extends CommonSettings {
+  signatures: SignatureSettings;
   port: number;
   alertPollIntervalMs: number;
   statementTimeoutMs: number;
@@ -80,7 +91,10 @@ export interface ApiSettings extends CommonSettings {
 
 export const API_STREAM_DEFAULTS = { streamKeyRecheckIntervalMs: 15_000, streamsPerKeyMax: 5 } as const;
 
-export type CliSettings = CommonSettings;
+export interface CliSettings extends CommonSettings {
+  // The regulator's trust anchors the ledger uses (`ledger rejudge` judges with them unless told another file).
+  trustedKeysFile: string | null;
+}
 
 export type AppName = 'ledger' | 'relay' | 'api' | 'cli';
 
@@ -138,6 +152,31 @@ function commonFields() {
     logLevel: described(choiceField('LOG_LEVEL', LOG_LEVELS, 'info'), 'Lowest level of the JSON log lines the app writes.'),
   };
 }
+
+function signatureFields() {
+  return {
+    enforcement: described(
+      choiceField('SIGNATURES', SIGNATURE_ENFORCEMENTS, 'required'),
+      'Whether every input event must be signed (`required`) or unsigned events are judged as before (`optional`); a present signature is always verified (docs/signatures.md).',
+    ),
+    trustedKeysFile: described(
+      optionalField(textField('TRUSTED_KEYS_FILE', undefined, /^.{1,4096}$/, 'a file path')),
+      'JSON file of the regulator\'s trust anchors, [{"keyId":"regulator/...","publicKey":"..."}]; required when SIGNATURES=required (the CLI\'s rejudge uses it too).',
+    ),
+  };
+}
+
+// The ledger judges, and the API pre-clears with the same rules; `required` without anchors would refuse every
+// policy event, so it is a configuration error.
+function signatureSettings(env: Env, problems: string[]): SignatureSettings {
+  const s = readFields(env, signatureFields(), problems);
+  if (s.enforcement === 'required' && s.trustedKeysFile === null) {
+    problems.push('TRUSTED_KEYS_FILE is required when SIGNATURES=required (the regulator\'s trust anchors; see docs/signatures.md)');
+  }
+  return s;
+}
+
+const SIGNING_APPS: readonly AppName[] = ['ledger', 'api'];
 
 // Whole hours up to a week, whole days beyond: the bucket bounds of the reporting-delay histogram, so that the count
 // of events later than the threshold is exact.
@@ -213,7 +252,7 @@ function appFields(app: AppName): Record<string, EnvField<unknown>> {
         ),
       };
     case 'cli':
-      return {};
+      return { trustedKeysFile: signatureFields().trustedKeysFile };
   }
 }
 
@@ -240,6 +279,7 @@ function load<T>(app: AppName, env: Env): T {
     database: readFields(env, databaseFields(app, POOL_SIZE_MAX[app]), problems),
     ...readFields(env, commonFields(), problems),
     ...readFields(env, appFields(app), problems),
+    ...(SIGNING_APPS.includes(app) ? { signatures: signatureSettings(env, problems) } : {}),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(settings) as T;
@@ -294,6 +334,7 @@ export function settingsReference(app: AppName): SettingReference[] {
     databaseFields(app, POOL_SIZE_MAX[app]),
     commonFields(),
     appFields(app),
+    ...(SIGNING_APPS.includes(app) ? [signatureFields()] : []),
   ];
   return groups.flatMap((fields) =>
     Object.values(fields).map((field) => ({

@@ -23,13 +23,15 @@ function configError(load: () => unknown): ConfigError {
 }
 
 describe('settings', () => {
-  it('runs every app on an empty environment with the local defaults', () => {
-    const ledger = loadLedgerSettings({});
+  it('runs every app on an empty environment with the local defaults (given the ledger and API their trust anchors)', () => {
+    const anchors = { TRUSTED_KEYS_FILE: '.run/keys/trusted-keys.json' };
+    const ledger = loadLedgerSettings(anchors);
+    assert.deepEqual(ledger.signatures, { enforcement: 'required', trustedKeysFile: '.run/keys/trusted-keys.json' });
     assert.deepEqual(ledger.kafka, { brokers: ['127.0.0.1:9092'], clientId: 'ledger', ssl: false, sasl: null });
     // Each app as its own least-privilege role; never the superuser.
     assert.equal(ledger.database.url, 'postgres://ledger_writer@127.0.0.1:5432/ledger');
     assert.equal(loadRelaySettings({}).database.url, 'postgres://ledger_relay@127.0.0.1:5432/ledger');
-    assert.equal(loadApiSettings({}).database.url, 'postgres://ledger_reader@127.0.0.1:5432/ledger');
+    assert.equal(loadApiSettings(anchors).database.url, 'postgres://ledger_reader@127.0.0.1:5432/ledger');
     assert.equal(ledger.groupId, 'ledger');
     assert.equal(ledger.batchSizeMax, 10000);
     assert.equal(ledger.httpPort, 3001);
@@ -37,18 +39,28 @@ describe('settings', () => {
     assert.equal(ledger.policyTimeline, null, 'no timeline unless one is set: the pack judges every event');
     assert.equal(ledger.logLevel, 'info');
     assert.equal(loadRelaySettings({}).httpPort, 3002);
-    assert.equal(loadApiSettings({}).port, 3000);
+    assert.equal(loadApiSettings(anchors).port, 3000);
     assert.equal(loadCliSettings({}).kafka.clientId, 'cli');
   });
 
+  it('requires signatures by default, and then the trusted keys file; optional needs none', () => {
+    for (const load of [loadLedgerSettings, loadApiSettings]) {
+      const error = configError(() => load({}));
+      assert.match(error.message, /TRUSTED_KEYS_FILE is required when SIGNATURES=required/);
+      assert.deepEqual(load({ SIGNATURES: 'optional' }).signatures, { enforcement: 'optional', trustedKeysFile: null });
+      assert.match(configError(() => load({ SIGNATURES: 'sometimes' })).message, /SIGNATURES must be one of required\|optional/);
+    }
+  });
+
   it('POLICY_TIMELINE names the timeline the services judge with; a malformed id is refused naming the key', () => {
-    assert.equal(loadLedgerSettings({ POLICY_TIMELINE: 'us-actual' }).policyTimeline, 'us-actual');
-    assert.equal(loadApiSettings({ POLICY_TIMELINE: 'us-actual' }).policyTimeline, 'us-actual');
-    assert.match(configError(() => loadLedgerSettings({ POLICY_TIMELINE: 'US Actual' })).message, /POLICY_TIMELINE/);
+    assert.equal(loadLedgerSettings({ POLICY_TIMELINE: 'us-actual', SIGNATURES: 'optional' }).policyTimeline, 'us-actual');
+    assert.equal(loadApiSettings({ POLICY_TIMELINE: 'us-actual', SIGNATURES: 'optional' }).policyTimeline, 'us-actual');
+    assert.match(configError(() => loadLedgerSettings({ POLICY_TIMELINE: 'US Actual', SIGNATURES: 'optional' })).message, /POLICY_TIMELINE/);
   });
 
   it('reads the values that are set and treats empty ones as unset', () => {
     const ledger = loadLedgerSettings({
+      SIGNATURES: 'optional',
       KAFKA_BROKERS: 'kafka-0:9092, kafka-1:9092',
       LEDGER_BATCH_SIZE_MAX: '2000',
       LOG_LEVEL: 'DEBUG',
@@ -64,7 +76,7 @@ describe('settings', () => {
 
   it('names every bad key in one message, with what was expected and what was given', () => {
     const error = configError(() =>
-      loadLedgerSettings({ LEDGER_BATCH_SIZE_MAX: 'abc', KAFKA_SASL_MECHANISM: 'x', LEDGER_HTTP_PORT: '70000' }),
+      loadLedgerSettings({ LEDGER_BATCH_SIZE_MAX: 'abc', KAFKA_SASL_MECHANISM: 'x', LEDGER_HTTP_PORT: '70000', SIGNATURES: 'optional' }),
     );
     assert.equal(
       `${error.name}: ${error.message}`,
@@ -76,7 +88,7 @@ describe('settings', () => {
 
   it('rejects integers with fractions, signs out of range or trailing text', () => {
     for (const raw of ['1.5', '0', '-3', '12abc', '100001']) {
-      const error = configError(() => loadLedgerSettings({ LEDGER_BATCH_SIZE_MAX: raw }));
+      const error = configError(() => loadLedgerSettings({ LEDGER_BATCH_SIZE_MAX: raw, SIGNATURES: 'optional' }));
       assert.match(error.message, /LEDGER_BATCH_SIZE_MAX must be an integer 1\.\.100000/);
     }
   });
@@ -95,7 +107,7 @@ describe('settings', () => {
   });
 
   it('returns frozen settings', () => {
-    const api = loadApiSettings({});
+    const api = loadApiSettings({ SIGNATURES: 'optional' });
     assert.ok(Object.isFrozen(api) && Object.isFrozen(api.kafka) && Object.isFrozen(api.kafka.brokers));
     assert.throws(() => {
       (api as { port: number }).port = 1;
@@ -103,7 +115,7 @@ describe('settings', () => {
   });
 
   it('builds kafkajs and database client options from the settings', () => {
-    const settings = loadLedgerSettings({
+    const settings = loadLedgerSettings({ SIGNATURES: 'optional',
       KAFKA_SASL_MECHANISM: 'scram-sha-256',
       KAFKA_SASL_USERNAME: 'ledger',
       KAFKA_SASL_PASSWORD: 'secret',
@@ -127,7 +139,7 @@ describe('settings', () => {
       ssl: { rejectUnauthorized: true },
       extra: { max: 10 },
     });
-    assert.equal(pgPoolConfig(loadApiSettings({})).max, 20);
+    assert.equal(pgPoolConfig(loadApiSettings({ SIGNATURES: 'optional' })).max, 20);
     assert.equal(kafkaClientConfig(loadCliSettings({})).sasl, undefined);
   });
 

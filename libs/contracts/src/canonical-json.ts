@@ -1,6 +1,10 @@
 // JSON writing that keeps integers exact. JSON.stringify cannot write a bigint, and converting one to a number
 // would round amounts above 2^53; here bigints are written digit for digit as JSON integers.
 // `canonicalJson` additionally sorts object keys, so equal documents always give equal text (digests, hashes).
+// For a document read by JSON.parse (no bigints) it is the RFC 8785 (JCS) canonical form, which signatures are
+// made over: JCS writes strings and numbers exactly as ECMAScript's JSON.stringify does (shortest round-trip
+// numbers, `1e+30`, `-0` as `0`; the same escapes), and orders members by their names' UTF-16 code units, which
+// is what Array.prototype.sort() compares. libs/contracts/test/canonical-json.spec.ts checks RFC 8785's examples.
 
 // Recursion by string concatenation: V8 builds ropes cheaply, and this runs for every event (payload digests).
 function write(value: unknown, sortKeys: boolean): string {
@@ -55,8 +59,10 @@ export function canonicalJson(value: unknown): string {
 import { INPUT_SCHEMAS } from './schemas';
 
 type Writer = (value: unknown) => string;
+const NOTHING: ReadonlySet<string> = new Set();
 
-function compileWriter(schemas: readonly unknown[]): Writer {
+// `omit`: property names left out at this level (the top level of an event, for its `signature`).
+function compileWriter(schemas: readonly unknown[], omit: ReadonlySet<string> = NOTHING): Writer {
   const props = new Map<string, unknown[]>();
   const items: unknown[] = [];
   const visit = (schema: unknown): void => {
@@ -74,7 +80,7 @@ function compileWriter(schemas: readonly unknown[]): Writer {
   };
   for (const schema of schemas) visit(schema);
   if (props.size > 0) {
-    const keys = [...props.keys()].sort();
+    const keys = [...props.keys()].filter((k) => !omit.has(k)).sort();
     const quoted = keys.map((k) => `${JSON.stringify(k)}:`);
     const subs = keys.map((k) => compileWriter(props.get(k)!));
     return (value) => {
@@ -102,9 +108,24 @@ function compileWriter(schemas: readonly unknown[]): Writer {
 }
 
 let eventWriter: Writer | undefined;
+let unsignedWriter: Writer | undefined;
 
 // Canonical JSON (sorted keys) of an event that passed schema validation; equal to canonicalJson(event).
 export function canonicalEventJson(event: unknown): string {
   eventWriter ??= compileWriter(Object.values(INPUT_SCHEMAS));
   return eventWriter(event);
+}
+
+// The event's canonical form without its `signature` member: the bytes a publisher signs (as UTF-8), and what
+// idempotency compares (the same event signed again is the same event). Equal to
+// canonicalJson({...event, signature: undefined}) for a schema-valid event.
+export function canonicalUnsignedEventJson(event: unknown): string {
+  unsignedWriter ??= compileWriter(Object.values(INPUT_SCHEMAS), new Set(['signature']));
+  return unsignedWriter(event);
+}
+
+// The same for any JSON document (a producer's event that has not been validated): its top-level `signature` left out.
+export function canonicalUnsignedJson(document: Record<string, unknown>): string {
+  const { signature: _, ...rest } = document;
+  return canonicalJson(rest);
 }

@@ -7,7 +7,12 @@ export type RejectionCode =
   | 'INVALID_COUNTRY'
   | 'DUPLICATE_CONFLICT'
   | 'FORBIDDEN_PUBLISHER'
-  | 'NEGATIVE_INSTALLED_BASE';
+  | 'NEGATIVE_INSTALLED_BASE'
+  | 'UNSIGNED'
+  | 'UNKNOWN_KEY'
+  | 'BAD_SIGNATURE'
+  | 'WRONG_TOPIC'
+  | 'WRONG_KEY';
 
 export const REJECTION_CODES: readonly RejectionCode[] = [
   'MALFORMED',
@@ -17,6 +22,11 @@ export const REJECTION_CODES: readonly RejectionCode[] = [
   'DUPLICATE_CONFLICT',
   'FORBIDDEN_PUBLISHER',
   'NEGATIVE_INSTALLED_BASE',
+  'UNSIGNED',
+  'UNKNOWN_KEY',
+  'BAD_SIGNATURE',
+  'WRONG_TOPIC',
+  'WRONG_KEY',
 ];
 
 export type AuthorizationKind = 'LICENSE' | 'LPP' | 'NVEU' | 'UVEU' | 'NONE';
@@ -27,6 +37,8 @@ import type { catalogueItemSchema, customItemSchema } from './schemas/common.sch
 import type { deploymentV1Schema } from './schemas/deployment.v1.schema';
 import type { licenceIssuedV1Schema, licenceRevokedV1Schema } from './schemas/licence.v1.schema';
 import type { g2gArrangementV1Schema, veuGrantedV1Schema, veuRevokedV1Schema } from './schemas/policy.v1.schema';
+import type { publisherKeyRegisteredV1Schema, publisherKeyRevokedV1Schema } from './schemas/publisher-key.v1.schema';
+import type { signatureSchema } from './schemas/common.schema';
 import type { shipmentV1Schema } from './schemas/shipment.v1.schema';
 
 // The event types are derived from the JSON Schemas themselves, so the validator and the types cannot drift.
@@ -41,8 +53,11 @@ export type G2gArrangementV1 = FromSchema<typeof g2gArrangementV1Schema>;
 
 export type LicenceIssuedV1 = FromSchema<typeof licenceIssuedV1Schema>;
 export type LicenceRevokedV1 = FromSchema<typeof licenceRevokedV1Schema>;
+export type PublisherKeyRegisteredV1 = FromSchema<typeof publisherKeyRegisteredV1Schema>;
+export type PublisherKeyRevokedV1 = FromSchema<typeof publisherKeyRevokedV1Schema>;
+export type EventSignature = FromSchema<typeof signatureSchema>;
 
-export type PolicyEventV1 = VeuGrantedV1 | VeuRevokedV1 | G2gArrangementV1 | LicenceIssuedV1 | LicenceRevokedV1;
+export type PolicyEventV1 = VeuGrantedV1 | VeuRevokedV1 | G2gArrangementV1 | PublisherKeyRegisteredV1 | PublisherKeyRevokedV1 | LicenceIssuedV1 | LicenceRevokedV1;
 export type InputEventV1 = ShipmentV1 | DeploymentV1 | PolicyEventV1;
 export type InputEventType = InputEventV1['type'];
 
@@ -52,6 +67,8 @@ export const INPUT_EVENT_TYPES: readonly InputEventType[] = [
   'policy.veu-granted',
   'policy.veu-revoked',
   'policy.g2g-arrangement',
+  'policy.publisher-key-registered',
+  'policy.publisher-key-revoked',
   'policy.license-issued',
   'policy.license-revoked',
 ];

@@ -7,3 +7,5 @@ export * from './validate';
 export * from './schemas';
 export * from './schemas/common.schema';
 export { expectedLines, forEachLine, readLineAt } from './ndjson-file';
+export * from './routing';
+export * from './broker-access';

@@ -3,7 +3,7 @@
 // name no known type) go to chips.shipments.v1 with a null key: the ledger rejects them to the DLQ, which is what
 // such a line is for. `ledger publish` and the benchmarks' producers route with this.
 import type { Message } from 'kafkajs';
-import { TOPICS } from '@app/contracts';
+import { contractKeyOf, TOPICS, topicOfType } from '@app/contracts';
 
 export interface RoutedEvent {
   topic: string;
@@ -18,12 +18,9 @@ export function routeEvent(text: string, value: Buffer | string = text): RoutedE
   } catch {
     return { topic: TOPICS.shipments, message: { key: null, value } };
   }
-  const d = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, any>;
-  const type = typeof d['type'] === 'string' ? (d['type'] as string) : '';
-  const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-  if (type === 'chip.shipment') return { topic: TOPICS.shipments, message: { key: str(d['consignee']?.country), value } };
-  if (type === 'dc.deployment') return { topic: TOPICS.deployments, message: { key: str(d['veu']?.id), value } };
-  // The subject id (informational: the policy topic has one partition): a VEU's, a country's or a licence's.
-  if (type.startsWith('policy.')) return { topic: TOPICS.policy, message: { key: str(d['veu']?.id) ?? str(d['country']) ?? str(d['license']?.id), value } };
-  return { topic: TOPICS.shipments, message: { key: null, value } };
+  // The topic and key of libs/contracts/src/routing.ts, the ones the ledger checks (WRONG_TOPIC, WRONG_KEY).
+  const d = (typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? doc : {}) as Record<string, unknown>;
+  const topic = typeof d['type'] === 'string' ? topicOfType(d['type']) : null;
+  if (topic === null) return { topic: TOPICS.shipments, message: { key: null, value } };
+  return { topic, message: { key: contractKeyOf(d), value } };
 }

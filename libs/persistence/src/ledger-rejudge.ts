@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { stringifyJson } from '@app/contracts';
-import { accountView, policyLabel, Replayer, type PolicyPack } from '@app/policy';
+import { accountView, policyLabel, Replayer, type Authenticity, type PolicyPack } from '@app/policy';
+import { comparePublisherKeys } from './publisher-keys.store';
 import { licenceDifferences } from './licence-store';
 
 // What `ledger rejudge` found: the events the ledger recorded, judged again in the order it recorded them with the
@@ -25,6 +26,9 @@ export interface RejudgeOptions {
   // Inbox rows read per round trip; the events are streamed, never loaded whole.
   pageSizeRows?: number;
   differencesMax?: number;
+  // The signature rules to judge with (default: optional, no trust anchor): a signed regulator event needs the
+  // anchors its signature was verified with.
+  authenticity?: Authenticity;
 }
 
 // The differences found so far: the first differencesMax listed, all counted.
@@ -63,11 +67,12 @@ export async function rejudgeLedger(dataSource: DataSource, pack: PolicyPack, op
   try {
     await qr.startTransaction('REPEATABLE READ');
     await qr.query('SET TRANSACTION READ ONLY');
-    const replayer = new Replayer(pack);
+    const replayer = new Replayer(pack, { authenticity: opts.authenticity });
     const { events, entries } = await rejudgeEvents(qr, pack, replayer, pageSizeRows, diff);
     const accounts = await compareAccounts(qr, pack, replayer, diff);
     await compareGrantsAndG2g(qr, replayer, diff);
     await compareInstalled(qr, replayer, diff);
+    await comparePublisherKeys((sql) => qr.query(sql), replayer.state, (text) => diff.add(text));
     const alerts = await compareAlerts(qr, replayer, diff);
     await qr.commitTransaction();
     return {
@@ -201,18 +206,19 @@ async function compareAccounts(qr: QueryRunner, pack: PolicyPack, replayer: Repl
 
 // The state the next events are judged against: grants, g2g arrangements and the licence registry.
 async function compareGrantsAndG2g(qr: QueryRunner, replayer: Replayer, diff: Differences): Promise<void> {
-  const grants = (await qr.query(`SELECT id, kind, headquarters, country, active FROM veu_grants`)) as Array<{
+  const grants = (await qr.query(`SELECT id, kind, headquarters, country, active, reporters FROM veu_grants`)) as Array<{
     id: string;
     kind: string;
     headquarters: string | null;
     country: string | null;
     active: boolean;
+    reporters: string[];
   }>;
   const replayedGrants = new Map(replayer.state.veuGrants().map((g) => [g.id, g]));
   for (const g of grants) {
     const r = replayedGrants.get(g.id);
-    const ledger = `${g.kind} hq=${g.headquarters ?? '-'} country=${g.country ?? '-'} ${g.active ? 'active' : 'revoked'}`;
-    const replayed = r === undefined ? 'no grant' : `${r.kind} hq=${r.headquarters ?? '-'} country=${r.country ?? '-'} ${r.active ? 'active' : 'revoked'}`;
+    const ledger = `${g.kind} hq=${g.headquarters ?? '-'} country=${g.country ?? '-'} reporters=${g.reporters.join(',')} ${g.active ? 'active' : 'revoked'}`;
+    const replayed = r === undefined ? 'no grant' : `${r.kind} hq=${r.headquarters ?? '-'} country=${r.country ?? '-'} reporters=${r.reporters.join(',')} ${r.active ? 'active' : 'revoked'}`;
     if (ledger !== replayed) diff.add(`VEU ${g.id}: ${ledger} in the ledger, ${replayed} judged again`);
     replayedGrants.delete(g.id);
   }

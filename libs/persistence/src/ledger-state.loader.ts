@@ -5,6 +5,7 @@
 import { MemoryLedgerState, payloadDigest, requirementsOf, type DecodedEvent, type PolicyPack, type VeuGrant } from '@app/policy';
 import type { InputEventV1 } from '@app/contracts';
 import { loadLicences } from './licence-store';
+import { loadPublisherKeys } from './publisher-keys.store';
 
 export type SqlQuery = (sql: string, params?: unknown[]) => Promise<any[]>;
 
@@ -73,14 +74,16 @@ export async function loadLedgerState(query: SqlQuery, needs: StateNeeds, eventO
     for (const row of rows) state.markSeen(row.publisher, row.event_id, inboxDigest(row));
   }
   // Grants and g2g arrangements are few (one row per VEU or country) and any event may depend on them.
-  const grants = (await query(`SELECT id, kind, headquarters, country, active FROM veu_grants`)) as Array<{
+  const grants = (await query(`SELECT id, kind, headquarters, country, active, reporters FROM veu_grants`)) as Array<{
     id: string;
     kind: VeuGrant['kind'];
     headquarters: string | null;
     country: string | null;
     active: boolean;
+    reporters: string[];
   }>;
-  for (const g of grants) state.setVeu({ id: g.id, kind: g.kind, headquarters: g.headquarters, country: g.country, active: g.active });
+  for (const g of grants) state.setVeu({ id: g.id, kind: g.kind, headquarters: g.headquarters, country: g.country, active: g.active, reporters: g.reporters });
+  await loadPublisherKeys(query, state);
   const g2g = (await query(`SELECT country FROM g2g_arrangements`)) as Array<{ country: string }>;
   for (const row of g2g) state.setG2g(row.country);
   return state;

@@ -1,6 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { BatchResult, RecordResult } from '@app/contracts';
-import type { DecodedEvent, DecodeResult, MemoryLedgerState, PolicyPack } from '@app/policy';
+import { SIGNATURES_OPTIONAL, type DecodedEvent, type DecodeResult, type MemoryLedgerState, type PolicyPack } from '@app/policy';
 import { loadLedgerState } from './ledger-state.loader';
 import { writeAccounts } from './writer/account-rows';
 import { writeAlerts } from './writer/alert-rows';
@@ -193,7 +193,7 @@ export class LedgerWriter {
     }
     waiting(false);
 
-    const batch = new BatchJudgement(this.pack, state, head!, results);
+    const batch = new BatchJudgement(this.pack, state, head!, this.options.authenticity ?? SIGNATURES_OPTIONAL, results);
     const copy = new ChunkedCopy(qr, gate);
     const entryHashes: string[] = [];
     await this.judgeRecords(batch, copy, records, decoded, broken, entryHashes);

@@ -1,38 +1,74 @@
 // Stateless checks of one raw event, in the order the contract fixes: size, JSON and a string `type`
-// (MALFORMED); a known type (UNKNOWN_TYPE); the rest of the shape (MALFORMED); the publisher's right to send it
-// (FORBIDDEN_PUBLISHER); country codes (INVALID_COUNTRY); chip ids (UNKNOWN_CHIP). Idempotency and ledger-state
-// checks come after, in judge().
+// (MALFORMED); a known type (UNKNOWN_TYPE); on Kafka, the topic and key (WRONG_TOPIC, WRONG_KEY); the rest of the
+// shape (MALFORMED). The contract orders the signature and the publisher's right to send (which need the ledger's
+// state) next, so the stateless checks that come after them (a policy event's publisher, FORBIDDEN_PUBLISHER;
+// country codes, INVALID_COUNTRY; grant eligibility, MALFORMED; chip ids, UNKNOWN_CHIP) are made here but their
+// rejection is handed to judge() as `deferred`, which reports it after its own checks of the signature and of a
+// deployment's publisher. Idempotency and ledger-state checks come after, in judge().
 import { isUtf8 } from 'node:buffer';
 import { hash } from 'node:crypto';
 // From the contract's modules themselves, not its index: tsc's CommonJS output turns a name re-exported by an index
 // into a getter that every call goes through (1.4% of the replay's profile).
-import { canonicalEventJson } from '@app/contracts/canonical-json';
+import { canonicalUnsignedEventJson } from '@app/contracts/canonical-json';
+import { contractKeyOf, keyIsChecked, topicOfType } from '@app/contracts/routing';
 import { isAssignedCountry } from '@app/contracts/countries';
 import type { InputEventV1, Item, RejectionCode } from '@app/contracts/events';
 import { INPUT_SCHEMAS } from '@app/contracts/schemas';
 import { EVENT_BYTES_MAX } from '@app/contracts/topics';
 import { formatViolations, validateAgainstSchema } from '@app/contracts/validate';
 import { packAt, tierOf, type PolicyPack } from './policy-pack';
+import { verifyEd25519 } from './signatures/ed25519';
 
 export interface DecodedEvent {
   ok: true;
   event: InputEventV1;
   occurredAtMs: number;
-  // Digest of the canonical payload (the idempotency comparison). Computed on first use: most events are new keys,
-  // and the offline replay keeps a reference to the line instead of a digest (see MemoryLedgerState.markSeen).
+  // A stateless rejection that the contract orders after the signature and publisher checks (see the top of this
+  // file); judge() reports it after those. null for an event that passed every stateless check.
+  deferred: DecodeRejection | null;
+  // Digest of the canonical payload without `signature` (the idempotency comparison). Computed on first use: most
+  // events are new keys, and the offline replay keeps a reference to the line instead of a digest (see
+  // MemoryLedgerState.markSeen).
   digest(): string;
+  // The RFC 8785 canonical form without `signature`: the text whose UTF-8 the publisher signed.
+  unsignedText(): string;
+  // Whether the event's signature verifies with this public key: the verdict given by preverify() for the same
+  // key, or verified now.
+  signatureVerifies(publicKey: string): boolean;
+  // A verdict computed ahead of judging (off the judging thread) for the key the signature's key id names.
+  preverify(publicKey: string, valid: boolean): void;
 }
 
 class Decoded implements DecodedEvent {
   readonly ok = true as const;
   private cachedDigest: string | undefined = undefined;
+  private cachedText: string | undefined = undefined;
+  private verdictKey: string | undefined = undefined;
+  private verdict = false;
   constructor(
     readonly event: InputEventV1,
     readonly occurredAtMs: number,
+    readonly deferred: DecodeRejection | null,
   ) {}
 
   digest(): string {
-    return (this.cachedDigest ??= payloadDigest(this.event));
+    return (this.cachedDigest ??= hash('sha256', this.unsignedText(), 'hex').slice(0, 32));
+  }
+
+  unsignedText(): string {
+    return (this.cachedText ??= canonicalUnsignedEventJson(this.event));
+  }
+
+  signatureVerifies(publicKey: string): boolean {
+    const signature = this.event.signature;
+    if (signature === undefined) return false;
+    if (this.verdictKey !== publicKey) this.preverify(publicKey, verifyEd25519(this.unsignedText(), signature.value, publicKey));
+    return this.verdict;
+  }
+
+  preverify(publicKey: string, valid: boolean): void {
+    this.verdictKey = publicKey;
+    this.verdict = valid;
   }
 }
 
@@ -85,11 +121,20 @@ export function parseOccurredAt(text: string): number {
   return Date.parse(text);
 }
 
+// The idempotency digest: of the canonical payload without `signature`, so the same event signed again (say with a
+// rotated key) is a duplicate, not a conflict.
 export function payloadDigest(event: InputEventV1): string {
-  return hash('sha256', canonicalEventJson(event), 'hex').slice(0, 32);
+  return hash('sha256', canonicalUnsignedEventJson(event), 'hex').slice(0, 32);
 }
 
-export function decodeEvent(pack: PolicyPack, raw: Buffer | string | null): DecodeResult {
+// Where a Kafka message came from: its topic and its key. Records that do not come from Kafka (the offline replay,
+// tools) have none, and the topic and key checks are not made.
+export interface MessageRoute {
+  topic: string | null;
+  key: Buffer | string | null;
+}
+
+export function decodeEvent(pack: PolicyPack, raw: Buffer | string | null, route?: MessageRoute): DecodeResult {
   if (raw === null) return reject('MALFORMED', 'empty message');
   const bytes = typeof raw === 'string' ? (raw.length * 3 <= EVENT_BYTES_MAX ? raw.length : Buffer.byteLength(raw)) : raw.length;
   if (bytes > EVENT_BYTES_MAX) return reject('MALFORMED', `event is larger than ${EVENT_BYTES_MAX} bytes; not parsed`);
@@ -107,6 +152,10 @@ export function decodeEvent(pack: PolicyPack, raw: Buffer | string | null): Deco
   const type = record['type'];
   if (typeof type !== 'string') return reject('MALFORMED', 'missing string field "type"', record);
   if (!Object.prototype.hasOwnProperty.call(INPUT_SCHEMAS, type)) return reject('UNKNOWN_TYPE', `unknown event type "${type}"`, record);
+  if (route !== undefined && route.topic !== null) {
+    const misrouted = routeViolation(type, record, route.topic, route.key);
+    if (misrouted !== null) return reject(misrouted.code, misrouted.message, record);
+  }
 
   const violations = validateAgainstSchema(type, record);
   if (violations.length > 0) return reject('MALFORMED', formatViolations(violations), record);
@@ -117,7 +166,28 @@ export function decodeEvent(pack: PolicyPack, raw: Buffer | string | null): Deco
     const badValidity = licenceValidityViolation(event.license.validFrom, event.license.validTo);
     if (badValidity !== null) return reject('MALFORMED', badValidity, record);
   }
+  if (event.type === 'policy.publisher-key-registered' && event.key.keyId.startsWith(`${REGULATOR_PUBLISHER}/`)) {
+    return reject('MALFORMED', `/key/keyId: "${event.key.keyId}" is a regulator key; the regulator's keys are trust anchors given by configuration, never registered by events`, record);
+  }
+  return new Decoded(event, occurredAtMs, laterRejection(pack, event, occurredAtMs, record));
+}
 
+// WRONG_TOPIC when the type belongs on another topic; WRONG_KEY when, on a topic whose key places the event, the
+// message key is not the contract's key for the event (a missing key field is left to the shape check).
+function routeViolation(type: string, record: Record<string, unknown>, topic: string, key: Buffer | string | null): { code: RejectionCode; message: string } | null {
+  const own = topicOfType(type);
+  if (own !== topic) return { code: 'WRONG_TOPIC', message: `${type} events belong on ${own}, not on ${topic}` };
+  if (!keyIsChecked(topic)) return null;
+  const expected = contractKeyOf(record);
+  if (expected === null) return null;
+  const actual = key === null ? null : typeof key === 'string' ? key : key.toString('utf8');
+  if (actual === expected) return null;
+  return { code: 'WRONG_KEY', message: `the message key must be "${expected}" for this ${type} on ${topic} (got ${actual === null ? 'no key' : JSON.stringify(actual)})` };
+}
+
+// The stateless checks that the contract orders after the signature and publisher checks (see the top of the file).
+function laterRejection(pack: PolicyPack, event: InputEventV1, occurredAtMs: number, record: Record<string, unknown>): DecodeRejection | null {
+  const type = event.type;
   if (type.startsWith('policy.') && event.publisher !== REGULATOR_PUBLISHER) {
     return reject('FORBIDDEN_PUBLISHER', `only "${REGULATOR_PUBLISHER}" may send ${type} (got "${event.publisher}")`, record);
   }
@@ -151,8 +221,7 @@ export function decodeEvent(pack: PolicyPack, raw: Buffer | string | null): Deco
       }
     }
   }
-
-  return new Decoded(event, occurredAtMs);
+  return null;
 }
 
 // The first country field that is not an assigned code, as [path, value]; null when all are (no list is built for

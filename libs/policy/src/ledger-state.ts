@@ -19,6 +19,16 @@ export interface VeuGrant {
   country: string | null;
   // true while granted; a revoked VEU keeps its record so that its history stays explainable.
   active: boolean;
+  // Publishers besides the VEU itself that may report its deployments while this grant is in force.
+  reporters: readonly string[];
+}
+
+// A publisher key as the registry holds it: registered once under its id, and revoked at most once.
+export interface PublisherKeyRecord {
+  keyId: string;
+  // The 32 raw bytes of the Ed25519 public key, base64url.
+  publicKey: string;
+  revoked: boolean;
 }
 
 export interface LedgerReadState {
@@ -33,6 +43,8 @@ export interface LedgerReadState {
   hasG2g(country: string): boolean;
   // The licence issued under this id (revoked ones included), or undefined when none was.
   licence(id: string): LicenceRecord | undefined;
+  // The registry's record of a publisher key id (registered at some point, perhaps revoked since).
+  publisherKey(keyId: string): PublisherKeyRecord | undefined;
   // Digest of the payload recorded under (publisher, eventId), or undefined when the key is new.
   seen(publisher: string, eventId: string): string | undefined;
 }
@@ -53,6 +65,8 @@ export type StateEffect =
   | { kind: 'g2g-arranged'; country: string }
   | { kind: 'licence-issued'; licence: LicenceRecord }
   | { kind: 'licence-revoked'; licenceId: string }
-  | { kind: 'installed-set'; veuId: string; dataCenterId: string; country: string; installedTpp: bigint };
+  | { kind: 'installed-set'; veuId: string; dataCenterId: string; country: string; installedTpp: bigint }
+  | { kind: 'publisher-key-registered'; key: PublisherKeyRecord }
+  | { kind: 'publisher-key-revoked'; keyId: string };
 
 export type { InputEventV1 };

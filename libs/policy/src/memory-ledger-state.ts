@@ -1,6 +1,6 @@
 // The ledger state held in memory: all of it for the offline replay, the part a batch needs for the service.
 import type { DecodedEvent } from './decode-event';
-import type { AccountState, LedgerReadState, LicenceRecord, VeuGrant } from './ledger-state';
+import type { AccountState, LedgerReadState, LicenceRecord, PublisherKeyRecord, VeuGrant } from './ledger-state';
 
 // A VEU's installed:ID:CC balances by country, and the same countries in ascending order (a UVEU's deployments
 // read them in order each time, so they are kept sorted as they are added).
@@ -17,6 +17,7 @@ export class MemoryLedgerState implements LedgerReadState {
   private readonly veus = new Map<string, VeuGrant>();
   private readonly g2g = new Set<string>();
   private readonly licencesById = new Map<string, LicenceRecord>();
+  private readonly publisherKeys = new Map<string, PublisherKeyRecord>();
   // publisher -> eventId -> payload digest (nested, so that no key string is built per lookup).
   private readonly seenDigests = new Map<string, Map<string, string>>();
   // Keys recorded by reference instead (see eventOfRef), in a table of key hashes.
@@ -62,6 +63,10 @@ export class MemoryLedgerState implements LedgerReadState {
 
   licence(id: string): LicenceRecord | undefined {
     return this.licencesById.get(id);
+  }
+
+  publisherKey(keyId: string): PublisherKeyRecord | undefined {
+    return this.publisherKeys.get(keyId);
   }
 
   seen(publisher: string, eventId: string): string | undefined {
@@ -120,6 +125,10 @@ export class MemoryLedgerState implements LedgerReadState {
     this.licencesById.set(licence.id, licence);
   }
 
+  setPublisherKey(record: PublisherKeyRecord): void {
+    this.publisherKeys.set(record.keyId, record);
+  }
+
   markSeen(publisher: string, eventId: string, digest: string | number): void {
     if (typeof digest === 'number') {
       if (this.seenRefs === null) throw new Error('invariant: a key recorded by reference needs eventOfRef');
@@ -144,6 +153,7 @@ export class MemoryLedgerState implements LedgerReadState {
     for (const [id, g] of earlier.veus) this.veus.set(id, g);
     for (const c of earlier.g2g) this.g2g.add(c);
     for (const [id, l] of earlier.licencesById) this.licencesById.set(id, l);
+    for (const [id, k] of earlier.publisherKeys) this.publisherKeys.set(id, k);
     earlier.earlier = null;
     this.earlier = earlier;
   }
@@ -162,6 +172,10 @@ export class MemoryLedgerState implements LedgerReadState {
 
   licences(): LicenceRecord[] {
     return [...this.licencesById.values()];
+  }
+
+  publisherKeyRecords(): PublisherKeyRecord[] {
+    return [...this.publisherKeys.values()];
   }
 }
 

@@ -7,6 +7,7 @@ import { accountView, type AccountView } from './judging/account-view';
 import { applyOutcome } from './judging/apply-outcome';
 import { MemoryLedgerState } from './memory-ledger-state';
 import type { PolicyPack } from './policy-pack';
+import { SIGNATURES_OPTIONAL, type Authenticity } from './signatures/authenticity';
 import { policyLabel } from './timeline/policy-timeline';
 
 export interface ReplayRejection {
@@ -34,6 +35,9 @@ export interface ReplayerOptions {
   // How many events the caller expects (an estimate, say from the file's size): the idempotency record is sized
   // for them at the start instead of doubling as it fills. Only with lineAt.
   expectedEvents?: number;
+  // Signature enforcement and the regulator's trust anchors (`--require-signatures`, `--trusted-keys FILE`); by
+  // default signatures are optional offline.
+  authenticity?: Authenticity;
 }
 
 export class Replayer {
@@ -64,7 +68,7 @@ export class Replayer {
   push(line: string | Buffer, lineNumber: number, ref?: number): Outcome | null {
     if (isBlank(line)) return null;
     this.counts.read++;
-    const outcome = judge(this.pack, this.state, decodeEvent(this.pack, line));
+    const outcome = judge(this.pack, this.state, decodeEvent(this.pack, line), this.options.authenticity ?? SIGNATURES_OPTIONAL);
     switch (outcome.status) {
       case 'recorded':
         applyOutcome(this.state, outcome, this.options.lineAt === undefined ? undefined : ref);

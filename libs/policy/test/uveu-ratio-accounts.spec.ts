@@ -337,7 +337,7 @@ describe('UVEU ratio accounts', () => {
     // The ledger service loads the same accounts from Postgres in whatever order the rows come: the same event judged
     // on states filled in two orders moves the same accounts in the same order (the entries' order is hash-chained).
     const pack = loadPolicyPack();
-    const grant = { id: 'aws', kind: 'UVEU' as const, headquarters: 'US', country: null, active: true };
+    const grant = { id: 'aws', kind: 'UVEU' as const, headquarters: 'US', country: null, active: true, reporters: [] };
     for (const order of [['AE', 'BR', 'IN'], ['IN', 'AE', 'BR']]) {
       const state = new MemoryLedgerState();
       state.setVeu(grant);

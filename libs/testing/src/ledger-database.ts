@@ -2,6 +2,7 @@
 // migrations run as ledger_owner and the ledger's connection (`ds`) is ledger_writer's; `admin` is the server's
 // superuser, for specs that set up what the ledger could not write or play an insider with every power.
 import type { DataSource, EntityManager } from 'typeorm';
+import { contractKeyOf } from '@app/contracts';
 import { createDataSource, type SourceRecord } from '@app/persistence';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -46,13 +47,14 @@ export async function createLedgerDatabase(prefix: string): Promise<LedgerDataba
   };
 }
 // The lines as records for LedgerWriter.processBatch: from partition 0 of `topic` at consecutive offsets from
-// `firstOffset`, or, with no topic, from outside Kafka (no offsets stored).
+// `firstOffset`, keyed as the contract keys them (as producers send them), or, with no topic, from outside Kafka (no
+// offsets stored, no key).
 export function sourceRecords(lines: readonly string[], topic: string | null = null, firstOffset = 0): SourceRecord[] {
   return lines.map((line, i) => ({
     topic,
     partition: topic === null ? null : 0,
     offset: topic === null ? null : String(firstOffset + i),
-    key: null,
+    key: topic === null ? null : contractKeyBytes(line),
     value: Buffer.from(line),
   }));
 }
@@ -60,4 +62,14 @@ export function sourceRecords(lines: readonly string[], topic: string | null = n
 export async function countRows(ds: Pick<DataSource, 'query'>, table: string): Promise<number> {
   const [row] = (await ds.query(`SELECT count(*)::int AS n FROM ${table}`)) as Array<{ n: number }>;
   return row!.n;
+}
+
+// The message key the contract gives the line's event (as a producer keys it), for records from a topic.
+function contractKeyBytes(line: string): Buffer | null {
+  try {
+    const key = contractKeyOf(JSON.parse(line) as Record<string, unknown>);
+    return key === null ? null : Buffer.from(key);
+  } catch {
+    return null;
+  }
 }

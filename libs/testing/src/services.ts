@@ -26,7 +26,9 @@ export function startService(app: ServiceApp, env: Record<string, string>): Serv
   const logDir = process.env['SERVICE_LOG_DIR'];
   if (logDir !== undefined) fs.mkdirSync(logDir, { recursive: true });
   const entry = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
-  const child = spawn(process.execPath, [...(app === 'ledger' ? LEDGER_NODE_FLAGS : []), ...extraNodeArgs(app), entry], { env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Signatures are `required` by default outside tests; a spec or benchmark that signs its events says so in `env`.
+  const defaults = { KAFKAJS_NO_PARTITIONER_WARNING: '1', ...(app === 'ledger' ? { SIGNATURES: 'optional' } : {}) };
+  const child = spawn(process.execPath, [...(app === 'ledger' ? LEDGER_NODE_FLAGS : []), ...extraNodeArgs(app), entry], { env: { ...process.env, ...defaults, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   // SERVICE_LOG_DIR=DIR also writes each service's output to DIR/<app>-<pid>.log (with LEDGER_NODE_ARGS='--trace-gc',
   // say), for a look at a benchmark or a failed spec afterwards.

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ComplianceAlertV1, RejectionCode } from '@app/contracts';
 import type { InputEventV1 } from '@app/contracts';
-import { accountView, applyOutcome, decodeEvent, judge, type DecodedEvent, type MemoryLedgerState, type PolicyPack, type VeuGrant } from '@app/policy';
+import { accountView, applyOutcome, decodeEvent, judge, type Authenticity, type DecodedEvent, type MemoryLedgerState, type PolicyPack, type VeuGrant } from '@app/policy';
 import { mayPreclear, ownsEvent, type ProspectiveEvent } from '../auth/access-policy';
 import { alertFor, impactFor, type AlertShown } from '../auth/access-views';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { ReadDatabase } from '../database/read-database';
-import { POLICY_PACK } from '../policy-pack.provider';
 import { licenceClearance, type LicenceClearance } from '../licences/licence-clearance';
+import { AUTHENTICITY, POLICY_PACK } from '../policy-pack.provider';
 import { loadJudgeState } from './judge-state.loader';
 
 // Amounts are null (and named in `withheld`) on accounts the caller may not read.
@@ -44,6 +44,7 @@ export class PreClearanceService {
   constructor(
     private readonly db: ReadDatabase,
     @Inject(POLICY_PACK) private readonly pack: PolicyPack,
+    @Inject(AUTHENTICITY) private readonly authenticity: Authenticity,
   ) {}
 
   // The same decode -> requirements -> judge path the ledger writer runs, on state read in a READ ONLY
@@ -75,7 +76,7 @@ export class PreClearanceService {
       const [head] = await db.query<{ seq: string }>('SELECT seq FROM ledger_head WHERE id = 1');
       const state = await loadJudgeState(db, pack, decoded.event);
       if (!mayPreclear(principal, prospective, (veuId) => reportersOf(state, veuId))) throw notPublishable(principal);
-      return judgeForCaller(principal, pack, state, decoded, BigInt(head?.seq ?? '0'));
+      return judgeForCaller(principal, pack, state, decoded, BigInt(head?.seq ?? '0'), this.authenticity);
     });
   }
 
@@ -104,8 +105,9 @@ function reportersOf(state: MemoryLedgerState, veuId: string): readonly string[]
   return grant?.active ? (grant.reporters ?? []) : [];
 }
 
-function judgeForCaller(principal: Principal, pack: PolicyPack, state: MemoryLedgerState, decoded: DecodedEvent, asOfHeadSeq: bigint): PreClearance {
-  const outcome = judge(pack, state, decoded);
+// `authenticity`: the signature rules the ledger judges with (SIGNATURES, TRUSTED_KEYS_FILE).
+function judgeForCaller(principal: Principal, pack: PolicyPack, state: MemoryLedgerState, decoded: DecodedEvent, asOfHeadSeq: bigint, authenticity: Authenticity): PreClearance {
+  const outcome = judge(pack, state, decoded, authenticity);
   const event = { publisher: decoded.event.publisher, eventId: decoded.event.eventId, type: decoded.event.type };
   const base = { recorded: false as const, event, accounts: [], alerts: [], asOfHeadSeq };
   if (outcome.status === 'rejected') {

@@ -1,17 +1,19 @@
-// `ledger publish FILE.ndjson [--rate N]`: produces each line to its input topic by its `type`, keyed as the
-// contract says (routeEvent). Policy events go first and are acknowledged before anything else is sent, so grants
-// precede the shipments that depend on them.
+// `ledger publish FILE.ndjson [--rate N] [--keys KEYFILE|DIR]`: produces each line to its input topic by its `type`,
+// keyed as the contract says (routeEvent). With --keys, each event whose publisher has a key there is signed first
+// (as `ledger sign` does); the others go as they are. Policy events go first and are acknowledged before anything
+// else is sent, so grants precede the shipments that depend on them.
 import { Kafka, Partitioners, type ICustomPartitioner, type Message, type Producer } from 'kafkajs';
 import { kafkaClientConfig, loadKafkaSettings, settingsOrExit } from '@app/config';
 import { forEachLine, TOPICS } from '@app/contracts';
 import { routeEvent, type RoutedEvent as Routed } from '@app/messaging/event-routing';
-import { parseCommandArgs } from '../support/command-args';
+import { parseCommandArgs, UsageError } from '../support/command-args';
+import { readSigningKeys, signLine, type SigningKey } from '../support/signing-keys';
 
 
 const SPEC = {
   name: 'publish',
-  usage: 'usage: ledger publish FILE.ndjson [--rate EVENTS_PER_SECOND]',
-  flags: { rate: { type: 'decimal', min: 0.001, max: 10_000_000 } },
+  usage: 'usage: ledger publish FILE.ndjson [--rate EVENTS_PER_SECOND] [--keys KEYFILE|DIR]',
+  flags: { rate: { type: 'decimal', min: 0.001, max: 10_000_000 }, keys: { type: 'string' } },
   positionals: ['FILE'],
   positionalsMin: 1,
 } as const;
@@ -53,6 +55,12 @@ export async function run(argv: string[]): Promise<number> {
   const { flags, positionals } = parseCommandArgs(SPEC, argv);
   const file = positionals[0]!;
   const rate = flags.rate ?? null;
+  let keys: Map<string, SigningKey> | null = null;
+  try {
+    keys = flags.keys === undefined ? null : readSigningKeys(flags.keys);
+  } catch (e) {
+    throw new UsageError(SPEC.name, (e as Error).message, SPEC.usage);
+  }
   const policy: Routed[] = [];
   const rest: Routed[] = [];
   try {
@@ -66,7 +74,8 @@ export async function run(argv: string[]): Promise<number> {
         // The text is decoded from the bytes only to route the line.
         const text = bytes.toString('utf8');
         if (text.trim() === '') return;
-        const r = routeEvent(text, bytes);
+        const signed = keys === null ? null : signLine(text, keys);
+        const r = signed === null ? routeEvent(text, bytes) : routeEvent(signed);
         (r.topic === TOPICS.policy ? policy : rest).push(r);
       },
       true,

@@ -1,4 +1,4 @@
-// `ledger replay FILE.ndjson [--pack ID | --timeline ID]`: judges the file's events in order with the services' code and prints
+// `ledger replay FILE.ndjson [--pack ID | --timeline ID] [--require-signatures] [--trusted-keys FILE]`: judges the file's events in order with the services' code and prints
 // one JSON document (CONTRACTS.md, "Offline replay"). Exit 0 when the file was read, 2 on a usage error. FILE may be a
 // pipe: `generate ... | ledger replay /dev/stdin`.
 import * as fs from 'node:fs';
@@ -6,12 +6,12 @@ import * as fs from 'node:fs';
 import { DEFAULT_PACK_ID, Replayer } from '@app/policy';
 import { expectedLines, forEachLine, readLineAt, stringifyJson } from '@app/contracts';
 import { parseCommandArgs } from '../support/command-args';
-import { LICENCES_FLAG, loadPolicyOrUsageError, PACK_FLAG, TIMELINE_FLAG, withLicences } from '../support/judging-args';
+import { authenticityOrUsageError, LICENCES_FLAG, loadPolicyOrUsageError, PACK_FLAG, SIGNATURE_FLAGS, TIMELINE_FLAG, withLicences } from '../support/judging-args';
 
 const SPEC = {
   name: 'replay',
-  usage: 'usage: ledger replay FILE.ndjson [--pack PACK_ID | --timeline TIMELINE_ID] [--licences verify-if-known|registered-only]',
-  flags: { pack: PACK_FLAG, timeline: TIMELINE_FLAG, licences: { ...LICENCES_FLAG, default: 'verify-if-known' } },
+  usage: 'usage: ledger replay FILE.ndjson [--pack PACK_ID | --timeline TIMELINE_ID] [--require-signatures] [--trusted-keys FILE] [--licences verify-if-known|registered-only]',
+  flags: { pack: PACK_FLAG, timeline: TIMELINE_FLAG, ...SIGNATURE_FLAGS, licences: { ...LICENCES_FLAG, default: 'verify-if-known' } },
   positionals: ['FILE'],
   positionalsMin: 1,
 } as const;
@@ -25,6 +25,7 @@ export async function run(argv: string[], io: { stdout: NodeJS.WritableStream; s
   const { flags, positionals } = parseCommandArgs(SPEC, argv);
   const policy = loadPolicyOrUsageError(SPEC, { pack: flags.pack, timeline: flags.timeline, defaults: { pack: DEFAULT_PACK_ID, timeline: null } });
   const pack = withLicences(policy, flags.licences);
+  const authenticity = authenticityOrUsageError(SPEC, flags);
   const file = positionals[0]!;
   // `/dev/stdin` is read from the descriptor this process was given: when it is a socket (as Node's child processes
   // get), the path cannot be opened again.
@@ -51,9 +52,9 @@ export async function run(argv: string[], io: { stdout: NodeJS.WritableStream; s
     // line read back. A pipe cannot be read back, so the record keeps each key's payload digest instead.
     if (seekable) {
       const lineFd = (fd = typeof input === 'number' ? input : fs.openSync(input, 'r'));
-      replayer = new Replayer(pack, { lineAt: (offset) => readLineAt(lineFd, offset), expectedEvents: expectedLines(size) });
+      replayer = new Replayer(pack, { lineAt: (offset) => readLineAt(lineFd, offset), expectedEvents: expectedLines(size), authenticity });
     } else {
-      replayer = new Replayer(pack);
+      replayer = new Replayer(pack, { authenticity });
     }
     await forEachLine(input, (line, lineNumber, offset, bytesRead) => {
       replayer.push(line, lineNumber, offset);

@@ -19,6 +19,29 @@ export const ITEMS_MAX = 1000;
 export const LABEL_CHARS_MAX = 200;
 export const DIE_AREA_MM2_MAX = 100_000;
 export const REF_CHARS_MAX = 128;
+export const REPORTERS_MAX = 100;
+
+// Authenticity (CONTRACTS.md, "Authenticity: signed events and publisher keys"). A key id is `<publisher>/<name>`;
+// a signature value is the 64 raw bytes of an Ed25519 signature and a public key the 32 raw bytes of an Ed25519
+// key, both base64url without padding (86 and 43 characters). The unused low bits of a public key's last character
+// must be 0 (one spelling per key); a signature whose last character spells the same bytes another way is refused
+// by the verifier as BAD_SIGNATURE rather than here, so that altering any character of a signature is a bad
+// signature, never a well-formed copy of the good one.
+export const KEY_NAME_PATTERN = '[A-Za-z0-9._-]{1,64}';
+export const KEY_ID_PATTERN = '^[a-z0-9-]{1,64}/[A-Za-z0-9._-]{1,64}$';
+export const SIGNATURE_VALUE_PATTERN = '^[A-Za-z0-9_-]{86}$';
+export const PUBLIC_KEY_PATTERN = '^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$';
+
+export const signatureSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['alg', 'keyId', 'value'],
+  properties: {
+    alg: { const: 'Ed25519' },
+    keyId: { type: 'string', pattern: KEY_ID_PATTERN },
+    value: { type: 'string', pattern: SIGNATURE_VALUE_PATTERN },
+  },
+} as const;
 
 export const countrySchema = { type: 'string', pattern: COUNTRY_PATTERN } as const;
 export const entityIdSchema = { type: 'string', pattern: ENTITY_ID_PATTERN } as const;
@@ -60,6 +83,8 @@ export function commonProperties<T extends string>(type: T) {
     eventId: { type: 'string', pattern: EVENT_ID_PATTERN },
     publisher: { type: 'string', pattern: PUBLISHER_PATTERN },
     occurredAt: { type: 'string', pattern: OCCURRED_AT_PATTERN },
+    // Optional on every input event: a detached signature over the event's canonical form without this member.
+    signature: signatureSchema,
   } as const;
 }
 

@@ -2,9 +2,19 @@ import { complianceAlertV1Schema } from './alert.v1.schema';
 import { deploymentV1Schema } from './deployment.v1.schema';
 import { licenceIssuedV1Schema, licenceRevokedV1Schema } from './licence.v1.schema';
 import { g2gArrangementV1Schema, veuGrantedV1Schema, veuRevokedV1Schema } from './policy.v1.schema';
+import { publisherKeyRegisteredV1Schema, publisherKeyRevokedV1Schema } from './publisher-key.v1.schema';
 import { shipmentV1Schema } from './shipment.v1.schema';
 
-export { complianceAlertV1Schema, deploymentV1Schema, g2gArrangementV1Schema, shipmentV1Schema, veuGrantedV1Schema, veuRevokedV1Schema };
+export {
+  complianceAlertV1Schema,
+  deploymentV1Schema,
+  g2gArrangementV1Schema,
+  publisherKeyRegisteredV1Schema,
+  publisherKeyRevokedV1Schema,
+  shipmentV1Schema,
+  veuGrantedV1Schema,
+  veuRevokedV1Schema,
+};
 export { licenceIssuedV1Schema, licenceRevokedV1Schema, LICENCE_TPP_MAX } from './licence.v1.schema';
 
 // Input schemas by event `type`. The published JSON files (libs/contracts/schemas/*.json) are written from these
@@ -15,6 +25,8 @@ export const INPUT_SCHEMAS = {
   'policy.veu-granted': veuGrantedV1Schema,
   'policy.veu-revoked': veuRevokedV1Schema,
   'policy.g2g-arrangement': g2gArrangementV1Schema,
+  'policy.publisher-key-registered': publisherKeyRegisteredV1Schema,
+  'policy.publisher-key-revoked': publisherKeyRevokedV1Schema,
   'policy.license-issued': licenceIssuedV1Schema,
   'policy.license-revoked': licenceRevokedV1Schema,
 } as const;

@@ -1,4 +1,11 @@
-import { COMMON_REQUIRED, commonProperties, countrySchema, entityIdSchema } from './common.schema';
+import { COMMON_REQUIRED, commonProperties, countrySchema, entityIdSchema, PUBLISHER_PATTERN, REPORTERS_MAX } from './common.schema';
+
+// Publisher ids, besides the VEU id itself, allowed to send deployments for the VEU while this grant is in force.
+const reportersSchema = {
+  type: 'array',
+  maxItems: REPORTERS_MAX,
+  items: { type: 'string', pattern: PUBLISHER_PATTERN },
+} as const;
 
 export const veuGrantedV1Schema = {
   $id: 'https://schemas.compute-ledger.example/policy.veu-granted.v1.json',
@@ -15,7 +22,7 @@ export const veuGrantedV1Schema = {
           type: 'object',
           additionalProperties: false,
           required: ['kind', 'id', 'headquarters'],
-          properties: { kind: { const: 'UVEU' }, id: entityIdSchema, headquarters: countrySchema },
+          properties: { kind: { const: 'UVEU' }, id: entityIdSchema, headquarters: countrySchema, reporters: reportersSchema },
         },
         {
           // A National VEU operates in exactly one country (not Tier 3).
@@ -27,6 +34,7 @@ export const veuGrantedV1Schema = {
             id: entityIdSchema,
             headquarters: countrySchema,
             country: countrySchema,
+            reporters: reportersSchema,
           },
         },
       ],

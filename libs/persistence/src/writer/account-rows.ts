@@ -85,6 +85,7 @@ function accountRows(
   for (let k = effects.length - 1; k >= 0; k--) {
     const { effect, occurredAt } = effects[k]!;
     const subject = capSubjectOf(effect);
+    if (subject === null) continue;
     const key = `${subject.kind}\u0000${subject.id}`;
     if (refreshed.has(key)) continue;
     refreshed.add(key);

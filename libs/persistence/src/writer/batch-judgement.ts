@@ -1,5 +1,5 @@
 import type { BatchResult, ComplianceAlertV1, RecordResult } from '@app/contracts';
-import { applyOutcome, decodeEvent, judge, type DecodeResult, type MemoryLedgerState, type Movement, type PolicyPack } from '@app/policy';
+import { applyOutcome, decodeEvent, judge, type Authenticity, type DecodeResult, type MemoryLedgerState, type Movement, type PolicyPack } from '@app/policy';
 import { entryHashHex, utcMillisIsoFromMs } from '../entry-hash';
 import { BatchClockBook } from '../event-time-buckets';
 import { StateNeeds } from '../ledger-state.loader';
@@ -25,7 +25,7 @@ export function decodeRecords(
     const forcedMessage = forced.get(i);
     const d: DecodeResult =
       forcedMessage === undefined
-        ? ((r.prepared as DecodeResult | undefined) ?? decodeEvent(pack, r.value))
+        ? ((r.prepared as DecodeResult | undefined) ?? decodeEvent(pack, r.value, { topic: r.topic, key: r.key }))
         : { ok: false, code: 'MALFORMED', message: forcedMessage, publisher: null, eventId: null };
     decoded[i] = d;
     if (!d.ok) continue;
@@ -57,6 +57,8 @@ export class BatchJudgement {
     private readonly pack: PolicyPack,
     private readonly state: MemoryLedgerState,
     head: Head,
+    // Signature enforcement and the regulator's trust anchors.
+    private readonly authenticity: Authenticity,
     // results[i] belongs to records[i]; set as each is judged.
     readonly results: RecordResult[],
   ) {
@@ -87,7 +89,7 @@ export class BatchJudgement {
     }
     let outcome;
     try {
-      outcome = judge(this.pack, this.state, d);
+      outcome = judge(this.pack, this.state, d, this.authenticity);
     } catch (err) {
       // judge() is pure, so the state is untouched; a fault in it must not stall the partition behind one
       // record. The record goes to the DLQ as unjudgeable, with the fault in its message.

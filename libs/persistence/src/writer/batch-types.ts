@@ -1,6 +1,6 @@
 import type { CheckpointSigning } from '../merkle/ledger-tree';
 import type { BatchResult } from '@app/contracts';
-import type { Movement, StateEffect } from '@app/policy';
+import type { Authenticity, Movement, StateEffect } from '@app/policy';
 import type { HashedEntry } from '../entry-hash';
 
 // One consumed record. topic/partition/offset are null when the record does not come from Kafka (tests, tools);
@@ -12,7 +12,7 @@ export interface SourceRecord {
   key: Buffer | null;
   value: Buffer | null;
   headers?: Record<string, unknown>;
-  // decodeEvent(pack, value), when the caller computed it ahead (it is stateless); decoded here otherwise.
+  // decodeEvent(pack, value, {topic, key}), when the caller computed it ahead (it is stateless); decoded here otherwise.
   prepared?: unknown;
 }
 
@@ -33,6 +33,8 @@ export interface LedgerWriterOptions {
   groupId: string;
   // How checkpoints of the Merkle tree are signed and how often; null or absent: the tree is kept, no checkpoints.
   checkpoints?: CheckpointSigning | null;
+  // Signature enforcement and the regulator's trust anchors (default: optional, none).
+  authenticity?: Authenticity;
 }
 
 // An entry judged and hashed, waiting for its COPY.

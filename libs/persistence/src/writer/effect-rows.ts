@@ -1,6 +1,7 @@
 import type { QueryRunner } from 'typeorm';
 import type { MemoryLedgerState } from '@app/policy';
 import { emptyLicenceChanges, writeLicences } from '../licence-store';
+import { writePublisherKeys } from '../publisher-keys.store';
 import type { RecordedEffect } from './batch-types';
 
 // The tables of standing facts the batch's effects changed: VEU grants, G2G arrangements, installed bases. Only the
@@ -43,6 +44,7 @@ export async function writeEffects(qr: QueryRunner, state: MemoryLedgerState, ef
   }
   await writeInstalled(qr, state, [...installed.values()]);
   await writeLicences(qr, state, licences);
+  await writePublisherKeys((sql, params) => qr.query(sql, params), effects);
 }
 
 // veuSeq: VEU id -> the recorded seq of the last event that granted or revoked it.
@@ -53,10 +55,12 @@ async function writeGrants(qr: QueryRunner, state: MemoryLedgerState, veuSeq: Re
   });
   if (grants.length === 0) return;
   await qr.query(
-    `INSERT INTO veu_grants (id, kind, headquarters, country, active, updated_seq)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::bigint[])
+    `INSERT INTO veu_grants (id, kind, headquarters, country, active, updated_seq, reporters)
+     SELECT u.id, u.kind, u.headquarters, u.country, u.active, u.updated_seq, ARRAY(SELECT json_array_elements_text(u.reporters))
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::bigint[], $7::json[])
+         AS u(id, kind, headquarters, country, active, updated_seq, reporters)
      ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, headquarters = EXCLUDED.headquarters,
-       country = EXCLUDED.country, active = EXCLUDED.active, updated_seq = EXCLUDED.updated_seq`,
+       country = EXCLUDED.country, active = EXCLUDED.active, updated_seq = EXCLUDED.updated_seq, reporters = EXCLUDED.reporters`,
     [
       grants.map((x) => x.g.id),
       grants.map((x) => x.g.kind),
@@ -64,6 +68,7 @@ async function writeGrants(qr: QueryRunner, state: MemoryLedgerState, veuSeq: Re
       grants.map((x) => x.g.country),
       grants.map((x) => x.g.active),
       grants.map((x) => x.s.toString()),
+      grants.map((x) => JSON.stringify(x.g.reporters)),
     ],
   );
 }

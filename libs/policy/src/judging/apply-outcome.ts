@@ -28,6 +28,14 @@ export function applyOutcome(state: MemoryLedgerState, outcome: Outcome, seenRec
       case 'licence-revoked':
         applyLicenceEffect(state, effect);
         break;
+      case 'publisher-key-registered':
+        state.setPublisherKey(effect.key);
+        break;
+      case 'publisher-key-revoked': {
+        const key = state.publisherKey(effect.keyId);
+        if (key !== undefined) state.setPublisherKey({ ...key, revoked: true });
+        break;
+      }
     }
   }
 }

@@ -4,9 +4,12 @@ import type { LedgerReadState, StateEffect } from '../ledger-state';
 // Whose caps an effect moves without moving their balances: a g2g arrangement its country's (doubled); a deployment
 // its VEU's ratio accounts (shares of the worldwide total it changed); a grant or a revocation its VEU's ratio
 // accounts (in force or out of it). The accounts follow from the subject and the state alone, so the writer refreshes
-// them once per subject however many of its effects a batch holds.
-export function capSubjectOf(effect: StateEffect): { kind: 'country' | 'veu' | 'licence'; id: string } {
+// them once per subject however many of its effects a batch holds. A publisher key moves no cap (null).
+export function capSubjectOf(effect: StateEffect): { kind: 'country' | 'veu' | 'licence'; id: string } | null {
   switch (effect.kind) {
+    case 'publisher-key-registered':
+    case 'publisher-key-revoked':
+      return null;
     // A licence's effects move no cap without a movement (its cap is its approved TPP, fixed when issued).
     case 'licence-issued':
       return { kind: 'licence', id: effect.licence.id };
@@ -26,7 +29,7 @@ export function capSubjectOf(effect: StateEffect): { kind: 'country' | 'veu' | '
 // their rows, so that they show the cap in force.
 export function capsMovedBy(state: LedgerReadState, effect: StateEffect): string[] {
   const subject = capSubjectOf(effect);
-  if (subject.kind === 'licence') return [];
+  if (subject === null || subject.kind === 'licence') return [];
   if (subject.kind === 'country') {
     // country:CC:licensed has the same cap as country:CC.
     return [accountIds.country(subject.id), accountIds.countryLicensed(subject.id)].filter((id) => state.account(id) !== undefined);
