@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { stringifyJson } from '@app/contracts';
+import { contractKeyOf, stringifyJson, topicOfType } from '@app/contracts';
 import { entryCanonicalJson, verifyProofDocument, type InclusionProofDocument } from '@app/persistence';
 import { ed25519PublicKey, rawPublicKey } from '@app/transparency';
 import type { FactoryProvider } from '@nestjs/common';
@@ -44,7 +44,11 @@ before(async () => {
   events.push(shipment({ country: 'AE', quantity: 70, at: '2026-01-20T00:00:00Z', kind: 'NVEU', ref: 'g42' }));
   // As the ledger records from Kafka: the source topic, partition and offset are in the hashed content too. Two
   // batches, so that two checkpoints are signed.
-  const records = events.map((e, i) => ({ topic: 'allocations.events.v1', partition: 2, offset: String(1_000 + i), key: null, value: Buffer.from(stringifyJson(e)) }));
+  const records = events.map((e, i) => {
+    const doc = e as Record<string, unknown>;
+    const key = contractKeyOf(doc);
+    return { topic: topicOfType(String(doc.type)), partition: 2, offset: String(1_000 + i), key: key === null ? null : Buffer.from(key), value: Buffer.from(stringifyJson(e)) };
+  });
   for (const batch of [records.slice(0, 5), records.slice(5)]) assert.equal((await f.writer.processBatch(batch)).rejected, 0);
   const key = await f.get('/checkpoints/key', KEY);
   assert.equal(key.status, 200, key.text);
@@ -133,7 +137,7 @@ describe('the in-browser check on documents the server built', () => {
       });
       assert.equal(m.entryCanonicalJson(e), server);
     }
-    assert.match(m.entryCanonicalJson(docs[2]!.entry), /"seq":3,"sourceOffset":\d+,"sourcePartition":2,"sourceTopic":"allocations\.events\.v1"}$/);
+    assert.match(m.entryCanonicalJson(docs[2]!.entry), /"seq":3,"sourceOffset":\d+,"sourcePartition":2,"sourceTopic":"chips\.shipments\.v1"}$/);
   });
 
   it('refuses a changed amount, a changed path, a short path, a wrong leaf index and a checkpoint signed by another key', async () => {

@@ -239,3 +239,27 @@ it('serves the interactive API docs from the same server', async () => {
   await page.locator('.swagger-ui .opblock-tag', { hasText: 'pre-clearance' }).first().waitFor({ timeout: 15_000 });
   assert.ok((await page.locator('.swagger-ui .opblock').count()) >= 12);
 });
+
+it("shows the licences, approved vs shipped vs cap per country, and a licence's page", async () => {
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  await f.record([
+    {
+      type: 'policy.license-issued', version: 1, eventId: 'bis-lic-1', publisher: 'regulator', occurredAt: '2026-01-01T00:00:00Z',
+      license: { id: 'D777', exporter: 'nvidia', consignee: { id: 'acme-ai', country: 'AE' }, validFrom: '2026-01-01T00:00:00Z', validTo: '2030-12-31T23:59:59Z', tpp: 1_583_200 },
+    },
+  ]);
+  await f.record([shipment({ country: 'AE', quantity: 30, at: '2026-03-01T00:00:00Z', ref: 'D777', eventId: 'nv-lic-1' })]);
+  await page.goto(`${f.baseUrl}/?key=${KEY}#/licences`);
+  const row = page.getByTestId('licence-list').locator('tr', { hasText: 'D777' });
+  await row.waitFor({ timeout: 15_000 });
+  assert.match((await row.textContent()) ?? '', /nvidia.*acme-ai \(AE\).*in-force.*1,583,200.*474,960.*1,108,240.*30%/s);
+  assert.match((await page.getByTestId('licence-countries').locator('tr', { hasText: 'AE' }).textContent()) ?? '', /Tier 2.*1 \/ 1.*1,583,200.*474,960.*790,000,000/s);
+  await row.locator('a').click();
+  await page.getByTestId('licence-shipments').locator('tr', { hasText: 'nvidia/nv-lic-1' }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.getByTestId('licence-remaining').textContent(), '1,108,240');
+  // 474,960 drawn in the 30 days to 2026-03-01: 1,108,240 left at 15,832 a day is 70 days.
+  assert.equal(await page.getByTestId('licence-exhaustion').textContent(), '10 May 2026');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-licence.png'), fullPage: true });
+  assert.deepEqual(consoleErrors, []);
+});

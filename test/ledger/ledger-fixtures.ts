@@ -13,9 +13,15 @@ import { accountView, loadPolicyPack, Replayer, type PolicyPack } from '@app/pol
 // test runner runs two spec files at once). A spec tells its own events apart by a suffix on their event ids that no
 // other run uses; the same suffix on data-center ids keeps its installed bases apart, so that a REMOVE is judged
 // against its own INSTALLs only and no other spec can turn it into NEGATIVE_INSTALLED_BASE (or save it from that).
+// Licence ids and the LICENSE refs that name them get it too: a licence id names one licence forever, so another
+// run's issue of the same id would be refused, and its shipments judged against another run's licence.
 export function tagFeed(lines: readonly string[], run: string): string[] {
   return lines.map((line) =>
-    line.replace(/"eventId":"([^"]*)"/, `"eventId":"$1-${run}"`).replace(/"dataCenter":\{"id":"([^"]*)"/, `"dataCenter":{"id":"$1-${run}"`),
+    line
+      .replace(/"eventId":"([^"]*)"/, `"eventId":"$1-${run}"`)
+      .replace(/"dataCenter":\{"id":"([^"]*)"/, `"dataCenter":{"id":"$1-${run}"`)
+      .replace(/"license":\{"id":"([^"]*)"/, `"license":{"id":"$1-${run}"`)
+      .replace(/"authorization":\{"kind":"LICENSE","ref":"([^"]*)"/, `"authorization":{"kind":"LICENSE","ref":"$1-${run}"`),
   );
 }
 

@@ -57,11 +57,14 @@ function route() {
   if (!state.key) return;
   const hash = decodeURIComponent(window.location.hash || '#/');
   const m = /^#\/account\/(.+)$/.exec(hash);
-  document.querySelectorAll('.topnav a[data-nav]').forEach((a) => a.classList.toggle('active', !m));
-  $('view-overview').hidden = !!m;
+  // #/licences and #/licences/ID: licences.js.
+  const lic = /^#\/licences(?:\/(.+))?$/.exec(hash);
+  document.querySelectorAll('.topnav a[data-nav]').forEach((a) => a.classList.toggle('active', a.dataset.nav === (lic ? 'licences' : m ? '' : 'overview')));
+  $('view-overview').hidden = !!m || !!lic;
   $('view-account').hidden = !m;
-  state.route = m ? { view: 'account', id: m[1] } : { view: 'overview' };
-  const loading = m ? loadAccount(m[1]) : loadOverview();
+  $('view-licences').hidden = !lic;
+  state.route = lic ? { view: 'licences', id: lic[1] || null } : m ? { view: 'account', id: m[1] } : { view: 'overview' };
+  const loading = lic ? window.LicenceViews.show(state.route.id, api) : m ? loadAccount(m[1]) : loadOverview();
   loading.catch((e) => toast(e.message));
 }
 
@@ -72,6 +75,8 @@ function refresh() {
     loadHead();
     if (state.me.role !== 'cloud-provider') loadCountries().catch(() => undefined);
     if (state.me.role !== 'chipmaker') loadVeus().catch(() => undefined);
+  } else if (state.route.view === 'licences') {
+    window.LicenceViews.show(state.route.id, api, true);
   } else {
     loadAccount(state.route.id, true).catch(() => undefined);
   }

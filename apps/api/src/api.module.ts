@@ -19,6 +19,8 @@ import { ReadDatabase } from './database/read-database';
 import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
 import { HealthController } from './health.controller';
+import { LicencesController } from './licences/licences.controller';
+import { LicencesService } from './licences/licences.service';
 import { MetaController } from './meta.controller';
 import { authenticityProvider, policyPackProvider } from './policy-pack.provider';
 import { PreClearanceController } from './pre-clearance/pre-clearance.controller';
@@ -39,7 +41,7 @@ export class ApiModule {
       module: ApiModule,
       // GET /metrics for Prometheus, without a key like /health/* (see ApiKeyGuard).
       imports: [MetricsModule],
-      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, TransparencyController, PreClearanceController, ReportingDelayController],
+      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, TransparencyController, PreClearanceController, ReportingDelayController, LicencesController],
       providers: [
         { provide: API_SETTINGS, useValue: settings },
         { provide: JsonLogger, useValue: logger },
@@ -64,6 +66,7 @@ export class ApiModule {
         PreClearanceService,
         ReportingDelayService,
         ReportingDelayMetrics,
+        LicencesService,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: BigintJsonInterceptor },

@@ -1,4 +1,4 @@
-import { loadAuthenticity, loadJudgingPolicy, SIGNATURES_OPTIONAL, type Authenticity, type PolicyPack } from '@app/policy';
+import { loadAuthenticity, loadJudgingPolicy, SIGNATURES_OPTIONAL, type Authenticity, type PolicyPack, withLicenceSetting } from '@app/policy';
 import type { Provider } from '@nestjs/common';
 import { API_SETTINGS, type ApiAppSettings } from './api-settings';
 
@@ -9,7 +9,10 @@ export const policyPackProvider: Provider = {
   provide: POLICY_PACK,
   inject: [API_SETTINGS],
   // A timeline when POLICY_TIMELINE is set: pre-clearance and account caps then use the pack in force at each instant.
-  useFactory: (settings: ApiAppSettings): PolicyPack => loadJudgingPolicy({ pack: settings.policyPack, timeline: settings.policyTimeline ?? null }),
+  useFactory: (settings: ApiAppSettings): PolicyPack => withLicenceSetting(
+    loadJudgingPolicy({ pack: settings.policyPack, timeline: settings.policyTimeline ?? null }),
+    settings.licences ?? 'verify-if-known',
+  ),
 };
 
 // The signature rules the ledger judges with (SIGNATURES, TRUSTED_KEYS_FILE): pre-clearance predicts what it would do.

@@ -48,11 +48,11 @@ describe('the delay histogram bounds', () => {
   });
 
   it('takes a threshold only on a bucket bound: whole hours up to a week, whole days beyond', () => {
-    assert.equal(loadApiSettings({ API_REPORTING_DELAY_THRESHOLD_HOURS: '100' }).reportingDelayThresholdHours, 100);
-    assert.equal(loadApiSettings({ API_REPORTING_DELAY_THRESHOLD_HOURS: '240' }).reportingDelayThresholdHours, 240);
-    assert.equal(loadApiSettings({}).reportingDelayThresholdHours, 72);
-    assert.throws(() => loadApiSettings({ API_REPORTING_DELAY_THRESHOLD_HOURS: '200' }), /API_REPORTING_DELAY_THRESHOLD_HOURS/);
-    assert.throws(() => loadApiSettings({ API_REPORTING_DELAY_THRESHOLD_HOURS: '0' }), /API_REPORTING_DELAY_THRESHOLD_HOURS/);
+    assert.equal(loadApiSettings({ SIGNATURES: 'optional',  API_REPORTING_DELAY_THRESHOLD_HOURS: '100' }).reportingDelayThresholdHours, 100);
+    assert.equal(loadApiSettings({ SIGNATURES: 'optional',  API_REPORTING_DELAY_THRESHOLD_HOURS: '240' }).reportingDelayThresholdHours, 240);
+    assert.equal(loadApiSettings({ SIGNATURES: 'optional' }).reportingDelayThresholdHours, 72);
+    assert.throws(() => loadApiSettings({ SIGNATURES: 'optional',  API_REPORTING_DELAY_THRESHOLD_HOURS: '200' }), /API_REPORTING_DELAY_THRESHOLD_HOURS/);
+    assert.throws(() => loadApiSettings({ SIGNATURES: 'optional',  API_REPORTING_DELAY_THRESHOLD_HOURS: '0' }), /API_REPORTING_DELAY_THRESHOLD_HOURS/);
   });
 });
 

@@ -69,3 +69,12 @@ test('--help prints the usage on stdout and exits 0; an unknown command exits 2'
   assert.equal(u.status, 2);
   assert.match(u.stderr, /^ledger: unknown command "generat"\n/);
 });
+
+test('replay --licences takes verify-if-known or registered-only; anything else exits 2 naming the flag', () => {
+  const r = ledger('replay', 'feed.ndjson', '--licences', 'strict');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^ledger replay: --licences must be verify-if-known or registered-only/);
+  const j = ledger('rejudge', '--licences=sometimes');
+  assert.equal(j.status, 2);
+  assert.match(j.stderr, /^ledger rejudge: --licences must be verify-if-known or registered-only/);
+});

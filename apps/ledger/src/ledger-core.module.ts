@@ -5,7 +5,7 @@ import { kafkaClientConfig } from '@app/config';
 import { BatchConsumerServer } from '@app/messaging';
 import { JsonLogger, KafkaHealthCheck } from '@app/observability';
 import { LedgerWriter, openDataSource } from '@app/persistence';
-import { loadJudgingPolicy, policyLabel, type PolicyPack } from '@app/policy';
+import { loadJudgingPolicy, policyLabel, withLicenceSetting, type PolicyPack } from '@app/policy';
 import { checkpointSigning } from './checkpoint-signing';
 import { LedgerMetrics } from './ledger.metrics';
 import { LEDGER_SETTINGS, POLICY_PACK, type LedgerSettingsValue } from './ledger-settings.provider';
@@ -28,7 +28,7 @@ export class LedgerCoreModule {
           provide: POLICY_PACK,
           useFactory: () => {
             // A timeline when POLICY_TIMELINE is set: each event is then judged by the pack in force at its occurredAt.
-            const pack = loadJudgingPolicy({ pack: settings.policyPack, timeline: settings.policyTimeline });
+            const pack = withLicenceSetting(loadJudgingPolicy({ pack: settings.policyPack, timeline: settings.policyTimeline }), settings.licences);
             logger.log({ msg: 'policy pack loaded', policy: policyLabel(pack) });
             return pack;
           },

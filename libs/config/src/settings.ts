@@ -28,6 +28,9 @@ export interface SignatureSettings {
   trustedKeysFile: string | null;
 }
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
+// How a LICENSE shipment whose ref names no issued licence is judged (docs/licences.md).
+export const LICENCE_SETTINGS = ['verify-if-known', 'registered-only'] as const;
+export type LicenceSettingValue = (typeof LICENCE_SETTINGS)[number];
 
 export interface KafkaSettings {
   brokers: readonly string[];
@@ -48,6 +51,7 @@ export interface CommonSettings {
   policyPack: string;
   // A policy timeline (each event judged by the pack in force at its occurredAt); null = POLICY_PACK judges every event.
   policyTimeline: string | null;
+  licences: LicenceSettingValue;
   logLevel: LogLevel;
 }
 
@@ -140,6 +144,10 @@ function commonFields() {
     policyTimeline: described(
       optionalField(textField('POLICY_TIMELINE', undefined, /^[a-z0-9][a-z0-9-]{0,63}$/, 'a policy timeline id (lower-case letters, digits, dash), e.g. us-actual')),
       'Policy timeline: when set, each event is judged by the pack in force at its occurredAt (libs/policy/src/timelines/; docs/timelines.md) instead of POLICY_PACK.',
+    ),
+    licences: described(
+      choiceField('POLICY_LICENCES', LICENCE_SETTINGS, 'verify-if-known'),
+      'How a LICENSE shipment whose ref names no issued licence is judged: verify-if-known (as before) or registered-only (UNAUTHORIZED); docs/licences.md.',
     ),
     logLevel: described(choiceField('LOG_LEVEL', LOG_LEVELS, 'info'), 'Lowest level of the JSON log lines the app writes.'),
   };

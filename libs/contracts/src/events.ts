@@ -35,6 +35,7 @@ export type VeuKind = 'NVEU' | 'UVEU';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { catalogueItemSchema, customItemSchema } from './schemas/common.schema';
 import type { deploymentV1Schema } from './schemas/deployment.v1.schema';
+import type { licenceIssuedV1Schema, licenceRevokedV1Schema } from './schemas/licence.v1.schema';
 import type { g2gArrangementV1Schema, veuGrantedV1Schema, veuRevokedV1Schema } from './schemas/policy.v1.schema';
 import type { publisherKeyRegisteredV1Schema, publisherKeyRevokedV1Schema } from './schemas/publisher-key.v1.schema';
 import type { signatureSchema } from './schemas/common.schema';
@@ -50,11 +51,13 @@ export type VeuGrantedV1 = FromSchema<typeof veuGrantedV1Schema>;
 export type VeuRevokedV1 = FromSchema<typeof veuRevokedV1Schema>;
 export type G2gArrangementV1 = FromSchema<typeof g2gArrangementV1Schema>;
 
+export type LicenceIssuedV1 = FromSchema<typeof licenceIssuedV1Schema>;
+export type LicenceRevokedV1 = FromSchema<typeof licenceRevokedV1Schema>;
 export type PublisherKeyRegisteredV1 = FromSchema<typeof publisherKeyRegisteredV1Schema>;
 export type PublisherKeyRevokedV1 = FromSchema<typeof publisherKeyRevokedV1Schema>;
 export type EventSignature = FromSchema<typeof signatureSchema>;
 
-export type PolicyEventV1 = VeuGrantedV1 | VeuRevokedV1 | G2gArrangementV1 | PublisherKeyRegisteredV1 | PublisherKeyRevokedV1;
+export type PolicyEventV1 = VeuGrantedV1 | VeuRevokedV1 | G2gArrangementV1 | PublisherKeyRegisteredV1 | PublisherKeyRevokedV1 | LicenceIssuedV1 | LicenceRevokedV1;
 export type InputEventV1 = ShipmentV1 | DeploymentV1 | PolicyEventV1;
 export type InputEventType = InputEventV1['type'];
 
@@ -66,6 +69,8 @@ export const INPUT_EVENT_TYPES: readonly InputEventType[] = [
   'policy.g2g-arrangement',
   'policy.publisher-key-registered',
   'policy.publisher-key-revoked',
+  'policy.license-issued',
+  'policy.license-revoked',
 ];
 
 export type AlertKind = 'THRESHOLD_CROSSED' | 'CAP_EXCEEDED' | 'PROHIBITED_DESTINATION' | 'UNAUTHORIZED';

@@ -33,6 +33,9 @@ export function contractKeyOf(doc: Record<string, unknown>): string | null {
     case 'policy.publisher-key-registered':
     case 'policy.publisher-key-revoked':
       return field('key', 'keyId');
+    case 'policy.license-issued':
+    case 'policy.license-revoked':
+      return field('license', 'id');
     default:
       return null;
   }

@@ -9,6 +9,7 @@ export * from './ledger-rejudge';
 export * from './alert-outbox.repository';
 export * from './consumer-offsets.repository';
 export * from './ledger-state.loader';
+export * from './licence-store';
 export * from './merkle/merkle-store';
 export * from './merkle/ledger-tree';
 export * from './merkle/proof-document';

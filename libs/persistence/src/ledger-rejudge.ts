@@ -3,6 +3,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { stringifyJson } from '@app/contracts';
 import { accountView, policyLabel, Replayer, type Authenticity, type PolicyPack } from '@app/policy';
 import { comparePublisherKeys } from './publisher-keys.store';
+import { licenceDifferences } from './licence-store';
 
 // What `ledger rejudge` found: the events the ledger recorded, judged again in the order it recorded them with the
 // same code as the services (the offline replay), against the entries, accounts, judging state and alerts the
@@ -51,8 +52,8 @@ type EntryRow = { seq: string; account: string; delta: string; balance: string; 
 // - every recorded event is recorded again, with the same entries (account, movement, balance, cap and policy pack,
 //   in order; an entry made under another pack shows as a difference);
 // - every account has the same used TPP, cap (at its latest event, as the ledger stores it) and alert state;
-// - the state later events are judged against (VEU grants, g2g arrangements, installed TPP per data center) is the
-//   same;
+// - the state later events are judged against (VEU grants, g2g arrangements, installed TPP per data center, the
+//   licence registry) is the same;
 // - the alerts are the same documents in the same order.
 // One REPEATABLE READ snapshot, so a ledger that keeps writing is checked as of one instant.
 // Events whose stored copy differs from the bytes that came (an escaped U+0000, see storablePayload in
@@ -203,7 +204,7 @@ async function compareAccounts(qr: QueryRunner, pack: PolicyPack, replayer: Repl
   return stored.length;
 }
 
-// The state the next events are judged against: grants and g2g arrangements.
+// The state the next events are judged against: grants, g2g arrangements and the licence registry.
 async function compareGrantsAndG2g(qr: QueryRunner, replayer: Replayer, diff: Differences): Promise<void> {
   const grants = (await qr.query(`SELECT id, kind, headquarters, country, active, reporters FROM veu_grants`)) as Array<{
     id: string;
@@ -225,6 +226,7 @@ async function compareGrantsAndG2g(qr: QueryRunner, replayer: Replayer, diff: Di
   const g2g = new Set(((await qr.query(`SELECT country FROM g2g_arrangements`)) as Array<{ country: string }>).map((r) => r.country));
   for (const c of replayer.state.g2gCountries()) if (!g2g.delete(c)) diff.add(`g2g arrangement ${c}: not in the ledger, made when judged again`);
   for (const c of g2g) diff.add(`g2g arrangement ${c}: in the ledger, not made when judged again`);
+  for (const d of await licenceDifferences((sql, params) => qr.query(sql, params), replayer.state.licences())) diff.add(d);
 }
 
 // Installed TPP per data center.

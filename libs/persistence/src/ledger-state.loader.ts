@@ -4,6 +4,7 @@
 // snapshot. One loader, so what pre-clearance predicts is what the writer would do.
 import { MemoryLedgerState, payloadDigest, requirementsOf, type DecodedEvent, type PolicyPack, type VeuGrant } from '@app/policy';
 import type { InputEventV1 } from '@app/contracts';
+import { loadLicences } from './licence-store';
 import { loadPublisherKeys } from './publisher-keys.store';
 
 export type SqlQuery = (sql: string, params?: unknown[]) => Promise<any[]>;
@@ -12,6 +13,7 @@ export class StateNeeds {
   readonly accountIds = new Set<string>();
   readonly veuIds = new Set<string>();
   readonly dataCenters = new Map<string, { veuId: string; dataCenterId: string; country: string }>();
+  readonly licenceIds = new Set<string>();
   // The idempotency keys to look up, as the two arrays the probe sends. A key that comes twice is looked up twice
   // and marked seen twice with the same digest: harmless, and cheaper than building a key string per event.
   readonly inboxPublishers: string[] = [];
@@ -21,6 +23,7 @@ export class StateNeeds {
     const need = requirementsOf(pack, event, atMs);
     for (const a of need.accounts) this.accountIds.add(a);
     for (const v of need.veuIds) this.veuIds.add(v);
+    if (need.licenceIds !== undefined) for (const l of need.licenceIds) this.licenceIds.add(l);
     for (const dc of need.dataCenters) this.dataCenters.set(`${dc.veuId}\u0000${dc.dataCenterId}\u0000${dc.country}`, dc);
     this.inboxPublishers.push(event.publisher);
     this.inboxEventIds.push(event.eventId);
@@ -38,10 +41,11 @@ export function inboxDigest(row: { digest: string | null; payload: unknown }): s
 // eventOfRef: see MemoryLedgerState (the writer marks the events of its batch with their index in the batch).
 export async function loadLedgerState(query: SqlQuery, needs: StateNeeds, eventOfRef?: (ref: number) => DecodedEvent): Promise<MemoryLedgerState> {
   const state = new MemoryLedgerState(eventOfRef);
-  if (needs.accountIds.size > 0 || needs.veuIds.size > 0) {
+  const licensedAccounts = await loadLicences(query, needs.licenceIds, state);
+  if (needs.accountIds.size > 0 || needs.veuIds.size > 0 || licensedAccounts.length > 0) {
     // veu_id is set on every installed:ID:* and uveu:ID:* account, so this is the prefix load requirementsOf asks for.
     const rows = (await query(`SELECT id, used_tpp, disarmed_mask FROM accounts WHERE id = ANY($1::text[]) OR veu_id = ANY($2::text[])`, [
-      [...needs.accountIds],
+      [...needs.accountIds, ...licensedAccounts],
       [...needs.veuIds],
     ])) as Array<{ id: string; used_tpp: string; disarmed_mask: number }>;
     for (const row of rows) state.setAccount(row.id, { usedTpp: BigInt(row.used_tpp), disarmedMask: row.disarmed_mask });

@@ -12,6 +12,8 @@ export type AccountKind =
   | 'uveu-outside-tier1'
   | 'uveu-country'
   | 'uveu-outside-us'
+  | 'country-licensed'
+  | 'license'
   // product:CHIP:KEY, a pack's product-cap account (timeline/product-cap.ts)
   | 'product';
 
@@ -21,6 +23,7 @@ export interface ParsedAccount {
   veuId: string | null;
   consignee: string | null;
   year: number | null;
+  licenceId: string | null;
   product?: string;
   market?: string;
 }
@@ -63,6 +66,8 @@ const ids = {
   uveuOutsideTier1: new IdMemo((id) => `uveu:${id}:outside-tier1`),
   uveuCountry: new PairIdMemo((id, cc) => `uveu:${id}:country:${cc}`),
   uveuOutsideUs: new IdMemo((id) => `uveu:${id}:outside-us`),
+  countryLicensed: new IdMemo((cc) => `country:${cc}:licensed`),
+  licence: new IdMemo((id) => `license:${id}`),
 };
 
 export const accountIds = {
@@ -74,14 +79,21 @@ export const accountIds = {
   uveuOutsideTier1: (id: string) => ids.uveuOutsideTier1.get(id),
   uveuCountry: (id: string, cc: string) => ids.uveuCountry.get(id, cc),
   uveuOutsideUs: (id: string) => ids.uveuOutsideUs.get(id),
+  // What licences issued for CC approved (CONTRACTS.md "Licences"); same cap as country:CC.
+  countryLicensed: (cc: string) => ids.countryLicensed.get(cc),
+  // The shipments drawn against one licence; cap = the licence's approved TPP.
+  licence: (id: string) => ids.licence.get(id),
 };
 
 export function parseAccountId(id: string): ParsedAccount | null {
   const p = id.split(':');
-  const base = { country: null, veuId: null, consignee: null, year: null };
+  const base = { country: null, veuId: null, consignee: null, year: null, licenceId: null };
   switch (p[0]) {
     case 'country':
+      if (p.length === 3 && p[2] === 'licensed') return { ...base, kind: 'country-licensed', country: p[1]! };
       return p.length === 2 ? { ...base, kind: 'country', country: p[1]! } : null;
+    case 'license':
+      return p.length === 2 ? { ...base, kind: 'license', licenceId: p[1]! } : null;
     case 'lpp':
       return p.length === 3 ? { ...base, kind: 'lpp', consignee: p[1]!, year: Number(p[2]) } : null;
     case 'nveu':
@@ -123,6 +135,7 @@ export function isRatioKind(kind: AccountKind): boolean {
 export function plainCap(pack: PolicyPack, parsed: ParsedAccount, atMs: number, hasG2g: (cc: string) => boolean): bigint | null {
   switch (parsed.kind) {
     case 'country':
+    case 'country-licensed':
       return countryCap(pack, parsed.country!, atMs, hasG2g(parsed.country!));
     case 'lpp':
       return pack.schemes.lpp ? pack.lppCapTpp : null;

@@ -162,6 +162,10 @@ export function decodeEvent(pack: PolicyPack, raw: Buffer | string | null, route
   const event = record as unknown as InputEventV1;
   const occurredAtMs = parseOccurredAt(event.occurredAt);
   if (Number.isNaN(occurredAtMs)) return reject('MALFORMED', '/occurredAt: not a valid RFC 3339 date-time', record);
+  if (event.type === 'policy.license-issued') {
+    const badValidity = licenceValidityViolation(event.license.validFrom, event.license.validTo);
+    if (badValidity !== null) return reject('MALFORMED', badValidity, record);
+  }
   if (event.type === 'policy.publisher-key-registered' && event.key.keyId.startsWith(`${REGULATOR_PUBLISHER}/`)) {
     return reject('MALFORMED', `/key/keyId: "${event.key.keyId}" is a regulator key; the regulator's keys are trust anchors given by configuration, never registered by events`, record);
   }
@@ -236,7 +240,18 @@ function invalidCountryField(event: InputEventV1): [string, string] | null {
     }
     case 'policy.g2g-arrangement':
       return isAssignedCountry(event.country) ? null : ['/country', event.country];
+    case 'policy.license-issued':
+      return isAssignedCountry(event.license.consignee.country) ? null : ['/license/consignee/country', event.license.consignee.country];
     default:
       return null;
   }
+}
+
+// A licence's validity window is part of its shape: both ends real instants, validTo after validFrom.
+function licenceValidityViolation(validFrom: string, validTo: string): string | null {
+  const fromMs = parseOccurredAt(validFrom);
+  if (Number.isNaN(fromMs)) return '/license/validFrom: not a valid RFC 3339 date-time';
+  const toMs = parseOccurredAt(validTo);
+  if (Number.isNaN(toMs)) return '/license/validTo: not a valid RFC 3339 date-time';
+  return toMs > fromMs ? null : `/license/validTo: must be after validFrom (${validFrom})`;
 }

@@ -21,3 +21,6 @@ export * from './timeline/destinations';
 export * from './timeline/product-cap';
 export { schemaProblems, policyDataSchema, type PolicyDataKind } from './timeline/data-schemas';
 export * from './timeline/judgement-diff';
+export * from './licences/licence-record';
+export * from './licences/licence-judge';
+export * from './licences/licence-setting';

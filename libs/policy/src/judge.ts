@@ -9,6 +9,7 @@ import { judgeDeployment } from './judging/deployment';
 import { Recorded, type Draft, type Outcome } from './judging/outcome';
 import { judgeShipment } from './judging/shipment';
 import type { AlertContext } from './judging/thresholds';
+import { judgeLicenceIssued, judgeLicenceRevoked } from './licences/licence-judge';
 import { judgePublisherKeyEvent } from './publisher-keys';
 import { SIGNATURES_OPTIONAL, type Authenticity } from './signatures/authenticity';
 
@@ -80,6 +81,15 @@ export function judge(policy: PolicyPack, state: LedgerReadState, decoded: Decod
     case 'policy.g2g-arrangement':
       draft.effects.push({ kind: 'g2g-arranged', country: event.country });
       break;
+    case 'policy.license-issued':
+    case 'policy.license-revoked': {
+      const rejection =
+        event.type === 'policy.license-issued'
+          ? judgeLicenceIssued(pack, state, event, occurredAtMs, ctx, draft)
+          : judgeLicenceRevoked(pack, state, event, occurredAtMs, ctx, draft);
+      if (rejection !== null) return { status: 'rejected', ...rejection, publisher: event.publisher, eventId: event.eventId };
+      break;
+    }
   }
   return new Recorded(decoded, draft, pack);
 }

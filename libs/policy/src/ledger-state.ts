@@ -2,6 +2,9 @@
 // in memory (MemoryLedgerState); the ledger service loads the part a batch needs from PostgreSQL into the same
 // class (see requirementsOf in judging/requirements.ts), judges, and writes the outcomes back in one transaction.
 import type { InputEventV1, VeuKind } from '@app/contracts';
+import type { LicenceRecord } from './licences/licence-record';
+
+export type { LicenceRecord };
 
 export interface AccountState {
   usedTpp: bigint;
@@ -38,6 +41,8 @@ export interface LedgerReadState {
   installedCountries(veuId: string): readonly string[];
   veu(id: string): VeuGrant | undefined;
   hasG2g(country: string): boolean;
+  // The licence issued under this id (revoked ones included), or undefined when none was.
+  licence(id: string): LicenceRecord | undefined;
   // The registry's record of a publisher key id (registered at some point, perhaps revoked since).
   publisherKey(keyId: string): PublisherKeyRecord | undefined;
   // Digest of the payload recorded under (publisher, eventId), or undefined when the key is new.
@@ -58,6 +63,8 @@ export type StateEffect =
   | { kind: 'veu-granted'; grant: VeuGrant }
   | { kind: 'veu-revoked'; veuId: string }
   | { kind: 'g2g-arranged'; country: string }
+  | { kind: 'licence-issued'; licence: LicenceRecord }
+  | { kind: 'licence-revoked'; licenceId: string }
   | { kind: 'installed-set'; veuId: string; dataCenterId: string; country: string; installedTpp: bigint }
   | { kind: 'publisher-key-registered'; key: PublisherKeyRecord }
   | { kind: 'publisher-key-revoked'; keyId: string };

@@ -1,6 +1,6 @@
 // The ledger state held in memory: all of it for the offline replay, the part a batch needs for the service.
 import type { DecodedEvent } from './decode-event';
-import type { AccountState, LedgerReadState, PublisherKeyRecord, VeuGrant } from './ledger-state';
+import type { AccountState, LedgerReadState, LicenceRecord, PublisherKeyRecord, VeuGrant } from './ledger-state';
 
 // A VEU's installed:ID:CC balances by country, and the same countries in ascending order (a UVEU's deployments
 // read them in order each time, so they are kept sorted as they are added).
@@ -16,6 +16,7 @@ export class MemoryLedgerState implements LedgerReadState {
   private readonly installedByVeu = new Map<string, InstalledBase>();
   private readonly veus = new Map<string, VeuGrant>();
   private readonly g2g = new Set<string>();
+  private readonly licencesById = new Map<string, LicenceRecord>();
   private readonly publisherKeys = new Map<string, PublisherKeyRecord>();
   // publisher -> eventId -> payload digest (nested, so that no key string is built per lookup).
   private readonly seenDigests = new Map<string, Map<string, string>>();
@@ -58,6 +59,10 @@ export class MemoryLedgerState implements LedgerReadState {
 
   hasG2g(country: string): boolean {
     return this.g2g.has(country);
+  }
+
+  licence(id: string): LicenceRecord | undefined {
+    return this.licencesById.get(id);
   }
 
   publisherKey(keyId: string): PublisherKeyRecord | undefined {
@@ -116,6 +121,10 @@ export class MemoryLedgerState implements LedgerReadState {
     this.g2g.add(country);
   }
 
+  setLicence(licence: LicenceRecord): void {
+    this.licencesById.set(licence.id, licence);
+  }
+
   setPublisherKey(record: PublisherKeyRecord): void {
     this.publisherKeys.set(record.keyId, record);
   }
@@ -143,6 +152,7 @@ export class MemoryLedgerState implements LedgerReadState {
     for (const [k, tpp] of earlier.installedByDc) this.installedByDc.set(k, tpp);
     for (const [id, g] of earlier.veus) this.veus.set(id, g);
     for (const c of earlier.g2g) this.g2g.add(c);
+    for (const [id, l] of earlier.licencesById) this.licencesById.set(id, l);
     for (const [id, k] of earlier.publisherKeys) this.publisherKeys.set(id, k);
     earlier.earlier = null;
     this.earlier = earlier;
@@ -158,6 +168,10 @@ export class MemoryLedgerState implements LedgerReadState {
 
   g2gCountries(): string[] {
     return [...this.g2g];
+  }
+
+  licences(): LicenceRecord[] {
+    return [...this.licencesById.values()];
   }
 
   publisherKeyRecords(): PublisherKeyRecord[] {

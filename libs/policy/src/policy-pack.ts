@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Rational } from './rational';
 import { PolicyPackError } from './policy-pack.error';
 import { compilePackDocument } from './timeline/compile-pack';
+import type { LicenceSetting } from './licences/licence-record';
 
 export const DEFAULT_PACK_ID = 'ai-diffusion-2025';
 
@@ -95,6 +96,9 @@ export interface PolicyPack {
   thresholds: readonly Threshold[];
   hysteresis: Rational;
   catalogue: ReadonlyMap<string, ChipSpec>;
+  // How a LICENSE shipment naming no issued licence is judged (see LicenceSetting); a deployment or a replay may
+  // override it (withLicenceSetting).
+  licences: LicenceSetting;
   // Set on the object loadPolicyTimeline returns: the judging functions then judge each event by the pack in force
   // at its occurredAt (packAt), and the object's other fields are those of the timeline's first pack.
   timeline: CompiledTimeline | null;

@@ -1,5 +1,6 @@
 // A deterministic generator of realistic input events (`ledger generate`, the specs and the benchmarks). Pure: the same options give the
 // same lines on every machine.
+import { LicenceFeed } from './licence-feed';
 
 export interface FeedOptions {
   events: number;
@@ -75,6 +76,8 @@ interface FeedContext {
   timeAt: (i: number) => string;
   // veu|dc|cc -> units installed (by the generator's own count).
   installed: Map<string, number>;
+  // The licences the regulator issues and the LICENSE shipments drawn on them (its own PRNG stream).
+  licences: LicenceFeed;
 }
 
 function feedContext(opts: FeedOptions): FeedContext {
@@ -100,6 +103,7 @@ function feedContext(opts: FeedOptions): FeedContext {
       return new Date(ms).toISOString().replace('.000Z', 'Z');
     },
     installed: new Map(),
+    licences: new LicenceFeed(opts.seed, opts.startMs, opts.days),
   };
 }
 
@@ -120,9 +124,10 @@ export function* generateFeed(opts: FeedOptions): Generator<string> {
     ...NVEUS.map((v) => ({ veu: { kind: 'NVEU', id: v.id, headquarters: v.hq, country: v.country } })),
     ...UVEUS.map((v) => ({ veu: { kind: 'UVEU', id: v.id, headquarters: v.hq } })),
   ];
-  for (const g of grants) {
+  const grantLines = grants.map((g) => JSON.stringify({ type: 'policy.veu-granted', version: 1, eventId: nextId('bis'), publisher: 'regulator', occurredAt: timeAt(0), ...g }));
+  for (const line of [...grantLines, ...ctx.licences.issues(nextId, timeAt(0))]) {
     if (emitted >= opts.events) return;
-    yield* emit(JSON.stringify({ type: 'policy.veu-granted', version: 1, eventId: nextId('bis'), publisher: 'regulator', occurredAt: timeAt(0), ...g }));
+    yield* emit(line);
   }
 
   let g2gDone = false;
@@ -139,6 +144,8 @@ export function* generateFeed(opts: FeedOptions): Generator<string> {
       }
     } else if (r < opts.invalidRate + 0.004 && recent.length > 0) {
       yield* emit(recent[int(0, recent.length - 1)]!); // an exact duplicate, as a retrying producer sends
+    } else if (ctx.licences.revocationDue(i / opts.events)) {
+      yield* emit(ctx.licences.revocation(nextId, timeAt(i)));
     } else if (!g2gDone && i > opts.events * 0.6) {
       g2gDone = true;
       yield* emit(JSON.stringify({ type: 'policy.g2g-arrangement', version: 1, eventId: nextId('bis'), publisher: 'regulator', occurredAt: timeAt(i), country: 'SA' }));
@@ -153,7 +160,7 @@ function shipment(ctx: FeedContext, i: number): string {
   const maker = ctx.pickMaker();
   const chip = ctx.chipPickers.get(maker.publisher)!();
   const kindRoll = rand();
-  const terms = shipmentTerms(ctx, kindRoll, Math.max(1, Math.round((0.2 + rand() * 1.6) * ctx.scale)));
+  const terms = shipmentTerms(ctx, kindRoll, Math.max(1, Math.round((0.2 + rand() * 1.6) * ctx.scale)), maker.publisher);
   const items: object[] = [{ chip, quantity: terms.quantity }];
   if (rand() < 0.05) items.push({ tppPerUnit: int(1000, 30000), label: 'custom accelerator', quantity: int(1, 50) });
   return JSON.stringify({
@@ -167,6 +174,7 @@ function shipmentTerms(
   ctx: FeedContext,
   kindRoll: number,
   quantity: number,
+  publisher: string,
 ): { country: string; authorization: { kind: string; ref?: string }; consignee: string; quantity: number } {
   const { rand, int } = ctx;
   if (kindRoll < 0.03) {
@@ -193,7 +201,11 @@ function shipmentTerms(
   }
   const country = ctx.pickTier2();
   const authorization = rand() < 0.985 ? { kind: 'LICENSE', ref: `D${int(100000, 999999)}` } : { kind: 'NONE' };
-  return { country, authorization, consignee: `${country.toLowerCase()}-dc-${int(1, 6)}`, quantity };
+  const consignee = `${country.toLowerCase()}-dc-${int(1, 6)}`;
+  // Some LICENSE shipments name a licence the regulator issued (see licence-feed.ts) instead of an unknown number.
+  const licensed = authorization.kind === 'LICENSE' ? ctx.licences.draw(publisher) : null;
+  if (licensed !== null) return { country: licensed.country, authorization: { kind: 'LICENSE', ref: licensed.ref }, consignee: licensed.consignee, quantity };
+  return { country, authorization, consignee, quantity };
 }
 
 // Deployments by VEUs: mostly installs at home or in Tier 1, some abroad, some removals.

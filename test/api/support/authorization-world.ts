@@ -30,7 +30,17 @@ export const WORLD_EVENTS: object[] = [
   dep({ veuId: 'aws', dc: 'bom-1', country: 'IN', quantity: 3_000, at: '2026-01-21T00:00:00Z', eventId: 'aws-dep-2' }),
   dep({ veuId: 'azure', dc: 'ams-1', country: 'NL', quantity: 30_000, at: '2026-01-22T00:00:00Z', eventId: 'azure-dep-1' }),
   dep({ veuId: 'azure', dc: 'sin-1', country: 'SG', quantity: 20_000, at: '2026-01-23T00:00:00Z', eventId: 'azure-dep-2' }),
+  // A licence each for nvidia and amd (docs/licences.md): a chipmaker reads its own only.
+  licence('L-NV', 'nvidia'),
+  licence('L-AMD', 'amd'),
 ];
+
+function licence(id: string, exporter: string): object {
+  return {
+    type: 'policy.license-issued', version: 1, eventId: `bis-${id}`, publisher: 'regulator', occurredAt: '2026-01-24T00:00:00Z',
+    license: { id, exporter, consignee: { id: 'acme-ai', country: 'SA' }, validFrom: '2026-01-01T00:00:00Z', validTo: '2030-12-31T23:59:59Z', tpp: 1_000_000 },
+  };
+}
 
 export async function recordWorld(f: ApiFixture): Promise<void> {
   await f.addKey(KEYS.regulator, 'regulator');
@@ -53,6 +63,8 @@ interface Objects {
   historyAccount: string;
   entryEvent: [string, string];
   preclear: object;
+  // A licence issued to it (cloud providers hold none: a chipmaker's stands in, which they may not read either).
+  licence: string;
 }
 
 const OBJECTS: Record<'nvidia' | 'amd' | 'aws' | 'azure', Objects> = {
@@ -63,6 +75,7 @@ const OBJECTS: Record<'nvidia' | 'amd' | 'aws' | 'azure', Objects> = {
     historyAccount: 'country:AE',
     entryEvent: ['nvidia', 'nv-ae-1'],
     preclear: shipment({ country: 'AE', quantity: 10, at: '2026-03-01T00:00:00Z', eventId: 'nv-prospective' }),
+    licence: 'L-NV',
   },
   amd: {
     publisher: 'amd',
@@ -71,6 +84,7 @@ const OBJECTS: Record<'nvidia' | 'amd' | 'aws' | 'azure', Objects> = {
     historyAccount: 'lpp:acme-ai:2026',
     entryEvent: ['amd', 'amd-ae-1'],
     preclear: shipment({ country: 'AE', quantity: 10, at: '2026-03-01T00:00:00Z', publisher: 'amd', eventId: 'amd-prospective' }),
+    licence: 'L-AMD',
   },
   aws: {
     publisher: 'aws',
@@ -79,6 +93,7 @@ const OBJECTS: Record<'nvidia' | 'amd' | 'aws' | 'azure', Objects> = {
     historyAccount: 'installed:aws:IN',
     entryEvent: ['aws', 'aws-dep-2'],
     preclear: deployment({ veuId: 'aws', dc: 'bom-1', country: 'IN', quantity: 10, at: '2026-03-01T00:00:00Z' }),
+    licence: 'L-NV',
   },
   azure: {
     publisher: 'azure',
@@ -87,6 +102,7 @@ const OBJECTS: Record<'nvidia' | 'amd' | 'aws' | 'azure', Objects> = {
     historyAccount: 'installed:azure:NL',
     entryEvent: ['azure', 'azure-dep-1'],
     preclear: deployment({ veuId: 'azure', dc: 'ams-1', country: 'NL', quantity: 10, at: '2026-03-01T00:00:00Z' }),
+    licence: 'L-AMD',
   },
 };
 
@@ -117,6 +133,10 @@ const ALL_OK: Expect = { regulator: [200, 200], chipmaker: [200, 200], 'cloud-pr
 const OWN_ONLY: Expect = { regulator: [200, 200], chipmaker: [200, 403], 'cloud-provider': [200, 403] };
 // Entries and history: a chipmaker reads country accounts only in aggregate, so not even "its own" has history.
 const HISTORY: Expect = { regulator: [200, 200], chipmaker: [403, 403], 'cloud-provider': [200, 403] };
+// Licences: a chipmaker its own (another's listing refused, another's licence not found), a cloud provider none.
+const LICENCE_LIST: Expect = { regulator: [200, 200], chipmaker: [200, 403], 'cloud-provider': [403, 403] };
+const LICENCE_COUNTRIES: Expect = { regulator: [200, 200], chipmaker: [200, 200], 'cloud-provider': [403, 403] };
+const LICENCE_READ: Expect = { regulator: [200, 200], chipmaker: [200, 404], 'cloud-provider': [403, 403] };
 
 interface RouteSpec {
   expect: Expect;
@@ -144,6 +164,10 @@ export const MATRIX: Record<string, RouteSpec> = {
   'GET /proof/head': { expect: ALL_OK, path: () => '/proof/head' },
   'GET /proof/entries/{seq}': { expect: OWN_ONLY, path: (o, _s, _r, ctx) => `/proof/entries/${ctx.seqOf(...o.entryEvent)}` },
   'POST /pre-clearance': { expect: OWN_ONLY, path: () => '/pre-clearance', body: (o) => o.preclear },
+  'GET /licences': { expect: LICENCE_LIST, path: (o, side) => (side === 'own' ? '/licences' : `/licences?exporter=${o.publisher}`) },
+  'GET /licences/countries': { expect: LICENCE_COUNTRIES, path: () => '/licences/countries' },
+  'GET /licences/{licenceId}': { expect: LICENCE_READ, path: (o) => `/licences/${o.licence}` },
+  'GET /licences/{licenceId}/shipments': { expect: LICENCE_READ, path: (o) => `/licences/${o.licence}/shipments` },
   // A publisher's reporting delay is its own business.
   'GET /reporting-delays': { expect: OWN_ONLY, path: (o) => `/reporting-delays?publisher=${o.publisher}` },
   // Signed checkpoints are an aggregate of the whole ledger (a size and a root): every key reads them.

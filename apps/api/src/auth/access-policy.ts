@@ -35,6 +35,8 @@ export const PERMISSIONS = [
   'alert.list',
   'alert.stream',
   'pre-clearance.evaluate',
+  'licence.list',
+  'licence.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -120,6 +122,27 @@ export function mayPreclear(p: Principal, e: ProspectiveEvent, reportersOf: (veu
   if (p.role === 'chipmaker') return e.type === 'chip.shipment';
   if (e.type !== 'dc.deployment' || e.veuId === null) return false;
   return e.veuId === p.org || reportersOf(e.veuId).includes(p.org);
+}
+
+// Licences (docs/licences.md): a regulator reads every licence; a chipmaker only those issued to it (its publisher
+// name is the licence's exporter), and another's is answered as not found, so that a key cannot learn which licence
+// numbers exist; a cloud provider, or a company key without an organisation, none.
+export type LicenceScope = { exporter: string | null } | null;
+
+export function licenceScope(p: Principal): LicenceScope {
+  if (p.role === 'regulator') return { exporter: null };
+  return p.role === 'chipmaker' && p.org !== null ? { exporter: p.org } : null;
+}
+
+export function canReadLicence(p: Principal, exporter: string): boolean {
+  const scope = licenceScope(p);
+  return scope !== null && (scope.exporter === null || scope.exporter === exporter);
+}
+
+export function requireLicenceScope(p: Principal): { exporter: string | null } {
+  const scope = licenceScope(p);
+  if (scope === null) throw ApiError.forbidden(`${who(p)} may not read licences`);
+  return scope;
 }
 
 function who(p: Principal): string {

@@ -19,7 +19,8 @@ export const VEU_ACCOUNT_KINDS = [
   'uveu-outside-us',
 ] as const;
 
-export const ACCOUNT_KINDS = ['country', 'lpp', ...VEU_ACCOUNT_KINDS] as const;
+// license:ID and country:CC:licensed (docs/licences.md): listed for regulators; a chipmaker reads its licences at /licences.
+export const ACCOUNT_KINDS = ['country', 'lpp', ...VEU_ACCOUNT_KINDS, 'license', 'country-licensed'] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 export interface AccountRef {

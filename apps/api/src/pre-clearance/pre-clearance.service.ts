@@ -7,6 +7,7 @@ import { alertFor, impactFor, type AlertShown } from '../auth/access-views';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { ReadDatabase } from '../database/read-database';
+import { licenceClearance, type LicenceClearance } from '../licences/licence-clearance';
 import { AUTHENTICITY, POLICY_PACK } from '../policy-pack.provider';
 import { loadJudgeState } from './judge-state.loader';
 
@@ -32,6 +33,8 @@ export interface PreClearance {
   rejection: { code: RejectionCode; message: string } | null;
   accounts: AccountImpact[];
   alerts: AlertShown<ComplianceAlertV1>[];
+  // For a LICENSE shipment: whether the licence holds and its remaining TPP after the shipment (absent otherwise).
+  licence?: LicenceClearance;
   // The ledger head the answer was computed against: a later event may change it.
   asOfHeadSeq: bigint;
 }
@@ -112,6 +115,7 @@ function judgeForCaller(principal: Principal, pack: PolicyPack, state: MemoryLed
   }
   if (outcome.status === 'duplicate') return { ...base, outcome: 'duplicate', policy: { id: pack.id, version: pack.version }, rejection: null };
   const before = new Map(outcome.movements.map((m) => [m.account, accountView(pack, state, m.account, outcome.occurredAtMs)]));
+  const licence = licenceClearance(principal, pack, state, outcome);
   // Applied to the in-memory copy only, to show utilization after the event exactly as the writer stores it.
   applyOutcome(state, outcome);
   const accounts = outcome.movements.map((m) =>
@@ -126,5 +130,6 @@ function judgeForCaller(principal: Principal, pack: PolicyPack, state: MemoryLed
     }),
   );
   const alerts = outcome.alerts.map((a) => alertFor(principal, a));
-  return { ...base, outcome: 'would-record', policy: outcome.policy, rejection: null, accounts, alerts };
+  const answer: PreClearance = { ...base, outcome: 'would-record', policy: outcome.policy, rejection: null, accounts, alerts };
+  return licence === null ? answer : { ...answer, licence };
 }

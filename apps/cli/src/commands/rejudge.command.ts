@@ -11,18 +11,20 @@ import { loadCliSettings, settingsOrExit } from '@app/config';
 import { rejudgeLedger } from '@app/persistence';
 import { withDatabase } from '../support/cli-database';
 import { parseCommandArgs } from '../support/command-args';
-import { authenticityOrUsageError, loadPolicyOrUsageError, PACK_FLAG, SIGNATURE_FLAGS, TIMELINE_FLAG } from '../support/judging-args';
+import { authenticityOrUsageError, LICENCES_FLAG, loadPolicyOrUsageError, PACK_FLAG, SIGNATURE_FLAGS, TIMELINE_FLAG, withLicences } from '../support/judging-args';
 
 const SPEC = {
   name: 'rejudge',
-  usage: 'usage: ledger rejudge [--pack PACK_ID | --timeline TIMELINE_ID] [--require-signatures] [--trusted-keys FILE]',
-  flags: { pack: PACK_FLAG, timeline: TIMELINE_FLAG, ...SIGNATURE_FLAGS },
+  usage: 'usage: ledger rejudge [--pack PACK_ID | --timeline TIMELINE_ID] [--require-signatures] [--trusted-keys FILE] [--licences verify-if-known|registered-only]',
+  flags: { pack: PACK_FLAG, timeline: TIMELINE_FLAG, ...SIGNATURE_FLAGS, licences: LICENCES_FLAG },
 } as const;
 
 export async function run(argv: string[]): Promise<number> {
   const { flags } = parseCommandArgs(SPEC, argv);
   const settings = settingsOrExit(() => loadCliSettings());
-  const pack = loadPolicyOrUsageError(SPEC, { pack: flags.pack, timeline: flags.timeline, defaults: { pack: settings.policyPack, timeline: settings.policyTimeline } });
+  const policy = loadPolicyOrUsageError(SPEC, { pack: flags.pack, timeline: flags.timeline, defaults: { pack: settings.policyPack, timeline: settings.policyTimeline } });
+  // The ledger's licence setting (POLICY_LICENCES) unless --licences names another.
+  const pack = withLicences(policy, flags.licences ?? settings.licences);
   const authenticity = authenticityOrUsageError(SPEC, { ...flags, 'trusted-keys': flags['trusted-keys'] ?? settings.trustedKeysFile ?? undefined });
   return withDatabase(async (ds) => {
     const report = await rejudgeLedger(ds, pack, { authenticity });

@@ -6,12 +6,12 @@ import * as fs from 'node:fs';
 import { DEFAULT_PACK_ID, Replayer } from '@app/policy';
 import { expectedLines, forEachLine, readLineAt, stringifyJson } from '@app/contracts';
 import { parseCommandArgs } from '../support/command-args';
-import { authenticityOrUsageError, loadPolicyOrUsageError, PACK_FLAG, SIGNATURE_FLAGS, TIMELINE_FLAG } from '../support/judging-args';
+import { authenticityOrUsageError, LICENCES_FLAG, loadPolicyOrUsageError, PACK_FLAG, SIGNATURE_FLAGS, TIMELINE_FLAG, withLicences } from '../support/judging-args';
 
 const SPEC = {
   name: 'replay',
-  usage: 'usage: ledger replay FILE.ndjson [--pack PACK_ID | --timeline TIMELINE_ID] [--require-signatures] [--trusted-keys FILE]',
-  flags: { pack: PACK_FLAG, timeline: TIMELINE_FLAG, ...SIGNATURE_FLAGS },
+  usage: 'usage: ledger replay FILE.ndjson [--pack PACK_ID | --timeline TIMELINE_ID] [--require-signatures] [--trusted-keys FILE] [--licences verify-if-known|registered-only]',
+  flags: { pack: PACK_FLAG, timeline: TIMELINE_FLAG, ...SIGNATURE_FLAGS, licences: { ...LICENCES_FLAG, default: 'verify-if-known' } },
   positionals: ['FILE'],
   positionalsMin: 1,
 } as const;
@@ -23,7 +23,8 @@ export async function run(argv: string[], io: { stdout: NodeJS.WritableStream; s
   stderr: process.stderr,
 }): Promise<number> {
   const { flags, positionals } = parseCommandArgs(SPEC, argv);
-  const pack = loadPolicyOrUsageError(SPEC, { pack: flags.pack, timeline: flags.timeline, defaults: { pack: DEFAULT_PACK_ID, timeline: null } });
+  const policy = loadPolicyOrUsageError(SPEC, { pack: flags.pack, timeline: flags.timeline, defaults: { pack: DEFAULT_PACK_ID, timeline: null } });
+  const pack = withLicences(policy, flags.licences);
   const authenticity = authenticityOrUsageError(SPEC, flags);
   const file = positionals[0]!;
   // `/dev/stdin` is read from the descriptor this process was given: when it is a socket (as Node's child processes

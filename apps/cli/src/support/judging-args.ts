@@ -1,8 +1,8 @@
 // What the judging commands (replay, rejudge) share: the `--pack PACK_ID` and `--timeline TIMELINE_ID` flags (one or
 // the other) and loading what they name, where an unknown pack or timeline is a usage error like any other bad flag;
-// and the signature flags.
+// the `--licences verify-if-known|registered-only` flag (docs/licences.md); and the signature flags.
 import * as fs from 'node:fs';
-import { loadJudgingPolicy, loadPolicyPack, parseTrustAnchors, type Authenticity, type PolicyPack } from '@app/policy';
+import { loadJudgingPolicy, loadPolicyPack, parseTrustAnchors, withLicenceSetting, type Authenticity, type LicenceSetting, type PolicyPack } from '@app/policy';
 import { UsageError, type CommandSpec, type FlagSpec } from './command-args';
 
 export const PACK_FLAG = { type: 'string', pattern: /^[a-z0-9][a-z0-9._-]{0,99}$/, expected: 'a policy pack id (lower-case letters, digits, dot, dash)' } as const;
@@ -13,6 +13,13 @@ export function loadPackOrUsageError(spec: CommandSpec<Record<string, FlagSpec>>
   } catch (e) {
     throw new UsageError(spec.name, (e as Error).message, spec.usage);
   }
+}
+
+export const LICENCES_FLAG = { type: 'string', pattern: /^(verify-if-known|registered-only)$/, expected: 'verify-if-known or registered-only' } as const;
+
+// The pack or timeline with the licence setting (the flag's pattern admits only the two settings).
+export function withLicences(pack: PolicyPack, licences: string): PolicyPack {
+  return withLicenceSetting(pack, licences as LicenceSetting);
 }
 
 // `--require-signatures` (signatures `required`; `optional` by default offline) and `--trusted-keys FILE` (the

@@ -1,5 +1,6 @@
 import { complianceAlertV1Schema } from './alert.v1.schema';
 import { deploymentV1Schema } from './deployment.v1.schema';
+import { licenceIssuedV1Schema, licenceRevokedV1Schema } from './licence.v1.schema';
 import { g2gArrangementV1Schema, veuGrantedV1Schema, veuRevokedV1Schema } from './policy.v1.schema';
 import { publisherKeyRegisteredV1Schema, publisherKeyRevokedV1Schema } from './publisher-key.v1.schema';
 import { shipmentV1Schema } from './shipment.v1.schema';
@@ -14,6 +15,7 @@ export {
   veuGrantedV1Schema,
   veuRevokedV1Schema,
 };
+export { licenceIssuedV1Schema, licenceRevokedV1Schema, LICENCE_TPP_MAX } from './licence.v1.schema';
 
 // Input schemas by event `type`. The published JSON files (libs/contracts/schemas/*.json) are written from these
 // objects by `npm run -s ledger -- schemas` and a test checks they are identical.
@@ -25,6 +27,8 @@ export const INPUT_SCHEMAS = {
   'policy.g2g-arrangement': g2gArrangementV1Schema,
   'policy.publisher-key-registered': publisherKeyRegisteredV1Schema,
   'policy.publisher-key-revoked': publisherKeyRevokedV1Schema,
+  'policy.license-issued': licenceIssuedV1Schema,
+  'policy.license-revoked': licenceRevokedV1Schema,
 } as const;
 
 export const ALL_SCHEMAS = { ...INPUT_SCHEMAS, 'compliance.alert': complianceAlertV1Schema } as const;

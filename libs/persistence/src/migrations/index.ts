@@ -5,6 +5,7 @@ import { InboxEntryRange1764806400000 } from './1764806400000-inbox-entry-range.
 import { RatioCapsOutOfForce1765065600000 } from './1765065600000-ratio-caps-out-of-force.migration';
 import { TwoClocks1765152000000 } from './1765152000000-two-clocks.migration';
 import { PublisherKeys1765238400000 } from './1765238400000-publisher-keys.migration';
+import { Licences1765324800000 } from './1765324800000-licences.migration';
 import { MerkleTree1765497600000 } from './1765497600000-merkle-tree.migration';
 import { LeastPrivilegeRoles1765584000000 } from './1765584000000-least-privilege-roles.migration';
 
@@ -17,6 +18,7 @@ export const LEDGER_MIGRATIONS = [
   RatioCapsOutOfForce1765065600000,
   TwoClocks1765152000000,
   PublisherKeys1765238400000,
+  Licences1765324800000,
   MerkleTree1765497600000,
   LeastPrivilegeRoles1765584000000,
 ] as const;

@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import type { MemoryLedgerState } from '@app/policy';
+import { emptyLicenceChanges, writeLicences } from '../licence-store';
 import { writePublisherKeys } from '../publisher-keys.store';
 import type { RecordedEffect } from './batch-types';
 
@@ -10,6 +11,7 @@ export async function writeEffects(qr: QueryRunner, state: MemoryLedgerState, ef
   const veuSeq = new Map<string, bigint>();
   const g2g = new Map<string, string>();
   const installed = new Map<string, { veuId: string; dataCenterId: string; country: string }>();
+  const licences = emptyLicenceChanges();
   for (const { effect, recordedSeq, occurredAt } of effects) {
     switch (effect.kind) {
       case 'veu-granted':
@@ -24,6 +26,12 @@ export async function writeEffects(qr: QueryRunner, state: MemoryLedgerState, ef
       case 'installed-set':
         installed.set(`${effect.veuId}\u0000${effect.dataCenterId}\u0000${effect.country}`, effect);
         break;
+      case 'licence-issued':
+        licences.issued.set(effect.licence.id, { seq: recordedSeq, occurredAt });
+        break;
+      case 'licence-revoked':
+        if (!licences.revoked.has(effect.licenceId)) licences.revoked.set(effect.licenceId, { seq: recordedSeq, occurredAt });
+        break;
     }
   }
   await writeGrants(qr, state, veuSeq);
@@ -35,6 +43,7 @@ export async function writeEffects(qr: QueryRunner, state: MemoryLedgerState, ef
     );
   }
   await writeInstalled(qr, state, [...installed.values()]);
+  await writeLicences(qr, state, licences);
   await writePublisherKeys((sql, params) => qr.query(sql, params), effects);
 }
 

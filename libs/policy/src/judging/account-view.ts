@@ -29,6 +29,8 @@ export function accountView(policy: PolicyPack, state: LedgerReadState, accountI
       for (const tpp of state.installedByCountry(parsed.veuId!).values()) worldwide += tpp;
       cap = ratioCap(pack, parsed.kind, worldwide);
     }
+  } else if (parsed !== null && parsed.kind === 'license') {
+    cap = asCap(state.licence(parsed.licenceId!)?.tpp ?? null);
   } else if (parsed !== null) {
     cap = asCap(plainCap(pack, parsed, atMs, (c) => state.hasG2g(c)));
   }

@@ -1,4 +1,5 @@
 import type { MemoryLedgerState } from '../memory-ledger-state';
+import { applyLicenceEffect } from '../licences/licence-judge';
 import type { Outcome } from './outcome';
 
 // `seenRecord` is what the idempotency record keeps for the event: its digest, or a reference the state can turn
@@ -22,6 +23,10 @@ export function applyOutcome(state: MemoryLedgerState, outcome: Outcome, seenRec
         break;
       case 'installed-set':
         state.setInstalled(effect.veuId, effect.dataCenterId, effect.country, effect.installedTpp);
+        break;
+      case 'licence-issued':
+      case 'licence-revoked':
+        applyLicenceEffect(state, effect);
         break;
       case 'publisher-key-registered':
         state.setPublisherKey(effect.key);

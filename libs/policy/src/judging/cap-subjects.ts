@@ -5,11 +5,16 @@ import type { LedgerReadState, StateEffect } from '../ledger-state';
 // its VEU's ratio accounts (shares of the worldwide total it changed); a grant or a revocation its VEU's ratio
 // accounts (in force or out of it). The accounts follow from the subject and the state alone, so the writer refreshes
 // them once per subject however many of its effects a batch holds. A publisher key moves no cap (null).
-export function capSubjectOf(effect: StateEffect): { kind: 'country' | 'veu'; id: string } | null {
+export function capSubjectOf(effect: StateEffect): { kind: 'country' | 'veu' | 'licence'; id: string } | null {
   switch (effect.kind) {
     case 'publisher-key-registered':
     case 'publisher-key-revoked':
       return null;
+    // A licence's effects move no cap without a movement (its cap is its approved TPP, fixed when issued).
+    case 'licence-issued':
+      return { kind: 'licence', id: effect.licence.id };
+    case 'licence-revoked':
+      return { kind: 'licence', id: effect.licenceId };
     case 'g2g-arranged':
       return { kind: 'country', id: effect.country };
     case 'veu-granted':
@@ -24,10 +29,10 @@ export function capSubjectOf(effect: StateEffect): { kind: 'country' | 'veu'; id
 // their rows, so that they show the cap in force.
 export function capsMovedBy(state: LedgerReadState, effect: StateEffect): string[] {
   const subject = capSubjectOf(effect);
-  if (subject === null) return [];
+  if (subject === null || subject.kind === 'licence') return [];
   if (subject.kind === 'country') {
-    const id = accountIds.country(subject.id);
-    return state.account(id) === undefined ? [] : [id];
+    // country:CC:licensed has the same cap as country:CC.
+    return [accountIds.country(subject.id), accountIds.countryLicensed(subject.id)].filter((id) => state.account(id) !== undefined);
   }
   const v = subject.id;
   const ids = [accountIds.uveuOutsideTier1(v), accountIds.uveuOutsideUs(v)];

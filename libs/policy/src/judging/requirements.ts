@@ -2,16 +2,24 @@ import type { InputEventV1 } from '@app/contracts';
 import { accountIds } from '../accounts';
 import { packAt, type PolicyPack } from '../policy-pack';
 import { hasProductCaps, productAccountsOf } from '../timeline/product-cap';
+import { withLicenceRequirements } from '../licences/licence-requirements';
 
 // What a batch must load from the database before judging `event` (see LedgerReadState).
 export interface Requirements {
   accounts: string[];
   veuIds: string[];
   dataCenters: Array<{ veuId: string; dataCenterId: string; country: string }>;
+  // Licences to load by id; with each licence found, the loader also loads its country:CC:licensed account (a
+  // revocation names only the licence id, and moves that account).
+  licenceIds?: string[];
 }
 
 // atMs: the event's instant as decodeEvent read it (the judge dates the LPP year by the same value).
 export function requirementsOf(policy: PolicyPack, event: InputEventV1, atMs: number = Date.parse(event.occurredAt)): Requirements {
+  return withLicenceRequirements(event, requirementsWithoutLicences(policy, event, atMs));
+}
+
+function requirementsWithoutLicences(policy: PolicyPack, event: InputEventV1, atMs: number): Requirements {
   const pack = packAt(policy, atMs);
   switch (event.type) {
     case 'chip.shipment': {

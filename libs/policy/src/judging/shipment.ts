@@ -1,6 +1,7 @@
 import type { ShipmentV1 } from '@app/contracts';
 import { accountIds, countryCap } from '../accounts';
-import type { LedgerReadState } from '../ledger-state';
+import type { LedgerReadState, LicenceRecord } from '../ledger-state';
+import { drawOnLicence, licenceClaim } from '../licences/licence-judge';
 import { nveuCapAt, tierOf, type PolicyPack, type Tier } from '../policy-pack';
 import type { Rational } from '../rational';
 import { hasProductCaps, productMovements } from '../timeline/product-cap';
@@ -31,6 +32,13 @@ export function judgeShipment(pack: PolicyPack, state: LedgerReadState, event: S
 
   const auth = event.authorization;
   let { account, unauthorized } = authorizationOf(pack, state, event, tierOf(pack, cc, atMs), atMs);
+  // A LICENSE shipment is checked against the licence its ref names (docs/licences.md).
+  let licensed: LicenceRecord | null = null;
+  if (auth.kind === 'LICENSE' && unauthorized === null) {
+    const claim = licenceClaim(pack, state, event, atMs);
+    if (claim.kind === 'unauthorized') unauthorized = claim.reason;
+    else if (claim.kind === 'licensed') licensed = claim.licence;
+  }
   if (unauthorized !== null) account = countryAccount;
   const cap =
     account === countryAccount
@@ -46,6 +54,8 @@ export function judgeShipment(pack: PolicyPack, state: LedgerReadState, event: S
     raise(ctx, 'UNAUTHORIZED', account, used, asCap(cap), null, unauthorized);
   }
   move(ctx, state, draft, account, tpp, cap);
+  // A licence that holds: the shipment is recorded on country:CC and on license:ID.
+  if (licensed !== null) drawOnLicence(ctx, state, draft, licensed, tpp);
   if (hasProductCaps(pack)) {
     const alerts = {
       evaluate: (id: string, before: bigint, after: bigint, c: Rational, mask: number) => evaluateThresholds(ctx, id, before, after, c, mask),

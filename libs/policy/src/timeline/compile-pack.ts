@@ -8,6 +8,7 @@ import { PolicyPackError } from '../policy-pack.error';
 import { parseDecimal, toFloat, type Rational } from '../rational';
 import { compileTiers, dayMs, type CountryGroupDoc, type TiersDoc } from './country-groups';
 import { schemaProblems } from './data-schemas';
+import { licenceSettingOf } from '../licences/licence-setting';
 
 const DAY_MS = 86_400_000;
 const CHIP_ID = new RegExp(CHIP_ID_PATTERN);
@@ -99,6 +100,7 @@ export function compilePackDocument(doc: unknown, catalogueDoc: unknown): Policy
     thresholds: compileThresholds(d.alerts.thresholds.value, hysteresis, problems),
     hysteresis,
     catalogue: compileCatalogue(catalogueDoc as CatalogueDoc, problems),
+    licences: licenceSettingOf((doc as Record<string, unknown>)['licences'], problems),
     timeline: null,
   };
   if (problems.length > 0) throw new PolicyPackError(d.id, problems);

@@ -160,3 +160,50 @@ export function withField(event: Json, path: string, value: unknown): Json {
   else node[last] = value;
   return copy;
 }
+
+export interface LicenceOptions {
+  eventId?: string;
+  at?: string;
+  publisher?: string;
+  exporter?: string;
+  consignee?: string;
+  country?: string;
+  validFrom?: string;
+  validTo?: string;
+  tpp?: number;
+}
+
+// policy.license-issued: by default licence `id` for nvidia to acme-ai in AE, valid through 2026, 150,000,000 TPP.
+export function issueLicence(id: string, o: LicenceOptions = {}): Json {
+  return {
+    type: 'policy.license-issued',
+    version: 1,
+    eventId: o.eventId ?? nextId('lic'),
+    publisher: o.publisher ?? 'regulator',
+    occurredAt: o.at ?? '2026-01-01T00:00:00Z',
+    license: {
+      id,
+      exporter: o.exporter ?? 'nvidia',
+      consignee: { id: o.consignee ?? 'acme-ai', country: o.country ?? 'AE' },
+      validFrom: o.validFrom ?? '2026-01-01T00:00:00Z',
+      validTo: o.validTo ?? '2026-12-31T23:59:59Z',
+      tpp: o.tpp ?? 150_000_000,
+    },
+  };
+}
+
+export function revokeLicence(id: string, o: { eventId?: string; at?: string; publisher?: string } = {}): Json {
+  return {
+    type: 'policy.license-revoked',
+    version: 1,
+    eventId: o.eventId ?? nextId('lic-revoke'),
+    publisher: o.publisher ?? 'regulator',
+    occurredAt: o.at ?? '2026-06-01T00:00:00Z',
+    license: { id },
+  };
+}
+
+// A LICENSE shipment of exactly `tpp` controlled TPP under licence `ref` (nvidia to acme-ai in AE unless told).
+export function licensedShipment(ref: string | undefined, tpp: number | bigint, o: ShipmentOptions = {}): Json {
+  return shipment({ items: tppItems(tpp), auth: ref === undefined ? { kind: 'LICENSE' } : { kind: 'LICENSE', ref }, ...o });
+}
