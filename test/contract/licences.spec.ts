@@ -13,14 +13,14 @@ const h100 = (quantity: number) => [{ chip: 'H100-SXM', quantity }];
 const underD1 = (eventId: string, quantity: number, f: ShipmentFields = {}) =>
   shipment(eventId, { authorization: { kind: 'LICENSE', ref: 'D1' }, items: h100(quantity), ...f });
 
-test('issue: country:CC:licensed sums the licence tpp at the issuing event, with the cap of country:CC', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('issue: country:CC:licensed sums the licence tpp at the issuing event, with the cap of country:CC', async () => {
   const r = await replay([ISSUE_D1]);
   assert.deepEqual(r.doc.rejected, []);
   assert.deepEqual(r.account('country:AE:licensed'), { account: 'country:AE:licensed', usedTpp: TPP_D1, capTpp: 790_000_000, utilization: TPP_D1 / 790_000_000 });
   assert.deepEqual(r.doc.alerts, []);
 });
 
-test('ship within: recorded on country:CC and license:ID (cap = the licence tpp), thresholds on license:ID', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('ship within: recorded on country:CC and license:ID (cap = the licence tpp), thresholds on license:ID', async () => {
   const r = await replay([ISSUE_D1, underD1('nv-1', 500)]);
   assert.deepEqual(r.doc.rejected, []);
   assert.equal(r.used('country:AE'), 7_916_000);
@@ -33,7 +33,7 @@ test('ship within: recorded on country:CC and license:ID (cap = the licence tpp)
   assert.deepEqual(a!.causedBy, { publisher: 'nvidia', eventId: 'nv-1' });
 });
 
-test('over-ship: thresholds 0.75, 0.9, 1.0 then CAP_EXCEEDED on license:ID; recorded, not dropped', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('over-ship: thresholds 0.75, 0.9, 1.0 then CAP_EXCEEDED on license:ID; recorded, not dropped', async () => {
   const r = await replay([ISSUE_D1, underD1('nv-1', 500), underD1('nv-2', 600)]);
   assert.deepEqual(r.alertSummary(), [
     'THRESHOLD_CROSSED license:D1 0.5',
@@ -48,7 +48,7 @@ test('over-ship: thresholds 0.75, 0.9, 1.0 then CAP_EXCEEDED on license:ID; reco
   assert.equal(r.used('country:AE'), 17_415_200);
 });
 
-test('revoke: country:CC:licensed moves down by the unshipped part; a later shipment under it is UNAUTHORIZED on country:CC', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('revoke: country:CC:licensed moves down by the unshipped part; a later shipment under it is UNAUTHORIZED on country:CC', async () => {
   const r = await replay([ISSUE_D1, underD1('nv-1', 500), licenceRevoked('rev-d1', 'D1', '2026-04-01T00:00:00Z'), underD1('nv-2', 100, { at: '2026-04-02T00:00:00Z' })]);
   assert.deepEqual(r.doc.rejected, []);
   assert.equal(r.used('country:AE:licensed'), 7_916_000);
@@ -60,13 +60,13 @@ test('revoke: country:CC:licensed moves down by the unshipped part; a later ship
 
 // reading: "moves down by what was not yet shipped (never below what was shipped)": over-shipped, nothing is unshipped,
 // so the revocation moves country:CC:licensed by 0 (the licence's share stays its tpp, not the larger shipped amount).
-test('revoke after over-shipping: nothing unshipped, country:CC:licensed does not move', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('revoke after over-shipping: nothing unshipped, country:CC:licensed does not move', async () => {
   const r = await replay([ISSUE_D1, underD1('nv-1', 1100), licenceRevoked('rev-d1', 'D1', '2026-04-01T00:00:00Z')]);
   assert.deepEqual(r.doc.rejected, []);
   assert.equal(r.used('country:AE:licensed'), TPP_D1);
 });
 
-test('in force: validFrom <= occurredAt <= validTo, both ends included; not yet valid and expired are UNAUTHORIZED', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('in force: validFrom <= occurredAt <= validTo, both ends included; not yet valid and expired are UNAUTHORIZED', async () => {
   const r = await replay([
     ISSUE_D1,
     underD1('nv-early', 100, { at: '2025-12-31T23:59:59Z' }),
@@ -80,7 +80,7 @@ test('in force: validFrom <= occurredAt <= validTo, both ends included; not yet 
   assert.equal(r.used('country:AE'), 6_332_800);
 });
 
-test('UNAUTHORIZED: another exporter, another consignee id, another consignee country (recorded on that country)', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('UNAUTHORIZED: another exporter, another consignee id, another consignee country (recorded on that country)', async () => {
   const r = await replay([
     ISSUE_D1,
     underD1('amd-1', 100, { publisher: 'amd' }),
@@ -93,14 +93,14 @@ test('UNAUTHORIZED: another exporter, another consignee id, another consignee co
   assert.equal(r.used('license:D1'), 0);
 });
 
-test('a licence that does not hold raises nothing for uncontrolled chips (H20, 2,368 TPP, PD about 2.9)', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('a licence that does not hold raises nothing for uncontrolled chips (H20, 2,368 TPP, PD about 2.9)', async () => {
   const r = await replay([ISSUE_D1, underD1('nv-1', 0, { consignee: { id: 'acme-x', country: 'AE' }, items: [{ chip: 'H20', quantity: 100 }] })]);
   assert.deepEqual(r.doc.rejected, []);
   assert.equal(r.doc.counts.recorded, 2);
   assert.deepEqual(r.doc.alerts, []);
 });
 
-test('verify-if-known (default): a LICENSE ref naming no issued licence, or no ref, is judged as before', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('verify-if-known (default): a LICENSE ref naming no issued licence, or no ref, is judged as before', async () => {
   const r = await replay([
     shipment('nv-1', { authorization: { kind: 'LICENSE', ref: 'ZZZ' }, items: h100(100) }),
     shipment('nv-2', { authorization: { kind: 'LICENSE' }, items: h100(100) }),
@@ -113,7 +113,7 @@ test('verify-if-known (default): a LICENSE ref naming no issued licence, or no r
   assert.equal(r.used('license:D1'), 0);
 });
 
-test('MALFORMED: a second issue of an existing id (an exact duplicate is a no-op), and a revocation of an unknown id', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('MALFORMED: a second issue of an existing id (an exact duplicate is a no-op), and a revocation of an unknown id', async () => {
   const r = await replay([
     ISSUE_D1,
     licenceIssued('lic-d1-again', { id: 'D1', tpp: 99 }, '2025-12-02T00:00:00Z'),
@@ -125,7 +125,7 @@ test('MALFORMED: a second issue of an existing id (an exact duplicate is a no-op
   assert.equal(r.used('country:AE:licensed'), TPP_D1);
 });
 
-test('licence shape: tpp 1..10^15 integer, validTo after validFrom, only the regulator issues', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('licence shape: tpp 1..10^15 integer, validTo after validFrom, only the regulator issues', async () => {
   const l = { id: 'X', tpp: 1 };
   const r = await replay([
     licenceIssued('l-0', { ...l, id: 'L0', tpp: 0 }),
@@ -141,7 +141,7 @@ test('licence shape: tpp 1..10^15 integer, validTo after validFrom, only the reg
   assert.deepEqual(r.account('country:DE:licensed'), { account: 'country:DE:licensed', usedTpp: 1e15, capTpp: null, utilization: null });
 });
 
-test('Tier 3 consignee: the licence is recorded and raises PROHIBITED_DESTINATION on country:CC:licensed', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('Tier 3 consignee: the licence is recorded and raises PROHIBITED_DESTINATION on country:CC:licensed', async () => {
   const r = await replay([
     licenceIssued('lic-cn', { id: 'CN1', consignee: { id: 'hw', country: 'CN' }, tpp: 1_000_000 }),
     shipment('nv-1', { consignee: { id: 'hw', country: 'CN' }, authorization: { kind: 'LICENSE', ref: 'CN1' }, items: h100(10) }),
@@ -152,7 +152,7 @@ test('Tier 3 consignee: the licence is recorded and raises PROHIBITED_DESTINATIO
   assert.equal(r.used('country:CN'), 158_320);
 });
 
-test('g2g: country:CC:licensed has the cap of country:CC, doubled once CC has an arrangement', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('g2g: country:CC:licensed has the cap of country:CC, doubled once CC has an arrangement', async () => {
   const { g2g } = await import('./support/events');
   const r = await replay([g2g('g2g-ae', 'AE'), ISSUE_D1]);
   assert.equal(r.account('country:AE:licensed')?.capTpp, 1_580_000_000);
@@ -160,7 +160,7 @@ test('g2g: country:CC:licensed has the cap of country:CC, doubled once CC has an
 
 // reading: country:CC:licensed is an account with a cap ("with the same cap as country:CC"); thresholds and
 // CAP_EXCEEDED apply to every capped account, evaluated at each issuing event that moves it.
-test('country:CC:licensed crosses thresholds and its cap as approvals add up', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('country:CC:licensed crosses thresholds and its cap as approvals add up', async () => {
   const r = await replay([
     licenceIssued('l-a', { id: 'A', tpp: 400_000_000 }),
     licenceIssued('l-b', { id: 'B', tpp: 400_000_000 }),
@@ -175,7 +175,7 @@ test('country:CC:licensed crosses thresholds and its cap as approvals add up', {
   assert.deepEqual(r.doc.alerts.map((a) => a.causedBy.eventId), ['l-a', 'l-b', 'l-b', 'l-b', 'l-b']);
 });
 
-test('a holding licence draws on both country:CC and license:ID, each with its own thresholds', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('a holding licence draws on both country:CC and license:ID, each with its own thresholds', async () => {
   const r = await replay([
     licenceIssued('lic-big', { id: 'BIG', tpp: 500_000_000 }, '2025-12-01T00:00:00Z'),
     shipment('nv-1', { authorization: { kind: 'LICENSE', ref: 'BIG' }, items: [{ tppPerUnit: 10_000, quantity: 40_000 }] }),
@@ -191,7 +191,7 @@ test('a holding licence draws on both country:CC and license:ID, each with its o
   assert.equal(r.used('country:AE'), 400_000_000);
 });
 
-test('revocation with two licences for one country: country:CC:licensed drops by the unshipped part of the revoked one only', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('revocation with two licences for one country: country:CC:licensed drops by the unshipped part of the revoked one only', async () => {
   const r = await replay([
     licenceIssued('lic-a', { id: 'A', tpp: 10_000_000 }, '2025-12-01T00:00:00Z'),
     licenceIssued('lic-b', { id: 'B', tpp: 20_000_000 }, '2025-12-01T00:00:00Z'),
@@ -202,12 +202,28 @@ test('revocation with two licences for one country: country:CC:licensed drops by
   assert.equal(r.used('country:AE:licensed'), 24_000_000);
 });
 
-test('MALFORMED: issuing again an id that was revoked (it still exists)', { todo: 'not merged: the licence branch is not on main yet (13:31 UTC)' }, async () => {
+test('MALFORMED: issuing again an id that was revoked (it still exists)', async () => {
   const r = await replay([ISSUE_D1, licenceRevoked('rev-d1', 'D1'), licenceIssued('lic-d1-new', { id: 'D1', tpp: TPP_D1 }, '2026-02-01T00:00:00Z')]);
   assert.deepEqual(r.rejections(), [[3, 'MALFORMED']]);
   assert.equal(r.used('country:AE:licensed'), 0);
 });
 
-test('registered-only: a LICENSE shipment whose ref names no issued licence is UNAUTHORIZED', { todo: 'how the CLI sets `licences: registered-only` is not known yet (not merged)' }, async () => {
-  assert.fail('not merged');
+// The setting is exposed as `--licences registered-only` (ledger replay --help, docs/licences.md).
+test('registered-only: a LICENSE shipment whose ref names no issued licence, or has no ref, is UNAUTHORIZED; a known one is checked as before', async () => {
+  const r = await replay(
+    [
+      ISSUE_D1,
+      shipment('nv-1', { authorization: { kind: 'LICENSE', ref: 'ZZZ' }, items: h100(100) }),
+      shipment('nv-2', { authorization: { kind: 'LICENSE' }, items: h100(100) }),
+      underD1('nv-3', 100),
+      shipment('nv-4', { authorization: { kind: 'LICENSE', ref: 'ZZZ' }, items: [{ chip: 'H20', quantity: 100 }] }),
+    ],
+    { extraArgs: ['--licences', 'registered-only'] },
+  );
+  assert.deepEqual(r.doc.rejected, []);
+  // nv-4 carries no controlled TPP, so nothing is raised for it.
+  assert.deepEqual(r.alertSummary(), ['UNAUTHORIZED country:AE', 'UNAUTHORIZED country:AE']);
+  assert.deepEqual(r.doc.alerts.map((a) => [a.causedBy.eventId, a.usedTpp]), [['nv-1', 1_583_200], ['nv-2', 3_166_400]]);
+  assert.equal(r.used('country:AE'), 4_749_600);
+  assert.equal(r.used('license:D1'), 1_583_200);
 });
