@@ -85,8 +85,8 @@ describe('timeline us-actual', () => {
       'PROHIBITED_DESTINATION country:CN offset us-oct-2023',
       'UNAUTHORIZED country:CN none china-case-by-case-2026',
       'PROHIBITED_DESTINATION country:CN b200 china-case-by-case-2026',
-      // MI325X (20,919 TPP, 6,000 GB/s) is under both thresholds; none was shipped to the US, so its cap is 0.
-      'CAP_EXCEEDED product:MI325X:cn-mo mo-mi325x china-case-by-case-2026',
+      // MI325X (20,919 TPP, 6,000 GB/s) is under both thresholds; none was shipped to the US, so its cap is 0, and
+      // a cap-0 account raises no threshold or cap alert (the contract's account rules).
       'PROHIBITED_DESTINATION installed:aws:CN dep china-case-by-case-2026',
     ]);
     // 11 H200 under case-by-case review against 50% of 100 shipped to the US.

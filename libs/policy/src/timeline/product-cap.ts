@@ -6,8 +6,8 @@
 //                                  under case-by-case review (not denied); cap = share x product:CHIP:<baseKey>
 // Both count shipments whatever their authorization (the record of what was shipped), and only while a pack with the
 // rule judges: under a timeline, from the date that pack comes into force. The cap is an exact fraction, shown as its
-// floor; a product with nothing shipped to the base has cap 0, and its first shipment to the rule's countries raises
-// CAP_EXCEEDED (there is no other alert that would tell the regulator). When the base account moves, the destination
+// floor; a product with nothing shipped to the base has cap 0 and, like every cap-0 account (the contract's account
+// rules), raises no threshold or cap alert: its balance over cap 0 is on the record. When the base account moves, the destination
 // account is not evaluated (it did not move) but is carried in the outcome with its new cap, so the services' row shows it.
 import type { ShipmentV1 } from '@app/contracts';
 import type { LedgerReadState, Movement } from '../ledger-state';
@@ -88,11 +88,9 @@ function moveDestination(rule: Capped, state: LedgerReadState, chip: string, tpp
   const usedAfter = usedBefore + tpp;
   const cap = capOfDestination(rule, state, chip);
   let mask = before?.disarmedMask ?? 0;
-  if (cap.num === 0n) {
-    if (usedBefore === 0n && usedAfter > 0n) alerts.capExceeded(id, usedAfter, cap);
-  } else {
-    mask = alerts.evaluate(id, usedBefore, usedAfter, cap, mask);
-  }
+  // The contract's account rules hold for pack-specific accounts too: a cap-0 account raises no threshold or cap
+  // alert (its balance and cap 0 are on the record for the regulator to see).
+  if (cap.num !== 0n) mask = alerts.evaluate(id, usedBefore, usedAfter, cap, mask);
   out.push({ account: id, deltaTpp: tpp, usedBeforeTpp: usedBefore, usedAfterTpp: usedAfter, capTpp: floorOf(cap), disarmedMaskAfter: mask });
 }
 
