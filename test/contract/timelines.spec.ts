@@ -201,7 +201,7 @@ test('2026-01-15: a product to China and Macau against 50% of its US shipments, 
 
 // reading: CONTRACTS.md "Cap-0 accounts raise no threshold or cap alerts" and "Pack-specific accounts ... follow the
 // same account rules", so a product with no US shipments (cap 0) raises no CAP_EXCEEDED on its China account.
-test('2026-01-15: the China account of a product with no US shipments has cap 0 and, as any cap-0 account, raises nothing',, async () => {
+test('2026-01-15: the China account of a product with no US shipments has cap 0 and, as any cap-0 account, raises nothing', async () => {
   const r = await replay([ship('cn', '2026-02-02T00:00:00Z', 'CN', 'H200-SXM')], US_ACTUAL);
   assert.deepEqual(r.account('product:H200-SXM:cn-mo'), { account: 'product:H200-SXM:cn-mo', usedTpp: 158_320, capTpp: 0, utilization: null });
   assert.deepEqual(r.alertSummary(), []);
