@@ -145,10 +145,11 @@ for name in "${apps[@]}"; do
     stop_app "$name"
   fi
   [[ -f $logs/$name.log ]] && mv -f "$logs/$name.log" "$logs/$name.log.1"
+  # The app's Kafka login, read before the fork: the start-up check below looks for the app's command line at once.
+  principal=$(principal_env "$name")
   # setsid: Ctrl-C reaches this script only, which then stops each app with SIGTERM, in order.
-  # shellcheck disable=SC2086 # the flags are words
-  # shellcheck disable=SC2046 # one word per KEY=VALUE line
-  DATABASE_URL=${database_url_of[$name]} setsid env $(principal_env "$name") node ${node_flags[$name]} "$entry" </dev/null >"$logs/$name.log" 2>&1 &
+  # shellcheck disable=SC2086 # the flags are words, and so is one KEY=VALUE line of the login
+  DATABASE_URL=${database_url_of[$name]} setsid env $principal node ${node_flags[$name]} "$entry" </dev/null >"$logs/$name.log" 2>&1 &
   echo $! >"$pids_dir/$name.pid"
   started+=("$name")
   say "started $name (pid $!, log $logs/$name.log)"
