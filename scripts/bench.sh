@@ -44,6 +44,10 @@ if [[ " $needs " == *" kafka "* ]]; then
     say "Kafka could not be started ($(tail -n 1 "$log")); start it: bash scripts/kafka.sh start"
     exit 1
   fi
+  # An authenticating broker (the default): the benchmark connects as its super user, as the tests do (it publishes
+  # to every topic and makes consumer groups); the services it starts get their own logins from it.
+  creds=$(bash scripts/kafka.sh credentials admin)
+  if [[ -n $creds ]]; then set -a; . "$creds"; set +a; fi
 fi
 
 export KAFKAJS_NO_PARTITIONER_WARNING=1

@@ -2,9 +2,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { MerkleAppender, type StoredNode } from '@app/transparency';
 
 // The RFC 9162 Merkle tree over ledger entries, and the signed checkpoints made from it.
-// merkle_nodes holds every complete perfect subtree of 2^level entries (level >= 1) that starts at entry
-// idx * 2^level + 1: about one row per entry. Level 0 (a leaf) is H(0x00 || hash) of ledger_entries.hash at
-// seq = idx + 1, so it is not stored twice. Any inclusion or consistency proof then reads O(log n) rows by key.
+// merkle_nodes holds the complete perfect subtrees of 2^level entries that start at entry idx * 2^level + 1, for
+// every fourth level (4, 8, ...): about one row per 15 entries. Level 0 (a leaf) is H(0x00 || hash) of
+// ledger_entries.hash at seq = idx + 1, so it is not stored twice; the levels between are folded from the stored
+// level below. Any inclusion or consistency proof then reads O(log n) rows by key.
 // Both tables are append-only like the entries.
 export class MerkleTree1765497600000 implements MigrationInterface {
   name = 'MerkleTree1765497600000';
@@ -76,7 +77,8 @@ async function backfill(q: QueryRunner): Promise<void> {
     const nodes: StoredNode[] = [];
     for (const row of rows) {
       if (BigInt(row.seq) !== BigInt(tree.size + 1)) throw new Error(`ledger_entries has a gap before seq ${row.seq}`);
-      for (const n of tree.append(row.hash)) if (n.level > 0) nodes.push(n);
+      // Every fourth level, as the writer stores them (merkle/merkle-store.ts).
+      for (const n of tree.append(row.hash)) if (n.level > 0 && n.level % 4 === 0) nodes.push(n);
     }
     await q.query(
       `INSERT INTO merkle_nodes (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])`,
