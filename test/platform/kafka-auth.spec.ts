@@ -95,6 +95,10 @@ describe('Kafka authentication and ACLs (a SASL broker of its own)', { timeout: 
     await send(as('aws'), TOPICS.deployments, 'aws');
     await send(as('regulator'), TOPICS.policy, 'aws');
     await send(as('relay'), TOPICS.alerts, 'country:AE');
+    // The relay also publishes the ledger's signed checkpoints; no one else may write them.
+    await send(as('relay'), TOPICS.checkpoints, 'compute-allocation-ledger');
+    await assert.rejects(() => send(as('ledger'), TOPICS.checkpoints, 'compute-allocation-ledger'), /not authorized/i);
+    await assert.rejects(() => send(as('nvidia'), TOPICS.checkpoints, 'compute-allocation-ledger'), /not authorized/i);
     await assert.rejects(() => send(as('aws'), TOPICS.shipments, 'AE'), /not authorized/i);
     await assert.rejects(() => send(as('ledger'), TOPICS.alerts, 'country:AE'), /not authorized/i, 'the ledger writes its DLQs, not alerts');
     await assert.rejects(() => send(as('subscriber'), TOPICS.alerts, 'country:AE'), /not authorized/i);

@@ -34,9 +34,10 @@ export function aclsOf(role: BrokerRole, principal: string): BrokerAcl[] {
     case 'ledger':
       return [...INPUT_TOPICS.map(read), ...INPUT_TOPICS.map((t) => write(dlqTopic(t))), groups(LEDGER_GROUP_PREFIX)];
     case 'relay':
-      return [write(TOPICS.alerts)];
+      return [write(TOPICS.alerts), write(TOPICS.checkpoints)];
     case 'subscriber':
-      return [read(TOPICS.alerts), groups(SUBSCRIBER_GROUP_PREFIX), groups(principal)];
+      // Alerts, and the ledger's signed checkpoints, which a regulator keeps to check proofs against later.
+      return [read(TOPICS.alerts), read(TOPICS.checkpoints), groups(SUBSCRIBER_GROUP_PREFIX), groups(principal)];
   }
 }
 
