@@ -1,23 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { createDataSource } from '@app/persistence';
-import { createTestDatabase, type LedgerRole, type TestDatabase } from '@app/testing';
+import { asRole, createTestDatabase, type LedgerRole, type TestDatabase } from '@app/testing';
 
 // Each service connects as a role that can do what its work needs and nothing else, checked against the real
 // server: what an insider holding one service's credentials tries, the database refuses.
 describe('least-privilege database roles', () => {
   let db: TestDatabase;
 
-  async function as<T>(role: LedgerRole | 'postgres', work: (c: Client) => Promise<T>): Promise<T> {
-    const client = new Client({ connectionString: role === 'postgres' ? db.url : db.urlAs(role) });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  }
+  const as = <T>(role: LedgerRole | 'postgres', work: (c: Client) => Promise<T>): Promise<T> => asRole(db, role, work);
   const refused = (role: LedgerRole, sql: string, pattern: RegExp = /permission denied|must be owner|append-only|immutable/) =>
     as(role, (c) => assert.rejects(c.query(sql), pattern, `${role} should be refused: ${sql}`));
 

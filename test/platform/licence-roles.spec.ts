@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { createDataSource } from '@app/persistence';
-import { createTestDatabase, type LedgerRole, type TestDatabase } from '@app/testing';
+import { asRole, createTestDatabase, type LedgerRole, type TestDatabase } from '@app/testing';
 
 // The licences table under the least-privilege roles: the ledger's writer reads it, adds licences and marks a
 // revocation, and can change nothing else of a licence nor remove one; the API only reads it; the relay and PUBLIC
@@ -10,15 +10,7 @@ import { createTestDatabase, type LedgerRole, type TestDatabase } from '@app/tes
 describe('licences table: database roles', () => {
   let db: TestDatabase;
 
-  async function as<T>(role: LedgerRole | 'postgres', work: (c: Client) => Promise<T>): Promise<T> {
-    const client = new Client({ connectionString: role === 'postgres' ? db.url : db.urlAs(role) });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  }
+  const as = <T>(role: LedgerRole | 'postgres', work: (c: Client) => Promise<T>): Promise<T> => asRole(db, role, work);
   const refused = (role: LedgerRole, sql: string) => as(role, (c) => assert.rejects(c.query(sql), /permission denied/, `${role} should be refused: ${sql}`));
   const INSERT = `INSERT INTO licences (id, exporter, consignee_id, consignee_country, valid_from, valid_to, valid_from_at, valid_to_at, tpp, issued_seq, issued_at)
                   VALUES ('D1', 'nvidia', 'acme-ai', 'AE', '2026-01-01T00:00:00Z', '2026-12-31T00:00:00Z', '2026-01-01', '2026-12-31', 100, 1, now())`;

@@ -7,7 +7,7 @@ export { countRows, createLedgerDatabase, sourceRecords } from './ledger-databas
 export type { LedgerDatabase } from './ledger-database';
 export { randomPort, serviceMetrics, startService } from './services';
 export type { ServiceProcess } from './services';
-export { createTestDatabase } from './test-database';
+export { asRole, createTestDatabase } from './test-database';
 export type { LedgerRole, TestDatabase } from './test-database';
 export { uniqueName } from './unique-name';
 export { waitFor } from './wait-for';

@@ -54,3 +54,15 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
     drop: () => onServer(`drop database if exists ${name} with (force)`),
   };
 }
+
+// One connection to `db` as `role` (or as the superuser, 'postgres') for `work`, closed after it: how the roles specs
+// act as each service's credentials would.
+export async function asRole<T>(db: TestDatabase, role: LedgerRole | 'postgres', work: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: role === 'postgres' ? db.url : db.urlAs(role) });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
