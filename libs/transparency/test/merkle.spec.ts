@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
@@ -81,6 +81,34 @@ describe('RFC 9162 Merkle tree over ledger entries', () => {
     const resumed = new MerkleAppender(37, edge);
     for (const leaf of leaves.slice(37)) resumed.append(leaf);
     assert.ok(resumed.root().equals(roots[70]));
+  });
+
+  it("appends the writer's hex entry hashes in batches to the same tree, keeping the nodes of the levels asked", () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ minLength: 32, maxLength: 32 }), { maxLength: 140 }), fc.nat({ max: 60 }), fc.nat({ max: 17 }), (raw, start, chunk) => {
+        const entries = raw.map((b) => Buffer.from(b));
+        const all = [...leavesOf(start).map((l) => createHash('sha256').update(l).digest()), ...entries];
+        const { store, roots } = grow(all);
+        const edge = frontierKeys(start).map((k) => ({ ...k, hash: reader(store)(k) }));
+        const tree = new MerkleAppender(start, edge);
+        const kept: StoredNode[] = [];
+        const hex = entries.map((e) => e.toString('hex'));
+        for (let at = 0; at < hex.length; at += chunk + 1) kept.push(...tree.appendHex(hex.slice(at, at + chunk + 1), (level) => level % 4 === 0));
+        assert.ok(tree.root().equals(roots[all.length]));
+        assert.equal(tree.size, all.length);
+        const expected = [...store.entries()]
+          .map(([key, hash]) => ({ level: Number(key.split('/')[0]), index: Number(key.split('/')[1]), hash }))
+          .filter((n) => n.level % 4 === 0 && n.index * 2 ** n.level + 2 ** n.level > start);
+        const asText = (ns: StoredNode[]): string[] => ns.map((n) => `${n.level}/${n.index}/${n.hash.toString('hex')}`).sort();
+        assert.deepEqual(asText(kept), asText(expected));
+      }),
+      { numRuns: 200 },
+    );
+    const tree = new MerkleAppender(0, []);
+    assert.throws(() => tree.appendHex(['ab'.repeat(31)], () => true), /64 hex digits/);
+    assert.throws(() => tree.appendHex(['zz'.repeat(32)], () => true), /64 hex digits/);
+    assert.throws(() => tree.appendHex([`${'ab'.repeat(31)}a!`], () => true), /64 hex digits/);
+    assert.equal(tree.size, 0);
   });
 
   it('builds inclusion proofs equal to PATH(m, D[n]) that verify, from O(log n) stored nodes', () => {

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { signCheckpoint, type MerkleAppender, type SignedCheckpoint, type StoredNode } from '@app/transparency';
-import { insertTreeNodes, loadMerkleAppender, type TreeQueryable } from './merkle-store';
+import { insertTreeNodes, isStoredLevel, loadMerkleAppender, type TreeQueryable } from './merkle-store';
 
 // When and how the ledger signs checkpoints: every `everyEntries` entries (at each multiple, so every instance
 // agrees), and at the first batch after `everyMs` without one.
@@ -55,14 +55,13 @@ export class LedgerTree {
     return this.tree.size;
   }
 
-  // One batch's entries (hashes as the writer keeps them, hex), appended: the nodes they completed and the root
-  // after them, taken now because the next batch of the pipeline may append before this one writes.
+  // One batch's entries (hashes as the writer keeps them, hex), appended: the nodes they completed at the stored
+  // levels and the root after them, taken now because the next batch of the pipeline may append before this one writes.
   append(entryHashesHex: readonly string[]): TreeAppend {
     const tree = this.tree;
     if (tree === null) throw new Error('LedgerTree used before syncTo');
     const sizeBefore = tree.size;
-    const nodes: StoredNode[] = [];
-    for (const h of entryHashesHex) for (const n of tree.append(Buffer.from(h, 'hex'))) nodes.push(n);
+    const nodes = tree.appendHex(entryHashesHex, isStoredLevel);
     return { nodes, sizeBefore, sizeAfter: tree.size, root: tree.root() };
   }
 
