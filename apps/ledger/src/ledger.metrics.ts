@@ -19,6 +19,7 @@ export class LedgerMetrics implements ConsumerMetrics {
   private readonly entries: Counter;
   private readonly retries: Counter;
   private readonly pipelined: Counter;
+  private readonly merkleSeconds: Counter<'part'>;
   private readonly lag: Gauge<'topic' | 'partition'>;
   private readonly batchSize: Histogram;
   private readonly batchSeconds: Histogram;
@@ -36,6 +37,12 @@ export class LedgerMetrics implements ConsumerMetrics {
       name: 'ledger_batches_pipelined_total',
       help: 'Batches judged while the batch before them was still being stored (of ledger_batch_size_count).',
     });
+    this.merkleSeconds = registry.counter({
+      name: 'ledger_merkle_seconds_total',
+      help: 'Time the writer spent on the Merkle tree: part="hash" hashing entries into it (CPU), part="store" storing its nodes and checkpoints.',
+      labelNames: ['part'],
+    });
+    for (const part of ['hash', 'store']) this.merkleSeconds.inc({ part }, 0);
     this.lag = registry.gauge({
       name: 'ledger_consumer_lag',
       help: 'Records not yet applied, per partition (log end offset - offset stored in Postgres).',
@@ -62,6 +69,10 @@ export class LedgerMetrics implements ConsumerMetrics {
     this.events.inc({ status: 'skipped' }, s.skipped);
     this.entries.inc(s.entries);
     if (s.pipelined === true) this.pipelined.inc();
+    if (s.merkleMs !== undefined) {
+      this.merkleSeconds.inc({ part: 'hash' }, s.merkleMs.hash / 1000);
+      this.merkleSeconds.inc({ part: 'store' }, s.merkleMs.store / 1000);
+    }
     for (const r of s.results) {
       if (r.status === 'rejected') this.rejections.inc({ code: r.code });
       else if (r.status === 'recorded') for (const a of r.alerts) this.alerts.inc({ kind: a.kind });

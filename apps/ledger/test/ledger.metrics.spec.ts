@@ -79,6 +79,17 @@ describe('ledger metrics', () => {
     assert.ok(lines.includes('ledger_batch_size_count 3'), lines.join('\n'));
   });
 
+  it("adds up the time the writer spent on the Merkle tree, hashing and storing, over the batches that appended entries", () => {
+    const registry = new MetricsRegistry();
+    const metrics = new LedgerMetrics(registry);
+    metrics.onBatch({ topic: 'chips.shipments.v1', partition: 0, size: 4, durationMs: 30, summary: { ...summary, merkleMs: { hash: 1.5, store: 4 } } });
+    metrics.onBatch({ topic: 'chips.shipments.v1', partition: 0, size: 4, durationMs: 30, summary: { ...summary, merkleMs: { hash: 2.5, store: 1 } } });
+    metrics.onBatch({ topic: 'chips.shipments.v1', partition: 0, size: 4, durationMs: 30, summary: { ...summary, entries: 0 } });
+    const lines = registry.render().split('\n');
+    assert.ok(lines.includes('ledger_merkle_seconds_total{part="hash"} 0.004'), lines.join('\n'));
+    assert.ok(lines.includes('ledger_merkle_seconds_total{part="store"} 0.005'), lines.join('\n'));
+  });
+
   it('shows every outcome at 0 before the first batch', () => {
     const registry = new MetricsRegistry();
     new LedgerMetrics(registry);

@@ -21,4 +21,7 @@ export interface BatchResult {
   headSeq: bigint;
   // Whether the batch was judged while the batch before it was still being written (the writer's pipelining).
   pipelined: boolean;
+  // Milliseconds the writer spent on the Merkle tree for this batch: hashing its entries into the tree (CPU), and
+  // storing the completed nodes and any checkpoint (statements). Absent for batches that appended no entry.
+  merkleMs?: { hash: number; store: number };
 }

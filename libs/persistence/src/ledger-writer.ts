@@ -197,16 +197,20 @@ export class LedgerWriter {
     const copy = new ChunkedCopy(qr, gate);
     const entryHashes: string[] = [];
     await this.judgeRecords(batch, copy, records, decoded, broken, entryHashes);
+    const hashStartedMs = performance.now();
     const appended = this.tree.append(entryHashes);
+    const hashMs = performance.now() - hashStartedMs;
     waiting(true);
     await gate;
     // Judged, under the lock: the next batch may go on from here.
     const offsets = nextOffsets(records);
     flight?.carry.set({ head: batch.head(), state, offsets });
     await copy.written;
-    await this.writeClosing(qr, state, batch, offsets, appended);
+    const storeMs = await this.writeClosing(qr, state, batch, offsets, appended);
     waiting(false);
-    return batch.result(before !== null);
+    const result = batch.result(before !== null);
+    if (batch.entryCount > 0) result.merkleMs = { hash: hashMs, store: storeMs };
+    return result;
   }
 
   // Judges the records in order, handing each chunk of rows to `copy` as soon as it is judged; stops early once the
@@ -241,20 +245,24 @@ export class LedgerWriter {
   }
 
   // The statements that close a batch once its entries are written: account rows, alerts, standing facts, consumer
-  // offsets, the Merkle tree's new nodes (and a checkpoint when one is due), and the head.
+  // offsets, the Merkle tree's new nodes (and a checkpoint when one is due), and the head. Returns the milliseconds
+  // the tree's statements took.
   private async writeClosing(
     qr: QueryRunner,
     state: MemoryLedgerState,
     batch: BatchJudgement,
     offsets: ReadonlyMap<string, bigint>,
     appended: TreeAppend,
-  ): Promise<void> {
+  ): Promise<number> {
     await writeAccounts(qr, this.pack, state, batch.touched, batch.effects);
     await writeAlerts(qr, batch.alerts);
     await writeEffects(qr, state, batch.effects);
     await writeOffsets(qr, this.options.groupId, offsets);
+    const treeStartedMs = performance.now();
     if (batch.entryCount > 0) await this.tree.write(qr, appended, batch.head());
+    const treeMs = performance.now() - treeStartedMs;
     await batch.clocks.write(qr);
     if (batch.entryCount > 0 || batch.recorded > 0) await writeHead(qr, batch.head());
+    return treeMs;
   }
 }

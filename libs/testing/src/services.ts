@@ -58,11 +58,12 @@ export function startService(app: ServiceApp, env: Record<string, string>): Serv
   };
 }
 
-// A service's figures from its /metrics, by metric name (unlabelled series only); a metric not shown yet is absent.
+// A service's figures from its /metrics, by series; a metric not shown yet is absent.
 export async function serviceMetrics(port: number): Promise<Map<string, number>> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const out = new Map<string, number>();
-  for (const m of text.matchAll(/^([a-zA-Z_:][a-zA-Z0-9_:]*) (\S+)$/gm)) out.set(m[1]!, Number(m[2]));
+  // Keyed by the name and, for a labelled series, its labels as printed: ledger_merkle_seconds_total{part="hash"}.
+  for (const m of text.matchAll(/^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})?) (\S+)$/gm)) out.set(m[1]!, Number(m[2]));
   return out;
 }
 
