@@ -1,17 +1,22 @@
-// /metrics on the API port, as Prometheus scrapes it (k8s/api.yaml): no key needed, requests counted by route
-// template and status class (never by the URL sent), latency as a histogram, open alert streams as a gauge.
+// /metrics on the API port, as Prometheus scrapes it with a regulator key (docs/operations.md): requests counted by
+// route template and status class (never by the URL sent), latency as a histogram, open alert streams as a gauge;
+// and no one else reads it, since it names every publisher's recorded events and reporting delays.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '@app/testing';
 import { shipment, startApiFixture, type ApiFixture } from './support/api-fixture';
 
 const KEY = 'metrics-regulator-key';
+const CHIPMAKER_KEY = 'metrics-chipmaker-key';
+const CLOUD_KEY = 'metrics-cloud-key';
 
 let f: ApiFixture;
 
 before(async () => {
   f = await startApiFixture('api_metrics');
   await f.addKey(KEY, 'regulator');
+  await f.addKey(CHIPMAKER_KEY, 'chipmaker', 'amd');
+  await f.addKey(CLOUD_KEY, 'cloud-provider', 'g42');
   const result = await f.record([shipment({ country: 'AE', quantity: 100, at: '2026-01-05T00:00:00Z' })]);
   assert.equal(result.recorded, 1);
 });
@@ -21,7 +26,7 @@ after(async () => {
 });
 
 async function scrape(): Promise<string> {
-  const res = await f.get('/metrics');
+  const res = await f.get('/metrics', KEY);
   assert.equal(res.status, 200, res.text);
   return res.text;
 }
@@ -33,17 +38,44 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe('GET /metrics', () => {
-  it('answers without an API key, in the Prometheus text format, and is not in the API docs', async () => {
-    const res = await fetch(`${f.baseUrl}/metrics`);
-    assert.equal(res.status, 200);
-    assert.match(String(res.headers.get('content-type')), /^text\/plain;.*\bversion=0\.0\.4\b/);
-    const text = await res.text();
-    assert.match(text, /^# TYPE api_http_requests_total counter$/m);
-    assert.match(text, /^# TYPE api_http_request_duration_seconds histogram$/m);
-    assert.match(text, /^process_resident_memory_bytes \d+$/m);
-    const docs = await f.get('/docs/openapi.json');
-    assert.equal(docs.status, 200);
-    assert.equal(docs.body.paths['/metrics'], undefined);
+  it("answers a regulator's key, as the x-api-key header or as Prometheus's bearer token, in the Prometheus text format", async () => {
+    const ways: Array<Record<string, string>> = [{ 'x-api-key': KEY }, { authorization: `Bearer ${KEY}` }];
+    for (const headers of ways) {
+      const res = await fetch(`${f.baseUrl}/metrics`, { headers });
+      assert.equal(res.status, 200);
+      assert.match(String(res.headers.get('content-type')), /^text\/plain;.*\bversion=0\.0\.4\b/);
+      const text = await res.text();
+      assert.match(text, /^# TYPE api_http_requests_total counter$/m);
+      assert.match(text, /^# TYPE api_http_request_duration_seconds histogram$/m);
+      assert.match(text, /^process_resident_memory_bytes \d+$/m);
+    }
+  });
+
+  it("refuses everyone else: it names every publisher's recorded events, which a company may not see", async () => {
+    const refusals: Array<[Record<string, string>, number, string]> = [
+      [{}, 401, 'UNAUTHENTICATED'],
+      [{ 'x-api-key': CHIPMAKER_KEY }, 403, 'FORBIDDEN'],
+      [{ 'x-api-key': CLOUD_KEY }, 403, 'FORBIDDEN'],
+      [{ authorization: `Bearer ${CHIPMAKER_KEY}` }, 403, 'FORBIDDEN'],
+      [{ authorization: 'Bearer not-a-key' }, 401, 'UNAUTHENTICATED'],
+      [{ authorization: `Basic ${Buffer.from(`x:${KEY}`).toString('base64')}` }, 401, 'UNAUTHENTICATED'],
+    ];
+    for (const [headers, status, code] of refusals) {
+      const res = await fetch(`${f.baseUrl}/metrics`, { headers });
+      const text = await res.text();
+      assert.equal(res.status, status, `${JSON.stringify(headers)}: ${text}`);
+      assert.match(String(res.headers.get('content-type')), /^application\/json/);
+      assert.equal(JSON.parse(text).error.code, code);
+      assert.doesNotMatch(text, /ledger_reporting_delay|nvidia|api_http/);
+    }
+    // The regulator's scrape does show them (read for the scrape before), so the refusals above withhold something.
+    await waitFor(async () => /^ledger_reporting_delay_events\{publisher="nvidia"\} 1$/m.test(await scrape()), { what: "nvidia's recorded events in the scrape" });
+  });
+
+  it('takes a bearer token on /metrics only: every other route wants the x-api-key header', async () => {
+    const res = await fetch(`${f.baseUrl}/accounts/country:AE`, { headers: { authorization: `Bearer ${KEY}` } });
+    assert.equal(res.status, 401);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'UNAUTHENTICATED');
   });
 
   it('counts requests by route template and status class, with their latency', async () => {

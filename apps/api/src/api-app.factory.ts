@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ApiMetrics } from './api.metrics';
+import { ApiMetrics } from './metrics/api.metrics';
 import { ApiModule } from './api.module';
 import type { ApiAppSettings } from './api-settings';
 import { API_KEY_HEADER } from './auth/api-key';
@@ -63,7 +63,7 @@ export function configureApiApp(app: NestExpressApplication): void {
       .setVersion('1')
       .addApiKey({ type: 'apiKey', name: API_KEY_HEADER, in: 'header' }, 'api-key')
       .build(),
-    // The API's own controllers only: /metrics (MetricsModule) is for Prometheus, not for API clients.
+    // The API's own controllers only (health, /metrics and the routes), not the libraries'.
     { include: [ApiModule] },
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', customSiteTitle: 'Ledger API docs' });

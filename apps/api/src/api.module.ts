@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { JsonLogger, MetricsModule } from '@app/observability';
+import { JsonLogger, MetricsRegistryModule } from '@app/observability';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { HistoryService } from './accounts/history.service';
@@ -8,7 +8,7 @@ import { AlertFeedService } from './alerts/alert-feed.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsService } from './alerts/alerts.service';
 import { StreamAccess } from './alerts/stream-access';
-import { ApiMetrics } from './api.metrics';
+import { ApiMetrics } from './metrics/api.metrics';
 import { API_SETTINGS, type ApiAppSettings } from './api-settings';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyStore } from './auth/api-key.store';
@@ -30,6 +30,7 @@ import { TransparencyController } from './transparency/transparency.controller';
 import { ledgerPublicKeyProvider } from './transparency/ledger-key.provider';
 import { TransparencyService } from './transparency/transparency.service';
 import { ProofService } from './proof/proof.service';
+import { PrometheusController } from './metrics/prometheus.controller';
 import { ReportingDelayController } from './reporting-delay/reporting-delay.controller';
 import { ReportingDelayMetrics } from './reporting-delay/reporting-delay.metrics';
 import { ReportingDelayService } from './reporting-delay/reporting-delay.service';
@@ -39,9 +40,9 @@ export class ApiModule {
   static register(settings: ApiAppSettings, logger: JsonLogger): DynamicModule {
     return {
       module: ApiModule,
-      // GET /metrics for Prometheus, without a key like /health/* (see ApiKeyGuard).
-      imports: [MetricsModule],
-      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, TransparencyController, PreClearanceController, ReportingDelayController, LicencesController],
+      // The process's metrics registry; GET /metrics is PrometheusController, behind a regulator key.
+      imports: [MetricsRegistryModule],
+      controllers: [HealthController, MetaController, AccountsController, AlertsController, EventsController, ProofController, TransparencyController, PreClearanceController, ReportingDelayController, LicencesController, PrometheusController],
       providers: [
         { provide: API_SETTINGS, useValue: settings },
         { provide: JsonLogger, useValue: logger },

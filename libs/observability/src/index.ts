@@ -10,7 +10,7 @@ export type { Readiness } from './health.service';
 export { JsonLogger } from './json.logger';
 export type { JsonLoggerOptions } from './json.logger';
 export { MetricsController } from './metrics.controller';
-export { MetricsModule } from './metrics.module';
+export { MetricsModule, MetricsRegistryModule } from './metrics.module';
 export { CONTENT_TYPE, Counter, Gauge, Histogram, MetricsRegistry, registerProcessMetrics } from './metrics.registry';
 export type { HistogramOptions, Labels } from './metrics.registry';
 export { startHttpService } from './service-bootstrap';

@@ -2,10 +2,9 @@ import { Global, Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller';
 import { MetricsRegistry, registerProcessMetrics } from './metrics.registry';
 
-// One registry per process, injectable everywhere (global), served at GET /metrics.
+// One registry per process, injectable everywhere (global).
 @Global()
 @Module({
-  controllers: [MetricsController],
   providers: [
     {
       provide: MetricsRegistry,
@@ -17,5 +16,13 @@ import { MetricsRegistry, registerProcessMetrics } from './metrics.registry';
     },
   ],
   exports: [MetricsRegistry],
+})
+export class MetricsRegistryModule {}
+
+// The registry served at GET /metrics without a key: for the ledger and the relay, whose HTTP ports carry only
+// health and metrics and are not published. The API serves its registry behind its own authorization instead.
+@Module({
+  imports: [MetricsRegistryModule],
+  controllers: [MetricsController],
 })
 export class MetricsModule {}

@@ -238,8 +238,14 @@ export function registerProcessMetrics(registry: MetricsRegistry): void {
   const start = registry.gauge({ name: 'process_start_time_seconds', help: 'Start time of the process since the Unix epoch, in seconds.' });
   const resident = registry.gauge({ name: 'process_resident_memory_bytes', help: 'Resident memory size in bytes.' });
   const heap = registry.gauge({ name: 'nodejs_heap_used_bytes', help: 'V8 heap in use, in bytes.' });
+  const cpu = registry.counter({ name: 'process_cpu_seconds_total', help: 'User and system CPU time of the process (all its threads), in seconds.' });
   start.set(Math.round(Date.now() / 1000 - process.uptime()));
+  let cpuSeenUs = 0;
   registry.onCollect(() => {
+    const used = process.cpuUsage();
+    const totalUs = used.user + used.system;
+    cpu.inc(Math.max(0, totalUs - cpuSeenUs) / 1e6);
+    cpuSeenUs = Math.max(cpuSeenUs, totalUs);
     const memory = process.memoryUsage();
     resident.set(memory.rss);
     heap.set(memory.heapUsed);

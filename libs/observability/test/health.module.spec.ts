@@ -59,6 +59,9 @@ describe('health and metrics endpoints', () => {
       const body = await response.text();
       assert.match(body, /^demo_total 4$/m);
       assert.match(body, /^process_resident_memory_bytes \d+$/m);
+      // The process's CPU time so far: more than nothing (it started Nest), less than it has been alive on all cores.
+      const cpu = Number(/^process_cpu_seconds_total (\S+)$/m.exec(body)?.[1]);
+      assert.ok(cpu > 0 && cpu <= process.uptime() * 64, `process_cpu_seconds_total ${cpu}`);
     } finally {
       await app.close();
     }

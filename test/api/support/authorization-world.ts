@@ -136,6 +136,8 @@ const HISTORY: Expect = { regulator: [200, 200], chipmaker: [403, 403], 'cloud-p
 // Licences: a chipmaker its own (another's listing refused, another's licence not found), a cloud provider none.
 const LICENCE_LIST: Expect = { regulator: [200, 200], chipmaker: [200, 403], 'cloud-provider': [403, 403] };
 const LICENCE_COUNTRIES: Expect = { regulator: [200, 200], chipmaker: [200, 200], 'cloud-provider': [403, 403] };
+// The API's Prometheus figures (every publisher's reporting delays, request counts): the regulator's alone.
+const REGULATOR_ONLY: Expect = { regulator: [200, 200], chipmaker: [403, 403], 'cloud-provider': [403, 403] };
 const LICENCE_READ: Expect = { regulator: [200, 200], chipmaker: [200, 404], 'cloud-provider': [403, 403] };
 
 interface RouteSpec {
@@ -149,6 +151,7 @@ const enc = encodeURIComponent;
 // Keyed by the OpenAPI document's method and path template: a route missing here fails the matrix test.
 export const MATRIX: Record<string, RouteSpec> = {
   'GET /me': { expect: ALL_OK, path: () => '/me' },
+  'GET /metrics': { expect: REGULATOR_ONLY, path: () => '/metrics' },
   'GET /accounts': {
     expect: { regulator: [200, 200], chipmaker: [200, 403], 'cloud-provider': [200, 403] },
     path: (o, side, role) => (side === 'own' ? '/accounts?limit=500' : role === 'chipmaker' ? '/accounts?kind=lpp' : `/accounts?veu=${o.publisher}`),

@@ -4,7 +4,7 @@ import { JsonLogger } from '@app/observability';
 import type { Request, Response } from 'express';
 import type { Client } from 'pg';
 import { ALERTS_CHANNEL } from '@app/persistence';
-import { ApiMetrics } from '../api.metrics';
+import { ApiMetrics } from '../metrics/api.metrics';
 import { API_SETTINGS, type ApiAppSettings } from '../api-settings';
 import { alertFor } from '../auth/access-views';
 import type { Principal } from '../auth/principal';

@@ -37,6 +37,7 @@ export const PERMISSIONS = [
   'pre-clearance.evaluate',
   'licence.list',
   'licence.read',
+  'metrics.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -143,6 +144,13 @@ export function requireLicenceScope(p: Principal): { exporter: string | null } {
   const scope = licenceScope(p);
   if (scope === null) throw ApiError.forbidden(`${who(p)} may not read licences`);
   return scope;
+}
+
+// The API's Prometheus figures include each publisher's recorded events and reporting delays (reporting-delay
+// metrics), which only a regulator may compare across companies; request counts by route would tell a competitor
+// how others use the API. So /metrics is the regulator's, like GET /reporting-delay without a publisher.
+export function requireMetricsAccess(p: Principal): void {
+  if (p.role !== 'regulator') throw ApiError.forbidden(`${who(p)} may not read the API's metrics (regulator keys only)`);
 }
 
 function who(p: Principal): string {

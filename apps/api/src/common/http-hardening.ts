@@ -64,7 +64,7 @@ export function noBodyOutside(paths: readonly string[]): RequestHandler {
 // raw bytes, like the ledger) is read up to the limit.
 export function authenticatedJsonBody(keys: ApiKeyStore, limitBytes: number): RequestHandler[] {
   const authenticate: RequestHandler = (request, _response, next) => {
-    authenticateRequest(keys, request, false).then(
+    authenticateRequest(keys, request).then(
       (principal) => {
         (request as AuthedRequest).principal = principal;
         next();
