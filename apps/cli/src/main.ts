@@ -3,6 +3,7 @@
 // Commands are loaded on demand, so `replay` starts without loading Kafka or Postgres clients.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describeFailure } from './support/cli-failure';
 import { HelpRequest, UsageError } from './support/command-args';
 
 interface CommandModule {
@@ -65,7 +66,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`ledger: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(describeFailure(err, process.env['LOG_LEVEL'] === 'debug'));
     process.exitCode = 1;
   },
 );
