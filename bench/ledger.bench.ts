@@ -38,6 +38,7 @@ import {
 } from '@app/testing';
 import { envInteger } from './bench-args';
 import { benchPrerequisites } from './prerequisites';
+import { batchFigures, cpuPerEvent, merkleShare } from './ledger-figures';
 import { ProcessCpu, type CpuUse } from './process-cpu';
 import { signaturesReport, signedThroughput } from './signed-throughput';
 
@@ -359,7 +360,7 @@ function benchReport({ entries, e2e, batches, lat, latencyCpuUse, raw, copy }: B
       // The Merkle tree's share, from the ledger's ledger_merkle_seconds_total (one ledger instance): hashing entries
       // into the tree is ledger CPU; storing its nodes and checkpoints is statement time, mostly Postgres's CPU. The
       // run is CPU-bound on the machine's cores, so their sum over all processes' CPU is what the tree costs end to end.
-      merkleTree: merkleShare(batches, e2e.cpu, EVENTS),
+      merkleTree: LEDGERS === 1 ? merkleShare(batches, e2e.cpu, EVENTS) : null,
     },
     eventToAlertLatency: { ratePerS: LATENCY_RATE_PER_S, seconds: LATENCY_SECONDS, samples: lat.samples, p50Ms: lat.p50Ms, p99Ms: lat.p99Ms, maxMs: lat.maxMs, targetP99Ms: 250, stages: lat.stages, cpu: latencyCpuUse },
     rawKafkaConsume: { eventsPerS: Math.round(raw) },
@@ -369,50 +370,6 @@ function benchReport({ entries, e2e, batches, lat, latencyCpuUse, raw, copy }: B
       endToEndVsCopyIngest: round(e2e.eventsPerS / copy, 3),
     },
   };
-}
-
-function cpuPerEvent(cpu: CpuUse, events: number, cores: number, targetPerS: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [kind, seconds] of Object.entries(cpu.cpuSeconds)) out[kind] = round((seconds * 1e6) / events, 1);
-  const budget = (cores * 1e6) / targetPerS;
-  out['budgetAtTarget'] = round(budget, 1);
-  out['totalVsBudget'] = round((out['total'] ?? 0) / budget, 2);
-  return out;
-}
-
-interface BatchFigures {
-  count: number;
-  meanSize: number;
-  pipelined: number;
-  merkleSeconds: { hash: number; store: number };
-}
-
-// From the ledger's /metrics: its batches so far, their mean size, how many were judged in the pipeline, and the
-// time it spent on the Merkle tree.
-async function batchFigures(port: number): Promise<BatchFigures | null> {
-  try {
-    const m = await serviceMetrics(port);
-    const count = m.get('ledger_batch_size_count') ?? 0;
-    return {
-      count,
-      meanSize: Math.round((m.get('ledger_batch_size_sum') ?? 0) / count),
-      pipelined: m.get('ledger_batches_pipelined_total') ?? 0,
-      merkleSeconds: { hash: m.get('ledger_merkle_seconds_total{part="hash"}') ?? 0, store: m.get('ledger_merkle_seconds_total{part="store"}') ?? 0 },
-    };
-  } catch {
-    return null;
-  }
-}
-
-function merkleShare(batches: BatchFigures | null, cpu: CpuUse | null, events: number): Record<string, number> | null {
-  if (batches === null || LEDGERS !== 1) return null;
-  const { hash, store } = batches.merkleSeconds;
-  const out: Record<string, number> = { hashUsPerEvent: round((hash * 1e6) / events, 2), storeUsPerEvent: round((store * 1e6) / events, 2) };
-  const ledger = cpu?.cpuSeconds['ledger'];
-  const total = cpu?.cpuSeconds['total'];
-  if (ledger !== undefined && ledger > 0) out['hashShareOfLedgerCpu'] = round(hash / ledger, 4);
-  if (total !== undefined && total > 0) out['shareOfAllCpu'] = round((hash + store) / total, 4);
-  return out;
 }
 
 main().then(

@@ -209,7 +209,7 @@ cat <<EOF
     dashboard       http://127.0.0.1:$api_port/?key=demo-regulator-key
     API docs        http://127.0.0.1:$api_port/docs
     health          http://127.0.0.1:$api_port/health/ready   (ledger :$ledger_port, relay :$relay_port)
-    metrics         http://127.0.0.1:$api_port/metrics (api)   http://127.0.0.1:$ledger_port/metrics (ledger)   http://127.0.0.1:$relay_port/metrics (relay)
+    metrics         http://127.0.0.1:$api_port/metrics (api, x-api-key: demo-regulator-key)   http://127.0.0.1:$ledger_port/metrics (ledger)   http://127.0.0.1:$relay_port/metrics (relay)
     alerts          npm run -s ledger -- tail-alerts      (follows compliance.alerts.v1)
     logs            $logs/{ledger,relay,api}.log   Kafka: .run/kafka/server.log
     sample feed     .run/sample.ndjson (publish more: npm run -s ledger -- publish FILE --keys .run/keys/signers)

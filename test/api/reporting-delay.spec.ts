@@ -86,7 +86,7 @@ describe('reporting delay', () => {
   it('exports the figures as Prometheus gauges', async () => {
     // A scrape shows what the previous one read: scrape until the figures are there.
     const text = await waitFor(async () => {
-      const res = await fetch(`${f.baseUrl}/metrics`);
+      const res = await fetch(`${f.baseUrl}/metrics`, { headers: { 'x-api-key': REGULATOR } });
       const body = await res.text();
       return body.includes('ledger_reporting_delay_events{publisher="amd"} 5') ? body : null;
     }, { timeoutMs: 15_000, intervalMs: 250, what: 'the reporting delay gauges' });
