@@ -146,9 +146,9 @@ export function requireLicenceScope(p: Principal): { exporter: string | null } {
   return scope;
 }
 
-// The API's Prometheus figures include each publisher's recorded events and reporting delays (reporting-delay
-// metrics), which only a regulator may compare across companies; request counts by route would tell a competitor
-// how others use the API. So /metrics is the regulator's, like GET /reporting-delay without a publisher.
+// The API's Prometheus figures include every publisher's recorded events and reporting delays, which only a
+// regulator may see across publishers (GET /reporting-delays shows a company its own alone); request counts by
+// route would tell a competitor how others use the API. So /metrics is the regulator's.
 export function requireMetricsAccess(p: Principal): void {
   if (p.role !== 'regulator') throw ApiError.forbidden(`${who(p)} may not read the API's metrics (regulator keys only)`);
 }
