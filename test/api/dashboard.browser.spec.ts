@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { after, before, it } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { deployment, shipment, startApiFixture, veuGrant, type ApiFixture } from './support/api-fixture';
+import { waitFor } from '@app/testing';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -261,5 +262,32 @@ it("shows the licences, approved vs shipped vs cap per country, and a licence's 
   // 474,960 drawn in the 30 days to 2026-03-01: 1,108,240 left at 15,832 a day is 70 days.
   assert.equal(await page.getByTestId('licence-exhaustion').textContent(), '10 May 2026');
   await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-licence.png'), fullPage: true });
+  assert.deepEqual(consoleErrors, []);
+});
+
+it("shows every shipment drawn against a licence, older pages on request", async () => {
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  await f.record([
+    {
+      type: 'policy.license-issued', version: 1, eventId: 'bis-lic-2', publisher: 'regulator', occurredAt: '2026-01-01T00:00:00Z',
+      license: { id: 'D778', exporter: 'nvidia', consignee: { id: 'acme-ai', country: 'AE' }, validFrom: '2026-01-01T00:00:00Z', validTo: '2030-12-31T23:59:59Z', tpp: 200 * 15_832 },
+    },
+  ]);
+  const hours = Array.from({ length: 130 }, (_, i) => i);
+  await f.record(hours.map((i) => shipment({ country: 'AE', quantity: 1, at: new Date(Date.parse('2026-02-01T00:00:00Z') + i * 3_600_000).toISOString(), ref: 'D778', eventId: `nv-778-${i}` })));
+  await page.goto(`${f.baseUrl}/?key=${KEY}#/licences/D778`);
+  const rows = page.getByTestId('licence-shipments').locator('tbody tr');
+  await rows.first().waitFor({ timeout: 15_000 });
+  assert.equal(await rows.count(), 25);
+  const more = page.getByTestId('licence-shipments-more');
+  await more.click();
+  await waitFor(async () => (await rows.count()) === 125, { timeoutMs: 10_000, what: 'the next 100 shipments' });
+  await more.click();
+  await waitFor(async () => (await rows.count()) === 130, { timeoutMs: 10_000, what: 'the last 5 shipments' });
+  assert.equal(await more.count(), 0, 'no button once every shipment is shown');
+  // Every shipment once, newest first, down to the first one.
+  const events = await page.getByTestId('licence-shipments').locator('tbody tr td:nth-child(3)').allTextContents();
+  assert.deepEqual(events, hours.map((i) => `nvidia/nv-778-${129 - i}`));
   assert.deepEqual(consoleErrors, []);
 });

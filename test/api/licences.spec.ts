@@ -133,3 +133,33 @@ describe('licences API', () => {
     assert.equal((await f.get('/licences/D1', 'nv')).body.shippedTpp, 949_920);
   });
 });
+
+describe('a licence with many shipments', () => {
+  let f: ApiFixture;
+
+  before(async () => {
+    f = await startApiFixture('api_licence_pages');
+    await f.addKey('nv', 'chipmaker', 'nvidia');
+    await f.record([licence('bis-5', 'P1', 'nvidia', 200 * 15_832)]);
+  });
+  after(async () => {
+    await f?.close();
+  });
+
+  it('pages through every shipment drawn against a licence once, newest first, across seqs of different lengths', async () => {
+    const ids = Array.from({ length: 60 }, (_, i) => `nv-p1-${i}`);
+    await f.record(ids.map((eventId, i) => shipment({ country: 'AE', quantity: 1, at: new Date(Date.parse('2026-04-01T00:00:00Z') + i * 60_000).toISOString(), ref: 'P1', eventId })));
+    const seen: Array<{ seq: number; eventId: string }> = [];
+    let cursor: string | null = null;
+    do {
+      const res = await f.get(`/licences/P1/shipments?limit=7${cursor === null ? '' : `&cursor=${cursor}`}`, 'nv');
+      assert.equal(res.status, 200, res.text);
+      seen.push(...res.body.items.map((s: any) => ({ seq: Number(s.seq), eventId: s.eventId })));
+      cursor = res.body.nextCursor;
+    } while (cursor !== null);
+    assert.deepEqual(seen.map((s) => s.eventId), [...ids].reverse());
+    assert.ok(seen[seen.length - 1]!.seq < 100 && seen[0]!.seq >= 100, `seqs ${seen[seen.length - 1]!.seq}..${seen[0]!.seq} cross 100`);
+    const first = await f.get('/licences/P1', 'nv');
+    assert.deepEqual(first.body.shipments.items.map((s: any) => s.eventId), [...ids].reverse().slice(0, 25));
+  });
+});

@@ -176,10 +176,11 @@ export class LicencesService {
     return row;
   }
 
+  // Ordered by the column, e.seq: a bare `seq` in ORDER BY would name the text alias and sort "98" before "292".
   private async shipmentPage(db: Queryable, id: string, q: LicenceShipmentsQuery): Promise<{ items: LicenceShipment[]; nextCursor: string | null }> {
     const rows = await db.query<{ seq: string; publisher: string; event_id: string; occurred_at: Date; delta: string; balance: string }>(
       `SELECT seq::text AS seq, event_publisher AS publisher, event_id, occurred_at, delta_tpp::text AS delta, balance_tpp::text AS balance
-         FROM ledger_entries WHERE account_id = $1 ${q.beforeSeq === null ? '' : 'AND seq < $3'} ORDER BY seq DESC LIMIT $2`,
+         FROM ledger_entries e WHERE account_id = $1 ${q.beforeSeq === null ? '' : 'AND e.seq < $3'} ORDER BY e.seq DESC LIMIT $2`,
       q.beforeSeq === null ? [accountIds.licence(id), q.limit + 1] : [accountIds.licence(id), q.limit + 1, q.beforeSeq.toString()],
     );
     const page = rows.slice(0, q.limit);
