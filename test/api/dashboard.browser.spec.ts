@@ -265,7 +265,7 @@ it("shows the licences, approved vs shipped vs cap per country, and a licence's 
   assert.deepEqual(consoleErrors, []);
 });
 
-it("shows every shipment drawn against a licence, older pages on request", async () => {
+it("shows every shipment drawn against a licence and every entry of its account, older pages on request", async () => {
   const consoleErrors: string[] = [];
   page.on('pageerror', (error) => consoleErrors.push(error.message));
   await f.record([
@@ -289,5 +289,18 @@ it("shows every shipment drawn against a licence, older pages on request", async
   // Every shipment once, newest first, down to the first one.
   const events = await page.getByTestId('licence-shipments').locator('tbody tr td:nth-child(3)').allTextContents();
   assert.deepEqual(events, hours.map((i) => `nvidia/nv-778-${129 - i}`));
+
+  // The licence's account page: the newest 25 entries, then older ones 100 at a time, each once, down to the first.
+  await page.goto(`${f.baseUrl}/?key=${KEY}#/account/license:D778`);
+  const entries = page.locator('#acct-entries tr');
+  await waitFor(async () => (await entries.count()) === 25, { timeoutMs: 15_000, what: 'the newest 25 entries' });
+  const older = page.getByTestId('acct-entries-more');
+  await older.click();
+  await waitFor(async () => (await entries.count()) === 125, { timeoutMs: 10_000, what: '100 older entries' });
+  await older.click();
+  await waitFor(async () => (await entries.count()) === 130, { timeoutMs: 10_000, what: 'the last 5 entries' });
+  assert.equal(await older.isVisible(), false, 'no button once every entry is shown');
+  const shown = await page.locator('#acct-entries tr td:nth-child(3)').allTextContents();
+  assert.deepEqual(shown, hours.map((i) => `nvidia/nv-778-${129 - i}`));
   assert.deepEqual(consoleErrors, []);
 });

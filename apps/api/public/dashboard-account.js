@@ -16,7 +16,15 @@ const KIND_LABELS = {
   'uveu-outside-us': 'Universal VEU: outside the US',
 };
 
+// The account whose older entries "Show older entries" added, with the cursor of the next page: a quiet refresh
+// redraws the newest 25 only, so it leaves the entries of such an account as they are.
+const older = { account: null, cursor: null };
+
 export async function loadAccount(id, quiet) {
+  if (!quiet || older.account !== id) {
+    older.account = null;
+    older.cursor = null;
+  }
   if (!quiet) {
     $('acct-title').textContent = id;
     $('acct-chart').innerHTML = '<p class="empty">Loading…</p>';
@@ -77,20 +85,47 @@ function renderThresholds(a) {
 async function loadHistory(id, a) {
   const series = await api('accounts/' + encodeURIComponent(id) + '/balance-series?points=240');
   drawBalanceChart($('acct-chart'), a, series);
-  const entries = await api('accounts/' + encodeURIComponent(id) + '/entries?limit=25');
   document.querySelector('table.entries').hidden = false;
   $('entries-sub').textContent = 'Newest first; each entry is hash-chained to the one before it. Verify checks an entry\'s signed proof in your browser.';
-  $('acct-entries').innerHTML = entries.items
-    .map(
-      (e) =>
-        `<tr><td class="mono">${esc(e.seq)}</td><td>${esc(fmtDateTime(e.occurredAt))}</td>` +
-        `<td class="mono">${esc(e.event.publisher)}/${esc(e.event.eventId)}</td>` +
-        `<td class="num ${e.deltaTpp >= 0 ? 'pos' : 'neg'}">${e.deltaTpp >= 0 ? '+' : ''}${esc(fmtInt(e.deltaTpp))}</td>` +
-        `<td class="num">${esc(fmtInt(e.balanceTpp))}</td><td class="num">${esc(e.capTpp === null ? '—' : fmtInt(e.capTpp))}</td>` +
-        `<td class="mono">${esc(e.policy ? e.policy.id + ' ' + e.policy.version : '')}</td><td>${verifyButton(e.seq)}</td></tr>`,
-    )
-    .join('');
+  if (older.account === id) return;
+  const entries = await api('accounts/' + encodeURIComponent(id) + '/entries?limit=25');
+  $('acct-entries').innerHTML = entries.items.map(entryRow).join('');
   attachVerify($('acct-entries'));
+  showMore(id, entries.nextCursor);
+}
+
+function entryRow(e) {
+  return (
+    `<tr><td class="mono">${esc(e.seq)}</td><td>${esc(fmtDateTime(e.occurredAt))}</td>` +
+    `<td class="mono">${esc(e.event.publisher)}/${esc(e.event.eventId)}</td>` +
+    `<td class="num ${e.deltaTpp >= 0 ? 'pos' : 'neg'}">${e.deltaTpp >= 0 ? '+' : ''}${esc(fmtInt(e.deltaTpp))}</td>` +
+    `<td class="num">${esc(fmtInt(e.balanceTpp))}</td><td class="num">${esc(e.capTpp === null ? '—' : fmtInt(e.capTpp))}</td>` +
+    `<td class="mono">${esc(e.policy ? e.policy.id + ' ' + e.policy.version : '')}</td><td>${verifyButton(e.seq)}</td></tr>`
+  );
+}
+
+// The next page of older entries (keyset cursor), 100 at a time, appended below the ones shown.
+function showMore(id, cursor) {
+  const row = $('acct-entries-more-row');
+  const button = $('acct-entries-more');
+  row.hidden = !cursor;
+  button.disabled = false;
+  button.textContent = 'Show older entries';
+  button.onclick = async () => {
+    button.disabled = true;
+    try {
+      const page = await api('accounts/' + encodeURIComponent(id) + '/entries?limit=100&cursor=' + encodeURIComponent(cursor));
+      const body = document.createElement('tbody');
+      body.innerHTML = page.items.map(entryRow).join('');
+      $('acct-entries').append(...body.children);
+      older.account = id;
+      older.cursor = page.nextCursor;
+      showMore(id, page.nextCursor);
+    } catch (e) {
+      button.textContent = 'Could not load older entries (' + (e.message || e.status) + '): try again';
+      button.disabled = false;
+    }
+  };
 }
 
 function showHistoryWithheld() {
@@ -98,6 +133,7 @@ function showHistoryWithheld() {
   $('acct-chart').innerHTML = `<p class="empty" data-testid="history-withheld">${esc(why)}</p>`;
   $('entries-sub').textContent = why;
   $('acct-entries').innerHTML = '';
+  $('acct-entries-more-row').hidden = true;
   document.querySelector('table.entries').hidden = true;
 }
 
