@@ -197,3 +197,60 @@ describe('an out-of-order feed in many batches, against an outside model', () =>
     }
   });
 });
+
+describe('events recorded around their own time: some late, some within the day, some dated ahead', () => {
+  interface Fact {
+    eventId: string;
+    atMs: number;
+    tpp: number;
+    batch: number;
+    order: number;
+  }
+  const facts: Fact[] = [];
+  const batchRecordedAt: string[] = [];
+  const HOUR = 3_600_000;
+  const now = Date.now();
+
+  before(async () => {
+    const random = prng(77);
+    let order = 0;
+    for (let batch = 0; batch < 5; batch++) {
+      const events = [];
+      for (let i = 0; i < 10; i++) {
+        // Dated from 3 days before the recording to 2 days after it, so the late ones (more than 12 hours before
+        // their batch became known) and the others are both on either side of every split the query makes.
+        const atMs = now - 72 * HOUR + Math.floor(random() * 120 * HOUR);
+        const quantity = 1 + Math.floor(random() * 9);
+        const eventId = `in-${batch}-${i}`;
+        facts.push({ eventId, atMs, tpp: quantity * H100, batch, order: order++ });
+        events.push(shipment({ country: 'IN', quantity, at: new Date(atMs).toISOString(), eventId }));
+      }
+      assert.equal((await f.record(events)).recorded, 10);
+      batchRecordedAt.push(await recordedAtOf('country:IN', `in-${batch}-0`));
+      await sleep(15);
+    }
+  });
+
+  it('answers an event time as known at each moment as the model does, with the entry that dates it', async () => {
+    const random = prng(78);
+    const instants: number[] = [now - 100 * HOUR, now + 100 * HOUR];
+    for (const x of facts) instants.push(x.atMs, x.atMs - 1);
+    for (const r of batchRecordedAt) for (const h of [-36, -24, -12, 0, 12, 24, 36]) instants.push(Date.parse(r) + h * HOUR, Date.parse(r) + h * HOUR - 1);
+    for (let i = 0; i < 20; i++) instants.push(now - 80 * HOUR + Math.floor(random() * 160 * HOUR));
+    const recordedMoments = [new Date(now - 10 * HOUR).toISOString(), ...batchRecordedAt, ...batchRecordedAt.map(minus1ms)];
+    for (const r of recordedMoments) {
+      const knownBatches = batchRecordedAt.filter((b) => b <= r).length;
+      const known = facts.filter((x) => x.batch < knownBatches);
+      for (const atMs of instants) {
+        const at = new Date(atMs).toISOString();
+        const counted = known.filter((x) => x.atMs <= atMs);
+        const body = await balance('country:IN', `at=${at}&asRecordedAt=${r}`);
+        const label = `at=${at}&asRecordedAt=${r}`;
+        assert.equal(body.balanceTpp, counted.reduce((s, x) => s + x.tpp, 0), label);
+        assert.equal(body.entriesCounted, counted.length, label);
+        const latest = [...counted].sort((a, b) => a.atMs - b.atMs || a.order - b.order).pop();
+        assert.equal(body.entry?.event.eventId ?? null, latest?.eventId ?? null, label);
+      }
+    }
+  });
+});

@@ -163,4 +163,41 @@ describe('the event clock over out-of-order feeds', () => {
     }
     assert.equal((await verifyLedger(db.ds)).ok, true);
   });
+
+  it('lists the entries reported late, and verify names one removed from or added to the list', async () => {
+    const [late] = (await db.ds.query(
+      `SELECT count(*)::int AS n, min(seq)::text AS first FROM late_entries`,
+    )) as Array<{ n: number; first: string }>;
+    const [truth] = (await db.ds.query(
+      `SELECT count(*)::int AS n FROM recorded_batches b JOIN ledger_entries e ON e.seq BETWEEN b.first_seq AND b.last_seq
+        WHERE e.occurred_at < b.known_from - interval '12 hours'`,
+    )) as Array<{ n: number }>;
+    assert.ok(late!.n > 0, 'the feed is dated before it was recorded');
+    assert.equal(late!.n, truth!.n);
+    const [onTime] = (await db.ds.query(
+      `SELECT e.seq::text AS seq, e.account_id FROM ledger_entries e WHERE NOT EXISTS (SELECT 1 FROM late_entries l WHERE l.seq = e.seq) ORDER BY e.seq LIMIT 1`,
+    )) as Array<{ seq: string; account_id: string }>;
+    const [removed] = (await db.ds.query(`SELECT account_id, seq::text AS seq FROM late_entries ORDER BY seq LIMIT 1`)) as Array<{ account_id: string; seq: string }>;
+    const undo = await db.tamper(async (m) => {
+      await m.query(`DELETE FROM late_entries WHERE account_id = $1 AND seq = $2`, [removed!.account_id, removed!.seq]);
+      if (onTime) {
+        await m.query(`INSERT INTO late_entries SELECT account_id, seq, occurred_at, delta_tpp FROM ledger_entries WHERE seq = $1 AND account_id = $2`, [onTime.seq, onTime.account_id]);
+      }
+      return async () => {
+        await db.tamper(async (n) => {
+          await n.query(`INSERT INTO late_entries SELECT account_id, seq, occurred_at, delta_tpp FROM ledger_entries WHERE seq = $1 AND account_id = $2`, [removed!.seq, removed!.account_id]);
+          if (onTime) await n.query(`DELETE FROM late_entries WHERE account_id = $1 AND seq = $2`, [onTime.account_id, onTime.seq]);
+        });
+      };
+    });
+    try {
+      const report = await verifyLedger(db.ds);
+      assert.equal(report.ok, false);
+      assert.ok(report.problems.includes(`late entry ${removed!.seq} of ${removed!.account_id}: was reported late, but is not listed as such`), report.problems.join('\n'));
+      if (onTime) assert.ok(report.problems.includes(`late entry ${onTime.seq} of ${onTime.account_id}: is listed as reported late, but no such entry was`), report.problems.join('\n'));
+    } finally {
+      await undo();
+    }
+    assert.equal((await verifyLedger(db.ds)).ok, true);
+  });
 });

@@ -47,6 +47,10 @@ describe('least-privilege database roles', () => {
     await refused('ledger_writer', `CREATE ROLE intruder`);
     await refused('ledger_writer', `ALTER ROLE ledger_writer SUPERUSER`, /permission denied|must be superuser/);
     await refused('ledger_writer', `SELECT * FROM api_keys`);
+    // The list of late entries answers "as known at R" questions: dropping one would change past answers.
+    await refused('ledger_writer', `DELETE FROM late_entries`);
+    await refused('ledger_writer', `UPDATE late_entries SET delta_tpp = 0`);
+    await refused('ledger_owner', `DELETE FROM late_entries`, /append-only|immutable|not allowed|refuse/);
   });
 
   it('the writer can do its work: append entries and inbox rows, and update balances and the head', async () => {
@@ -67,6 +71,8 @@ describe('least-privilege database roles', () => {
     await refused('ledger_reader', `INSERT INTO api_keys (id, key_hash, role) VALUES ('k', '${'0'.repeat(64)}', 'regulator')`);
     await refused('ledger_reader', `UPDATE accounts SET used_tpp = 0`);
     await refused('ledger_reader', `DELETE FROM alerts`);
+    await refused('ledger_reader', `INSERT INTO late_entries VALUES ('country:AE', 1, now(), 1)`);
+    await refused('ledger_relay', `SELECT * FROM late_entries`);
     await as('ledger_relay', (c) => c.query(`UPDATE alerts SET published_at = now() WHERE alert_id = 'a1'`));
     await refused('ledger_relay', `UPDATE alerts SET published_at = now() + interval '1 day' WHERE alert_id = 'a1'`);
     await refused('ledger_relay', `UPDATE alerts SET severity = 'info'`);

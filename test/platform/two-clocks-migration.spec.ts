@@ -46,6 +46,14 @@ describe('two-clocks migration (real Postgres)', () => {
         { first_seq: 1, last_seq: 1, known_from: new Date('2026-03-02T00:00:00Z') },
         { first_seq: 2, last_seq: 3, known_from: new Date('2026-03-20T00:00:00Z') },
       ]);
+      // The late-entries migration lists the entries dated more than 12 hours before their batch became known: all
+      // three here (14 h, 47 days and 18 days late).
+      const late = await ds.query(`SELECT seq::int, delta_tpp::int FROM late_entries ORDER BY seq`);
+      assert.deepEqual(late, [
+        { seq: 1, delta_tpp: 100 },
+        { seq: 2, delta_tpp: 10 },
+        { seq: 3, delta_tpp: 5 },
+      ]);
       // Delays: 14 h (bucket 14 h), 18 days 1 h (beyond a week: the 19-day bucket, 456 h), 47 days (1128 h).
       const buckets = await ds.query(`SELECT (delay_ms_at_most / 3600000)::int AS hours, events::int FROM reporting_delay_buckets ORDER BY 1`);
       assert.deepEqual(buckets, [

@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import { LATE_MARGIN_SQL } from './migrations/1765670400000-late-entries.migration';
 
 const DAY_MS = 86_400_000;
 
@@ -113,12 +114,21 @@ export class BatchClockBook {
     );
   }
 
+  // The batch's row in recorded_batches, and its entries reported late (dated more than the margin before the batch's
+  // known_from) in late_entries, in one statement: the entries were stored before this, in this transaction.
   private async writeBatch(qr: QueryRunner): Promise<void> {
     if (this.firstSeq === null || this.lastSeq === null) return;
     // now() is the transaction's start: the recorded_at of the batch's entries and inbox rows.
     await qr.query(
-      `INSERT INTO recorded_batches (last_seq, first_seq, recorded_at, known_from)
-       SELECT $1, $2, now(), GREATEST(now(), (SELECT known_from FROM recorded_batches ORDER BY last_seq DESC LIMIT 1))`,
+      `WITH b AS (
+         INSERT INTO recorded_batches (last_seq, first_seq, recorded_at, known_from)
+         SELECT $1, $2, now(), GREATEST(now(), (SELECT known_from FROM recorded_batches ORDER BY last_seq DESC LIMIT 1))
+         RETURNING first_seq, last_seq, known_from
+       )
+       INSERT INTO late_entries (account_id, seq, occurred_at, delta_tpp)
+       SELECT e.account_id, e.seq, e.occurred_at, e.delta_tpp
+         FROM b JOIN ledger_entries e ON e.seq BETWEEN b.first_seq AND b.last_seq
+        WHERE e.occurred_at < b.known_from - ${LATE_MARGIN_SQL}`,
       [this.lastSeq.toString(), this.firstSeq.toString()],
     );
   }

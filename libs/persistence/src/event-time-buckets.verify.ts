@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import { LATE_MARGIN_SQL } from './migrations/1765670400000-late-entries.migration';
 
 // The two clocks' tables (event-time-buckets.ts) are derived from the entries and the inbox; `verify` recomputes them
 // and names every row that differs. Each check is one statement over the whole table, as the rest of verify is.
@@ -52,6 +53,22 @@ const DELAYS_SQL = `
   SELECT 'reporting delay of ' || publisher || ': its totals (events, sum, maximum) differ from the inbox' FROM totals
   LIMIT $1`;
 
+// The late entries (late-entries migration): exactly the entries dated more than the margin before their batch
+// became known, with their account, date and amount.
+const LATE_SQL = `
+  WITH truth AS (
+    SELECT e.account_id, e.seq, e.occurred_at, e.delta_tpp
+      FROM recorded_batches b JOIN ledger_entries e ON e.seq BETWEEN b.first_seq AND b.last_seq
+     WHERE e.occurred_at < b.known_from - ${LATE_MARGIN_SQL})
+  SELECT COALESCE(t.seq, l.seq)::text AS seq, COALESCE(t.account_id, l.account_id) AS account_id,
+         CASE WHEN t.seq IS NULL THEN 'is listed as reported late, but no such entry was'
+              WHEN l.seq IS NULL THEN 'was reported late, but is not listed as such'
+              ELSE 'is listed as reported late with another date or amount' END AS problem
+    FROM truth t FULL JOIN late_entries l USING (account_id, seq)
+   WHERE t.seq IS NULL OR l.seq IS NULL OR t.occurred_at <> l.occurred_at OR t.delta_tpp <> l.delta_tpp
+   ORDER BY 1
+   LIMIT $1`;
+
 export async function verifyClockTables(qr: QueryRunner, problemsMax: number): Promise<string[]> {
   const out: string[] = [];
   const days = (await qr.query(EVENT_DAYS_SQL, [problemsMax])) as Array<Record<string, string | null>>;
@@ -65,5 +82,7 @@ export async function verifyClockTables(qr: QueryRunner, problemsMax: number): P
   for (const b of batches) out.push(`recorded batch ending at entry ${b.last_seq}: ${b.problem}`);
   const delays = (await qr.query(DELAYS_SQL, [problemsMax])) as Array<{ text: string }>;
   for (const d of delays) out.push(d.text);
+  const late = (await qr.query(LATE_SQL, [problemsMax])) as Array<{ seq: string; account_id: string; problem: string }>;
+  for (const l of late) out.push(`late entry ${l.seq} of ${l.account_id}: ${l.problem}`);
   return out;
 }

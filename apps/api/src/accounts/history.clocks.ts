@@ -10,7 +10,10 @@ import type { Queryable } from '../database/read-database';
 //   ledger as known at R: the entries up to the last batch known at R (recorded_batches, one index probe), then the
 //   account's last entry at or before it (one probe of the (account_id, seq) index).
 // Both together (event time T as known at R) start from the event-time answer and take away the account's entries
-// dated at or before T that the ledger recorded after R: one index range over what the account received since R.
+// dated at or before T that the ledger recorded after R. Those dated a day or more before R were reported late, and
+// late_entries lists them (the late-entries migration); the others are dated after R - 1 day. So the work is the
+// account's late entries recorded after R, plus its entries dated from R - 1 day to T: for T up to a day after R, at
+// most two days of them, however long ago R was.
 
 // The UTC day of an instant, and the instant that day starts.
 const DAY_OF = (p: string) => `(${p}::timestamptz AT TIME ZONE 'UTC')::date`;
@@ -33,6 +36,10 @@ const EVENT_BALANCE_COLUMNS = `COALESCE(d.through_tpp, 0) + COALESCE(t.tpp, 0) A
 // Postgres keeps microseconds: an entry shown as recorded at 12:00:00.123Z counts at asRecordedAt=12:00:00.123Z.
 const KNOWN_SEQ = `(SELECT last_seq FROM recorded_batches WHERE known_from < $3::timestamptz + interval '1 millisecond'
                      ORDER BY known_from DESC, last_seq DESC LIMIT 1)`;
+
+// The day before R that splits the entries recorded after R: those dated before it are all in late_entries (late by
+// more than its 12-hour margin).
+const NEAR = `interval '1 day'`;
 
 const ENTRY_COLUMNS = 'seq, balance_tpp, cap_tpp, occurred_at, recorded_at, event_publisher, event_id';
 
@@ -60,8 +67,13 @@ export const EVENT_AS_RECORDED_SQL = `
     CROSS JOIN LATERAL (SELECT COALESCE(${KNOWN_SEQ}, 0) AS known_seq) k
     ${EVENT_BALANCE_LATERALS}
     LEFT JOIN LATERAL (
-      SELECT sum(delta_tpp) AS tpp, count(*) AS n FROM ledger_entries
-       WHERE account_id = $1 AND seq > k.known_seq AND occurred_at <= $2
+      SELECT sum(p.tpp) AS tpp, sum(p.n) AS n FROM (
+        SELECT sum(delta_tpp) AS tpp, count(*) AS n FROM late_entries
+         WHERE account_id = $1 AND seq > k.known_seq AND occurred_at <= LEAST($2::timestamptz, $3::timestamptz - ${NEAR})
+        UNION ALL
+        SELECT sum(delta_tpp), count(*) FROM ledger_entries
+         WHERE account_id = $1 AND occurred_at > $3::timestamptz - ${NEAR} AND occurred_at <= $2 AND seq > k.known_seq
+      ) p
     ) l ON true
     LEFT JOIN LATERAL (
       SELECT ${ENTRY_COLUMNS} FROM ledger_entries

@@ -8,6 +8,7 @@ import { PublisherKeys1765238400000 } from './1765238400000-publisher-keys.migra
 import { Licences1765324800000 } from './1765324800000-licences.migration';
 import { MerkleTree1765497600000 } from './1765497600000-merkle-tree.migration';
 import { LeastPrivilegeRoles1765584000000 } from './1765584000000-least-privilege-roles.migration';
+import { LateEntries1765670400000 } from './1765670400000-late-entries.migration';
 
 // Listed explicitly (no glob): the compiled set of migrations is exactly what this array says.
 export const LEDGER_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const LEDGER_MIGRATIONS = [
   Licences1765324800000,
   MerkleTree1765497600000,
   LeastPrivilegeRoles1765584000000,
+  LateEntries1765670400000,
 ] as const;
