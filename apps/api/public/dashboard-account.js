@@ -16,15 +16,12 @@ const KIND_LABELS = {
   'uveu-outside-us': 'Universal VEU: outside the US',
 };
 
-// The account whose older entries "Show older entries" added, with the cursor of the next page: a quiet refresh
-// redraws the newest 25 only, so it leaves the entries of such an account as they are.
-const older = { account: null, cursor: null };
+// The account whose older entries "Show older entries" added: a quiet refresh redraws the newest 25 only, so it
+// leaves the entries of such an account as they are.
+const older = { account: null };
 
 export async function loadAccount(id, quiet) {
-  if (!quiet || older.account !== id) {
-    older.account = null;
-    older.cursor = null;
-  }
+  if (!quiet || older.account !== id) older.account = null;
   if (!quiet) {
     $('acct-title').textContent = id;
     $('acct-chart').innerHTML = '<p class="empty">Loading…</p>';
@@ -119,7 +116,6 @@ function showMore(id, cursor) {
       body.innerHTML = page.items.map(entryRow).join('');
       $('acct-entries').append(...body.children);
       older.account = id;
-      older.cursor = page.nextCursor;
       showMore(id, page.nextCursor);
     } catch (e) {
       button.textContent = 'Could not load older entries (' + (e.message || e.status) + '): try again';

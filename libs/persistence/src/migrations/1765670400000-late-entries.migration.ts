@@ -32,7 +32,7 @@ export class LateEntries1765670400000 implements MigrationInterface {
       CREATE TRIGGER late_entries_append_only
         BEFORE UPDATE OR DELETE OR TRUNCATE ON late_entries
         FOR EACH STATEMENT EXECUTE FUNCTION ledger_entries_refuse_change()`);
-    // The writer appends (and reads nothing back); the API reads.
+    // The writer appends (and may read, as it reads every ledger table); the API reads.
     await q.query(`REVOKE ALL ON late_entries FROM PUBLIC`);
     await q.query(`
       DO $$
