@@ -42,11 +42,14 @@ export class BatchClockBook {
   private readonly days = new Map<string, Map<number, { deltaTpp: bigint; entries: bigint }>>();
   private firstSeq: bigint | null = null;
   private lastSeq: bigint | null = null;
+  // The earliest event time of the batch's entries: when it is not a late one, none is.
+  private earliestOccurredAtMs = Number.POSITIVE_INFINITY;
   private readonly events: Array<{ publisher: string; occurredAtMs: number }> = [];
 
   entry(seq: bigint, accountId: string, occurredAtMs: number, deltaTpp: bigint): void {
     if (this.firstSeq === null) this.firstSeq = seq;
     this.lastSeq = seq;
+    if (occurredAtMs < this.earliestOccurredAtMs) this.earliestOccurredAtMs = occurredAtMs;
     const dayNo = Math.floor(occurredAtMs / DAY_MS);
     let byDay = this.days.get(accountId);
     if (byDay === undefined) this.days.set(accountId, (byDay = new Map()));
@@ -115,7 +118,8 @@ export class BatchClockBook {
   }
 
   // The batch's row in recorded_batches, and its entries reported late (dated more than the margin before the batch's
-  // known_from) in late_entries, in one statement: the entries were stored before this, in this transaction.
+  // known_from) in late_entries, in one statement: the entries were stored before this, in this transaction. When
+  // even the batch's earliest entry is not late ($3), the entries are not read again.
   private async writeBatch(qr: QueryRunner): Promise<void> {
     if (this.firstSeq === null || this.lastSeq === null) return;
     // now() is the transaction's start: the recorded_at of the batch's entries and inbox rows.
@@ -127,9 +131,9 @@ export class BatchClockBook {
        )
        INSERT INTO late_entries (account_id, seq, occurred_at, delta_tpp)
        SELECT e.account_id, e.seq, e.occurred_at, e.delta_tpp
-         FROM b JOIN ledger_entries e ON e.seq BETWEEN b.first_seq AND b.last_seq
+         FROM b JOIN ledger_entries e ON e.seq BETWEEN b.first_seq AND b.last_seq AND $3::timestamptz < b.known_from - ${LATE_MARGIN_SQL}
         WHERE e.occurred_at < b.known_from - ${LATE_MARGIN_SQL}`,
-      [this.lastSeq.toString(), this.firstSeq.toString()],
+      [this.lastSeq.toString(), this.firstSeq.toString(), new Date(this.earliestOccurredAtMs).toISOString()],
     );
   }
 
